@@ -1,0 +1,159 @@
+"""Composition root: builds the store, loads the counter's context and wires the services.
+
+Both faces (the CLI now, the Qt window later) get everything from here; nothing else constructs
+engines or services.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from counter_app import paths
+from counter_app.core.actions import DossierService
+from counter_app.core.admin import (
+    CalendarService, CatalogueService, DossierQueries, SetupService, make_agency,
+)
+from counter_app.core.calendar import WorkingCalendar
+from counter_app.core.catalogue import parse_catalogue
+from counter_app.core.codes import validate_slot
+from counter_app.core.context import CounterContext, SystemClock
+from counter_app.core.errors import ConfigurationError, ValidationError
+from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
+from counter_app.core.intake import IntakeService
+from counter_app.core.ports import Clock
+from counter_app.core.settings import CounterSettings, settings_from_values
+from counter_app.storage import migrate
+from counter_app.storage.db import Database
+from counter_app.storage.uow import SqlUnitOfWork
+
+BUNDLED_CATALOGUE = ("resources", "catalogue", "commune-procedures.json")
+BUNDLED_FEES = ("resources", "fees", "fee-schedules.json")
+PROVINCE_CODES = ("resources", "reference", "cccd-province-codes.json")
+
+
+def load_json(path: Path):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError(f"Không tìm thấy tệp {path}.", "file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"Tệp {path} không phải JSON UTF-8 hợp lệ.", str(exc)) from None
+
+
+def load_copy_schedules(path: Path) -> list[CertifiedCopyFeeSchedule]:
+    data = load_json(path)
+    out = []
+    for item in data.get("certified_copy", []):
+        out.append(CertifiedCopyFeeSchedule(
+            effective_from=date.fromisoformat(item["effective_from"]), first_pages=item["first_pages"],
+            first_page_fee=item["first_page_fee"], next_page_fee=item["next_page_fee"],
+            max_per_copy=item["max_per_copy"], source=item.get("source", "")))
+    return out or [DEFAULT_COPY_SCHEDULE]
+
+
+def prepare_store(data_dir: Path) -> Database:
+    """Create the data directory if needed and bring the schema to head (backing up first)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_path = paths.database_path(data_dir)
+    migrate.upgrade(db_path, paths.migrations_dir(), data_dir / "backups")
+    return Database(db_path)
+
+
+class CounterApp:
+    def __init__(self, data_dir: Path, db: Database, clock: Clock | None = None) -> None:
+        self.data_dir = data_dir
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.ctx = self._load_context()
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: Path, clock: Clock | None = None) -> CounterApp:
+        if not paths.database_path(data_dir).exists():
+            raise ConfigurationError(
+                f"Chưa khởi tạo quầy trong thư mục dữ liệu {data_dir}. "
+                "Chạy: counter-app init --agency-code MÃ --agency-name TÊN",
+                "database not found",
+            )
+        db = prepare_store(data_dir)
+        if not SetupService(lambda: SqlUnitOfWork(db, write=False)).is_initialised():
+            db.dispose()
+            raise ConfigurationError("Cơ sở dữ liệu chưa có thông tin cơ quan; chạy counter-app init.",
+                                     "not initialised")
+        return cls(data_dir, db, clock)
+
+    @classmethod
+    def initialise(cls, data_dir: Path, *, agency_code: str, agency_name: str, province: str = "",
+                   desk: int = 1, catalogue_file: Path | None = None, clock: Clock | None = None) -> CounterApp:
+        agency = make_agency(agency_code, agency_name, province)
+        settings = CounterSettings(agency=agency, desk=validate_slot(desk), device_slot=desk)
+        procedures = parse_catalogue(load_json(catalogue_file or paths.resource_path(*BUNDLED_CATALOGUE)))
+        schedules = load_copy_schedules(paths.resource_path(*BUNDLED_FEES))
+        db = prepare_store(data_dir)
+        try:
+            SetupService(lambda: SqlUnitOfWork(db)).initialise(settings, procedures, schedules)
+        except Exception:
+            db.dispose()
+            raise
+        return cls(data_dir, db, clock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # -- transactions -------------------------------------------------------------------------
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.db, write=True)
+
+    def read_uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.db, write=False)
+
+    def _load_context(self) -> CounterContext:
+        with self.read_uow() as uow:
+            agencies = uow.settings.load_agencies()
+            values = uow.settings.all()
+            overrides = uow.calendar.overrides()
+            schedules = uow.fees.copy_schedules()
+        own = next(a for a in agencies if a.own)
+        settings = settings_from_values(own, values)
+        provinces = load_json(paths.resource_path(*PROVINCE_CODES))
+        return CounterContext(
+            settings=settings,
+            calendar=WorkingCalendar(settings.hours, tuple(overrides), own.code),
+            provinces=provinces,
+            copy_fee_schedules=tuple(schedules) or (DEFAULT_COPY_SCHEDULE,),
+            served_agencies=tuple(a for a in agencies if not a.own),
+        )
+
+    def reload(self) -> None:
+        """Re-read settings, calendar overrides and fees after an administrator changed them."""
+        self.ctx = self._load_context()
+        for name in ("intake", "actions"):
+            self.__dict__.pop(name, None)
+
+    # -- services -----------------------------------------------------------------------------
+    @cached_property
+    def intake(self) -> IntakeService:
+        return IntakeService(self.uow, self.ctx, self.clock)
+
+    @cached_property
+    def actions(self) -> DossierService:
+        return DossierService(self.uow, self.ctx, self.clock)
+
+    @cached_property
+    def queries(self) -> DossierQueries:
+        return DossierQueries(self.read_uow)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        return CatalogueService(self.uow)
+
+    @cached_property
+    def calendar_admin(self) -> CalendarService:
+        return CalendarService(self.uow)
+
+    @cached_property
+    def setup(self) -> SetupService:
+        return SetupService(self.uow)

@@ -1,0 +1,164 @@
+"""Administrative services: first set-up, catalogue import/export, calendar overrides, queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from counter_app.core.calendar import CalendarOverride, OverrideKind
+from counter_app.core.codes import validate_prefix, validate_slot
+from counter_app.core.errors import ValidationError
+from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.model import Agency, Dossier, DossierSummary, Procedure
+from counter_app.core.ports import UnitOfWork
+from counter_app.core.settings import CounterSettings, settings_to_values
+from counter_app.core.text import clean
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: len(v) for k, v in self.__dict__.items()} | {"closed_codes": self.closed}
+
+
+def make_agency(code: str, name: str, province: str = "", own: bool = True) -> Agency:
+    name = clean(name)
+    if not name:
+        raise ValidationError("Chưa nhập tên cơ quan.", "agency name missing")
+    return Agency(code=validate_prefix(code), name=name, province=clean(province), own=own)
+
+
+class SetupService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow_factory
+
+    def is_initialised(self) -> bool:
+        with self._uow() as uow:
+            return any(a.own for a in uow.settings.load_agencies())
+
+    def initialise(self, settings: CounterSettings, procedures: Sequence[Procedure],
+                   copy_schedules: Sequence[CertifiedCopyFeeSchedule]) -> None:
+        validate_slot(settings.desk)
+        validate_slot(settings.device_slot)
+        with self._uow() as uow:
+            if any(a.own for a in uow.settings.load_agencies()):
+                raise ValidationError("Quầy đã được khởi tạo trong thư mục dữ liệu này.", "already initialised")
+            uow.settings.save_agency(settings.agency)
+            for key, value in settings_to_values(settings).items():
+                uow.settings.set(key, value)
+            for p in procedures:
+                uow.catalogue.upsert(p)
+            for s in copy_schedules:
+                uow.fees.save_copy_schedule(s)
+            uow.commit()
+
+    def add_served_agency(self, agency: Agency) -> None:
+        with self._uow() as uow:
+            uow.settings.save_agency(Agency(agency.code, agency.name, agency.province, own=False))
+            uow.commit()
+
+
+class CatalogueService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow_factory
+
+    def import_procedures(self, procedures: Sequence[Procedure], *, replace: bool = False) -> ImportReport:
+        """Add or update in place. With ``replace``, procedures absent from the file are closed when
+        dossiers refer to them and deleted otherwise; a referenced procedure is never deleted."""
+        report = ImportReport()
+        with self._uow() as uow:
+            for p in procedures:
+                getattr(report, uow.catalogue.upsert(p)).append(p.code)
+            if replace:
+                report.closed, report.deleted = uow.catalogue.close_or_delete_missing(p.code for p in procedures)
+            uow.commit()
+        return report
+
+    def procedures(self, *, include_closed: bool = True) -> list[Procedure]:
+        with self._uow() as uow:
+            return uow.catalogue.all(include_closed=include_closed)
+
+
+def parse_overrides(text: str, fmt: str) -> list[CalendarOverride]:
+    """Calendar overrides from JSON (``[{"day", "kind", "agency_code"?, "note"?}]`` or
+    ``{"overrides": [...]}``) or CSV with the header ``day,kind,agency_code,note``."""
+    import json
+
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("Tệp lịch không phải JSON hợp lệ.", str(exc)) from None
+        rows = data.get("overrides") if isinstance(data, dict) else data
+        if not isinstance(rows, list):
+            raise ValidationError("Tệp lịch phải là danh sách các ngày điều chỉnh.", "bad overrides root")
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    out: list[CalendarOverride] = []
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            raise ValidationError(f"Dòng {i} của tệp lịch không hợp lệ.", "bad row")
+        try:
+            day = date.fromisoformat(str(row.get("day", "")).strip())
+        except ValueError:
+            raise ValidationError(f"Dòng {i}: ngày «{row.get('day')}» phải có dạng YYYY-MM-DD.",
+                                  "bad date") from None
+        try:
+            kind = OverrideKind(str(row.get("kind", "")).strip())
+        except ValueError:
+            allowed = ", ".join(k.value for k in OverrideKind)
+            raise ValidationError(f"Dòng {i}: loại «{row.get('kind')}» không hợp lệ ({allowed}).",
+                                  "bad kind") from None
+        agency = clean(row.get("agency_code") or "") or None
+        out.append(CalendarOverride(day, kind, agency, clean(row.get("note") or "")))
+    keys = [(o.day, o.agency_code) for o in out]
+    if len(keys) != len(set(keys)):
+        raise ValidationError("Tệp lịch có ngày bị lặp lại cho cùng một cơ quan.", "duplicate override")
+    return out
+
+
+class CalendarService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow_factory
+
+    def overrides(self) -> list[CalendarOverride]:
+        with self._uow() as uow:
+            return uow.calendar.overrides()
+
+    def replace_overrides(self, overrides: Sequence[CalendarOverride]) -> None:
+        with self._uow() as uow:
+            uow.calendar.replace_overrides(overrides)
+            uow.commit()
+
+
+class DossierQueries:
+    """Read-only look-ups for lists, search and detail screens (read transactions)."""
+
+    def __init__(self, read_uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow = read_uow_factory
+
+    def get(self, code: str) -> Dossier:
+        with self._uow() as uow:
+            return uow.dossiers.get(clean(code).upper())
+
+    def list(self, *, status: str | None = None, received_from: datetime | None = None,
+             received_to: datetime | None = None, limit: int = 100) -> list[DossierSummary]:
+        with self._uow() as uow:
+            return uow.dossiers.list(status=status, received_from=received_from, received_to=received_to,
+                                     limit=limit)
+
+    def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
+               received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]:
+        with self._uow() as uow:
+            return uow.dossiers.search(text, status=status, received_from=received_from,
+                                       received_to=received_to, limit=limit)

@@ -1,0 +1,177 @@
+"""Domain dataclasses. Frozen: services build new values instead of mutating shared ones."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+class OnlineLevel(str, enum.Enum):
+    FULL = "full"  # dịch vụ công trực tuyến toàn trình
+    PARTIAL = "partial"  # một phần
+    PAPER = "paper"
+
+
+class DocumentKind(str, enum.Enum):
+    ORIGINAL = "original"  # bản chính
+    CERTIFIED_COPY = "certified_copy"  # bản sao có chứng thực
+    PHOTOCOPY = "photocopy"  # bản chụp
+
+    @property
+    def label_vi(self) -> str:
+        return {"original": "Bản chính", "certified_copy": "Bản sao chứng thực", "photocopy": "Bản chụp"}[
+            self.value
+        ]
+
+
+class Channel(str, enum.Enum):
+    COUNTER = "counter"
+    POST = "post"
+    ONLINE = "online"
+
+
+class ReturnMethod(str, enum.Enum):
+    COUNTER = "counter"
+    POST = "post"
+
+
+class ApplicantKind(str, enum.Enum):
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"
+
+
+class Gender(str, enum.Enum):
+    MALE = "Nam"
+    FEMALE = "Nữ"
+
+
+class FeeRule(str, enum.Enum):
+    """How a procedure's fee is computed; formulas live in ``core.fees`` with dated schedules."""
+
+    FIXED = "fixed"
+    CERTIFIED_COPY_PAGES = "certified_copy_pages"
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    name: str
+    kind: DocumentKind = DocumentKind.ORIGINAL
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str  # national code, e.g. 2.000815
+    name: str
+    field: str
+    working_days: int | None  # None: the source did not settle it; intake refuses until corrected
+    fee_vnd: int = 0
+    online_level: OnlineLevel = OnlineLevel.PAPER
+    location_independent: bool = False
+    postal_allowed: bool = True
+    documents: tuple[RequiredDocument, ...] = ()
+    local_code: str | None = None
+    max_extension_days: int = 0
+    fee_rule: FeeRule = FeeRule.FIXED
+    active: bool = True
+    # Provenance and notes, kept so an office can see why a value is what it is.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str  # QCVN 102 form (000.21.33.H08) or the post-2025 short form (H52.101)
+    name: str
+    province: str = ""
+    own: bool = True  # False: an agency this counter receives dossiers for (regional counter)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    full_name: str
+    kind: ApplicantKind = ApplicantKind.CITIZEN
+    id_number: str | None = None  # 12-digit personal ID, or a tax code for organisations
+    date_of_birth: date | None = None
+    gender: Gender | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    name: str
+    kind: DocumentKind = DocumentKind.ORIGINAL
+    count: int = 1
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    amount_vnd: int
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    uuid: str
+    kind: str
+    at: datetime
+    officer: str
+    status_before: str | None
+    status_after: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """Sổ theo dõi hồ sơ: Quyển số / Số thứ tự, per desk per year."""
+
+    book: str
+    serial: int
+
+
+@dataclass(frozen=True)
+class Dossier:
+    code: str
+    procedure_code: str
+    procedure_name: str
+    receiving_agency: str
+    competent_agency: str
+    channel: Channel
+    applicant: Applicant
+    documents: tuple[DocumentLine, ...]
+    fees: tuple[FeeLine, ...]
+    received_at: datetime
+    due_at: datetime | None
+    return_method: ReturnMethod
+    return_address: str | None
+    receiving_officer: str
+    status: str
+    desk: int
+    sets: int = 1
+    register: RegisterEntry | None = None
+    reschedule_count: int = 0
+    events: tuple[DossierEvent, ...] = ()
+
+    @property
+    def total_fee_vnd(self) -> int:
+        return sum(f.amount_vnd for f in self.fees)
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """A row in a list: what the search screen and ``list``/``search`` commands need."""
+
+    code: str
+    status: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    id_number: str | None
+    phone: str | None
+    received_at: datetime
+    due_at: datetime | None

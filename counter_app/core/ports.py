@@ -1,0 +1,90 @@
+"""Ports: what the core needs from the outside world. ``storage`` implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from counter_app.core.calendar import CalendarOverride
+from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.model import Agency, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class DossierRepository(Protocol):
+    def allocate_code(self, prefix: str, day: date, slot: int) -> str:
+        """Next unused code for (prefix, day, slot), inside the caller's transaction."""
+
+    def allocate_register(self, desk: int, year: int, book_size: int) -> RegisterEntry: ...
+
+    def add(self, dossier: Dossier, event: DossierEvent) -> None:
+        """Insert the dossier with its first event and that event's outbox row."""
+
+    def get(self, code: str) -> Dossier:
+        """The dossier with its history; raises NotFound."""
+
+    def get_for_update(self, code: str) -> Dossier: ...
+
+    def record(self, code: str, event: DossierEvent, *, status: str, due_at: datetime | None,
+               reschedule_count: int) -> None:
+        """Apply a state change with its event and outbox row."""
+
+    def list(self, *, status: str | None = None, received_from: datetime | None = None,
+             received_to: datetime | None = None, limit: int = 100) -> list[DossierSummary]: ...
+
+    def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
+               received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]: ...
+
+
+class CatalogueRepository(Protocol):
+    def get(self, code: str) -> Procedure | None: ...
+
+    def all(self, *, include_closed: bool = True) -> list[Procedure]: ...
+
+    def upsert(self, procedure: Procedure) -> str:
+        """Insert or update in place; returns 'added', 'updated' or 'unchanged'."""
+
+    def close_or_delete_missing(self, keep: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Procedures not in ``keep``: referenced ones closed, others deleted; returns both lists."""
+
+
+class SettingsRepository(Protocol):
+    def load_agencies(self) -> list[Agency]: ...
+
+    def save_agency(self, agency: Agency) -> None: ...
+
+    def get(self, key: str, default=None): ...
+
+    def set(self, key: str, value) -> None: ...
+
+
+class CalendarRepository(Protocol):
+    def overrides(self) -> list[CalendarOverride]: ...
+
+    def replace_overrides(self, overrides: Sequence[CalendarOverride]) -> None: ...
+
+
+class FeeRepository(Protocol):
+    def copy_schedules(self) -> list[CertifiedCopyFeeSchedule]: ...
+
+    def save_copy_schedule(self, schedule: CertifiedCopyFeeSchedule) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+
+    dossiers: DossierRepository
+    catalogue: CatalogueRepository
+    settings: SettingsRepository
+    calendar: CalendarRepository
+    fees: FeeRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def commit(self) -> None: ...

@@ -1,0 +1,1 @@
+"""SQLite storage: SQLAlchemy 2 models, repositories returning core dataclasses, migrations."""

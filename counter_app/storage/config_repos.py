@@ -1,0 +1,146 @@
+"""Repositories for the counter's reference data: catalogue, agencies and settings, calendar
+overrides and fee schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from counter_app.core.calendar import CalendarOverride, OverrideKind
+from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.model import (
+    Agency, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
+)
+from counter_app.core.text import fold
+from counter_app.storage.models import (
+    AgencyRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
+)
+
+COPY_RULE = "certified_copy_pages"
+
+
+def _procedure_from_row(r: ProcedureRow) -> Procedure:
+    return Procedure(
+        code=r.code, name=r.name, field=r.field, working_days=r.working_days, fee_vnd=r.fee_vnd,
+        online_level=OnlineLevel(r.online_level), location_independent=r.location_independent,
+        postal_allowed=r.postal_allowed,
+        documents=tuple(RequiredDocument(d["name"], DocumentKind(d["kind"]), d["count"]) for d in r.documents),
+        local_code=r.local_code, max_extension_days=r.max_extension_days, fee_rule=FeeRule(r.fee_rule),
+        active=r.active, extra=dict(r.extra or {}),
+    )
+
+
+def _procedure_values(p: Procedure) -> dict[str, Any]:
+    return dict(
+        local_code=p.local_code, name=p.name, name_key=fold(f"{p.code} {p.name}"), field=p.field,
+        working_days=p.working_days, max_extension_days=p.max_extension_days, fee_vnd=p.fee_vnd,
+        fee_rule=p.fee_rule.value, online_level=p.online_level.value,
+        location_independent=p.location_independent, postal_allowed=p.postal_allowed, active=p.active,
+        documents=[{"name": d.name, "kind": d.kind.value, "count": d.count} for d in p.documents],
+        extra=dict(p.extra),
+    )
+
+
+class SqlCatalogueRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, code: str) -> Procedure | None:
+        row = self.s.get(ProcedureRow, code)
+        return _procedure_from_row(row) if row else None
+
+    def all(self, *, include_closed: bool = True) -> list[Procedure]:
+        stmt = select(ProcedureRow).order_by(ProcedureRow.code)
+        if not include_closed:
+            stmt = stmt.where(ProcedureRow.active.is_(True))
+        return [_procedure_from_row(r) for r in self.s.scalars(stmt)]
+
+    def upsert(self, procedure: Procedure) -> str:
+        values = _procedure_values(procedure)
+        row = self.s.get(ProcedureRow, procedure.code)
+        if row is None:
+            self.s.add(ProcedureRow(code=procedure.code, **values))
+            return "added"
+        if all(getattr(row, k) == v for k, v in values.items()):
+            return "unchanged"
+        for k, v in values.items():
+            setattr(row, k, v)
+        return "updated"
+
+    def close_or_delete_missing(self, keep: Iterable[str]) -> tuple[list[str], list[str]]:
+        keep = set(keep)
+        closed, deleted = [], []
+        for row in self.s.scalars(select(ProcedureRow).where(ProcedureRow.code.not_in(keep))):
+            referenced = self.s.scalar(select(exists().where(DossierRow.procedure_code == row.code)))
+            if referenced:
+                if row.active:
+                    row.active = False
+                    closed.append(row.code)
+            else:
+                deleted.append(row.code)
+                self.s.delete(row)
+        return closed, deleted
+
+
+class SqlSettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def load_agencies(self) -> list[Agency]:
+        rows = self.s.scalars(select(AgencyRow).order_by(AgencyRow.own.desc(), AgencyRow.code))
+        return [Agency(r.code, r.name, r.province, r.own) for r in rows]
+
+    def save_agency(self, agency: Agency) -> None:
+        if agency.own:
+            for row in self.s.scalars(select(AgencyRow).where(AgencyRow.own.is_(True))):
+                row.own = False
+        self.s.merge(AgencyRow(code=agency.code, name=agency.name, province=agency.province, own=agency.own))
+
+    def get(self, key: str, default=None):
+        row = self.s.get(SettingRow, key)
+        return default if row is None else row.value
+
+    def set(self, key: str, value) -> None:
+        self.s.merge(SettingRow(key=key, value=value))
+
+    def all(self) -> dict[str, Any]:
+        return {r.key: r.value for r in self.s.scalars(select(SettingRow))}
+
+
+class SqlCalendarRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def overrides(self) -> list[CalendarOverride]:
+        rows = self.s.scalars(select(CalendarOverrideRow).order_by(CalendarOverrideRow.day))
+        return [CalendarOverride(r.day, OverrideKind(r.kind), r.agency_code or None, r.note) for r in rows]
+
+    def replace_overrides(self, overrides: Sequence[CalendarOverride]) -> None:
+        self.s.execute(delete(CalendarOverrideRow))
+        self.s.add_all(CalendarOverrideRow(day=o.day, kind=o.kind.value, agency_code=o.agency_code or "",
+                                           note=o.note) for o in overrides)
+
+
+class SqlFeeRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def copy_schedules(self) -> list[CertifiedCopyFeeSchedule]:
+        rows = self.s.scalars(select(FeeScheduleRow).where(FeeScheduleRow.rule == COPY_RULE)
+                              .order_by(FeeScheduleRow.effective_from))
+        return [CertifiedCopyFeeSchedule(effective_from=r.effective_from, source=r.source, **r.params)
+                for r in rows]
+
+    def save_copy_schedule(self, schedule: CertifiedCopyFeeSchedule) -> None:
+        params = {"first_pages": schedule.first_pages, "first_page_fee": schedule.first_page_fee,
+                  "next_page_fee": schedule.next_page_fee, "max_per_copy": schedule.max_per_copy}
+        row = self.s.scalar(select(FeeScheduleRow).where(FeeScheduleRow.rule == COPY_RULE,
+                                                         FeeScheduleRow.effective_from == schedule.effective_from))
+        if row is None:
+            self.s.add(FeeScheduleRow(rule=COPY_RULE, effective_from=schedule.effective_from, params=params,
+                                      source=schedule.source))
+        else:
+            row.params, row.source = params, schedule.source

@@ -1,0 +1,61 @@
+"""Engine and transactions for the counter's SQLite file.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a committed dossier survives power
+loss), foreign keys on and a busy timeout. Write transactions start with ``BEGIN IMMEDIATE`` so two
+writers (the window and the sync thread, or two processes) queue on the lock instead of failing
+half-way with "database is locked" when a reader upgrades.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def create_sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(sqlite_url(path))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+        # Let SQLAlchemy's "begin" hook below decide how transactions start (pysqlite's own
+        # implicit BEGIN is deferred and cannot be made IMMEDIATE).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The store of one data directory: its engine plus session factories for reads and writes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.engine = create_sqlite_engine(self.path)
+        self._write = sessionmaker(bind=self.engine.execution_options(sqlite_immediate=True),
+                                   expire_on_commit=False)
+        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def session(self, *, write: bool = True) -> Session:
+        return (self._write if write else self._read)()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,74 @@
+"""``check``: integrity, foreign keys, search index and migration state, read-only."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from counter_app.paths import database_path
+from counter_app.storage.migrate import current_revision, head_revision
+
+
+@dataclass
+class CheckReport:
+    database: str
+    exists: bool
+    integrity: str = "not run"
+    foreign_key_problems: int = 0
+    search_index: str = "not run"
+    revision: str | None = None
+    head: str | None = None
+    dossiers: int = 0
+    pending_outbox: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {**self.__dict__, "ok": self.ok}
+
+    def text(self) -> str:
+        head = "Cơ sở dữ liệu ổn." if self.ok else "Cơ sở dữ liệu có vấn đề:"
+        lines = [head, f"  Tệp: {self.database}", f"  Lược đồ: {self.revision} (mới nhất: {self.head})",
+                 f"  Toàn vẹn: {self.integrity}; chỉ mục tìm kiếm: {self.search_index}",
+                 f"  Hồ sơ: {self.dossiers}; sự kiện chờ đồng bộ: {self.pending_outbox}"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def check_database(data_dir: Path, migrations: Path) -> CheckReport:
+    db = database_path(data_dir)
+    report = CheckReport(database=str(db), exists=db.exists(), head=head_revision(migrations))
+    if not report.exists:
+        report.problems.append("Không tìm thấy tệp cơ sở dữ liệu (chưa khởi tạo quầy?).")
+        return report
+    report.revision = current_revision(db)
+    if report.revision != report.head:
+        report.problems.append(f"Lược đồ ở phiên bản {report.revision}, cần nâng cấp lên {report.head} "
+                               "(mở ứng dụng để nâng cấp; bản sao lưu được tạo trước).")
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        con.execute("PRAGMA busy_timeout=15000")
+        rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+        report.integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
+        if rows != ["ok"]:
+            report.problems.append(f"PRAGMA integrity_check: {report.integrity}")
+        report.foreign_key_problems = len(con.execute("PRAGMA foreign_key_check").fetchall())
+        if report.foreign_key_problems:
+            report.problems.append(f"{report.foreign_key_problems} dòng vi phạm khóa ngoại.")
+        if report.revision is not None:
+            try:
+                con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
+                report.search_index = "ok"
+            except sqlite3.DatabaseError as exc:
+                report.search_index = str(exc)
+                report.problems.append(f"Chỉ mục tìm kiếm họ tên hỏng ({exc}); cần dựng lại.")
+            report.dossiers = con.execute("SELECT count(*) FROM dossier").fetchone()[0]
+            report.pending_outbox = con.execute(
+                "SELECT count(*) FROM outbox WHERE state != 'delivered'").fetchone()[0]
+    finally:
+        con.close()
+    return report

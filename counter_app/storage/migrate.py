@@ -1,0 +1,98 @@
+"""Schema migrations at start-up, configured in code.
+
+If the database is behind, it is first copied to ``backups/`` (SQLite online backup API, so the
+copy is consistent), then upgraded. Alembic is imported only when there is something to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from counter_app.storage.db import sqlite_url
+
+
+def _config(script_location: Path, db_path: Path):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    cfg.set_main_option("sqlalchemy.url", sqlite_url(db_path))
+    return cfg
+
+
+def head_revision(script_location: Path) -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(script_location)).get_current_head()
+
+
+def current_revision(db_path: Path) -> str | None:
+    """Read ``alembic_version`` with plain sqlite3 (cheap: no Alembic import on a normal start)."""
+    if not Path(db_path).exists():
+        return None
+    con = sqlite3.connect(db_path)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        con.close()
+
+
+def backup_database(db_path: Path, out: Path) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while the app is writing)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(db_path)
+    dst = sqlite3.connect(out)
+    try:
+        src.execute("PRAGMA busy_timeout=15000")
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return out
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> MigrationResult:
+    """Bring the database to head; back it up first if it holds an older schema."""
+    from alembic import command
+
+    before = current_revision(db_path)
+    head = head_revision(script_location)
+    if before == head:
+        return MigrationResult(before, head, None)
+    backup = None
+    if before is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backup_database(db_path, backups_dir / f"{Path(db_path).stem}-{before}-{stamp}.sqlite")
+    command.upgrade(_config(script_location, db_path), "head")
+    return MigrationResult(before, head, backup)
+
+
+def drift(db_path: Path) -> list:
+    """Differences between the ORM models and the migrated schema (empty list: none)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from counter_app.storage.models import Base, include_name
+
+    engine = create_engine(sqlite_url(db_path))
+    try:
+        with engine.connect() as conn:
+            mc = MigrationContext.configure(conn, opts={"include_name": include_name, "compare_type": True})
+            return compare_metadata(mc, Base.metadata)
+    finally:
+        engine.dispose()
+

@@ -1,0 +1,203 @@
+"""ORM rows. Only this package sees them; repositories hand out core dataclasses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from counter_app.storage.coltypes import LocalDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# Tables SQLite and FTS5 manage themselves (created by hand in the migrations), and Alembic's own.
+_UNMANAGED_PREFIXES = ("dossier_fts", "sqlite_", "alembic_version")
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic filter: compare only the tables these models declare."""
+    return not (type_ == "table" and name and name.startswith(_UNMANAGED_PREFIXES))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agency"
+    code: Mapped[str] = mapped_column(String(35), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    province: Mapped[str] = mapped_column(String(100), default="")
+    own: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProcedureRow(Base):
+    __tablename__ = "procedure"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    local_code: Mapped[str | None] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text, index=True)
+    field: Mapped[str] = mapped_column(Text, default="")
+    working_days: Mapped[int | None] = mapped_column(Integer)
+    max_extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    fee_vnd: Mapped[int] = mapped_column(Integer, default=0)
+    fee_rule: Mapped[str] = mapped_column(String(40), default="fixed")
+    online_level: Mapped[str] = mapped_column(String(10), default="paper")
+    location_independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    postal_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CalendarOverrideRow(Base):
+    __tablename__ = "calendar_override"
+    __table_args__ = (UniqueConstraint("day", "agency_code", name="day_agency"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    agency_code: Mapped[str] = mapped_column(String(35), default="")  # "" = every agency
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeeScheduleRow(Base):
+    __tablename__ = "fee_schedule"
+    __table_args__ = (UniqueConstraint("rule", "effective_from", name="rule_effective"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    effective_from: Mapped[date] = mapped_column(Date)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class CodeSequenceRow(Base):
+    """Last dossier-code number issued per (prefix, day, device slot). Only ever moves forward."""
+
+    __tablename__ = "code_sequence"
+    prefix: Mapped[str] = mapped_column(String(35), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class RegisterSequenceRow(Base):
+    """Sổ theo dõi hồ sơ: last Số thứ tự per desk per year."""
+
+    __tablename__ = "register_sequence"
+    desk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class CounterRow(Base):
+    """Named monotonic counters of this device (e.g. the outbox event sequence)."""
+
+    __tablename__ = "device_counter"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class DossierRow(Base):
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_status_received", "status", "received_at"),
+        Index("ix_dossier_status_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    procedure_code: Mapped[str] = mapped_column(ForeignKey("procedure.code"), index=True)
+    procedure_name: Mapped[str] = mapped_column(Text)
+    receiving_agency: Mapped[str] = mapped_column(String(35))
+    competent_agency: Mapped[str] = mapped_column(String(35))
+    channel: Mapped[str] = mapped_column(String(10))
+    applicant_kind: Mapped[str] = mapped_column(String(15))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(5))
+    phone: Mapped[str | None] = mapped_column(String(15), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(LocalDateTime, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    return_method: Mapped[str] = mapped_column(String(10))
+    return_address: Mapped[str | None] = mapped_column(Text)
+    receiving_officer: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(30))
+    desk: Mapped[int] = mapped_column(Integer)
+    sets: Mapped[int] = mapped_column(Integer, default=1)
+    register_book: Mapped[str | None] = mapped_column(String(20))
+    register_serial: Mapped[int | None] = mapped_column(Integer)
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    documents: Mapped[list[DossierDocumentRow]] = relationship(
+        order_by="DossierDocumentRow.position", cascade="all, delete-orphan")
+    fees: Mapped[list[DossierFeeRow]] = relationship(
+        order_by="DossierFeeRow.position", cascade="all, delete-orphan")
+    events: Mapped[list[DossierEventRow]] = relationship(order_by="DossierEventRow.id")
+
+
+class DossierDocumentRow(Base):
+    __tablename__ = "dossier_document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)
+
+
+class DossierFeeRow(Base):
+    __tablename__ = "dossier_fee"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    amount_vnd: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(40))
+
+
+class DossierEventRow(Base):
+    """Append-only history. Rows are never updated or deleted (no cascade from the dossier)."""
+
+    __tablename__ = "dossier_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(LocalDateTime)
+    officer: Mapped[str] = mapped_column(String(100))
+    status_before: Mapped[str | None] = mapped_column(String(30))
+    status_after: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class OutboxRow(Base):
+    """One row per event to deliver to the provincial server, in device order (``device_seq``)."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_uuid: Mapped[str] = mapped_column(ForeignKey("dossier_event.uuid"), unique=True)
+    device_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)

@@ -1,0 +1,37 @@
+"""The unit of work: one SQLAlchemy session, one SQLite transaction, all repositories on it."""
+
+from __future__ import annotations
+
+from counter_app.storage.config_repos import (
+    SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlSettingsRepository,
+)
+from counter_app.storage.db import Database
+from counter_app.storage.dossiers import SqlDossierRepository
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()``. Leaving without commit rolls back: nothing is written."""
+
+    def __init__(self, db: Database, *, write: bool = True) -> None:
+        self._db = db
+        self._write = write
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._db.session(write=self._write)
+        self.session.begin()
+        self.dossiers = SqlDossierRepository(self.session)
+        self.catalogue = SqlCatalogueRepository(self.session)
+        self.settings = SqlSettingsRepository(self.session)
+        self.calendar = SqlCalendarRepository(self.session)
+        self.fees = SqlFeeRepository(self.session)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.session.in_transaction():
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
