@@ -98,6 +98,10 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+def vnd(amount: int) -> str:
+    return f"{amount:,} đồng".replace(",", ".")
+
+
 def fmt_time(value: datetime | None) -> str:
     return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
 
@@ -116,7 +120,7 @@ def dossier_text(d) -> str:
     if d.register:
         lines.append(f"Sổ theo dõi hồ sơ: Quyển số {d.register.book}, Số thứ tự {d.register.serial}")
     if d.fees:
-        lines.append(f"Phí, lệ phí: {d.total_fee_vnd:,} đồng".replace(",", "."))
+        lines.append(f"Phí, lệ phí: {vnd(d.total_fee_vnd)}")
     return "\n".join(lines)
 
 

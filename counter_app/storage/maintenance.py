@@ -49,7 +49,8 @@ def check_database(data_dir: Path, migrations: Path) -> CheckReport:
     if report.revision != report.head:
         report.problems.append(f"Lược đồ ở phiên bản {report.revision}, cần nâng cấp lên {report.head} "
                                "(mở ứng dụng để nâng cấp; bản sao lưu được tạo trước).")
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    # Read-write mode (FTS5's integrity-check needs it) but never create: the file exists.
+    con = sqlite3.connect(f"file:{db}?mode=rw", uri=True)
     try:
         con.execute("PRAGMA busy_timeout=15000")
         rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from counter_app.core.calendar import TZ
+
+ROOT = Path(__file__).resolve().parent.parent
+PROVINCES = json.loads((ROOT / "resources" / "reference" / "cccd-province-codes.json").read_text("utf-8"))
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, text: str) -> None:
+        self.at = datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 6, 10, 9, 15, tzinfo=TZ))  # a Wednesday
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    from counter_app.app import CounterApp
+
+    a = CounterApp.initialise(tmp_path / "data", agency_code="H52.101", agency_name="UBND xã Định Mỹ",
+                              province="Gia Lai", desk=1, clock=clock)
+    yield a
+    a.close()
+
+
+def applicant(**kw):
+    from counter_app.core.intake import ApplicantInput
+    from counter_app.core.model import Gender
+
+    values = dict(full_name="Nguyễn Văn Ấn", id_number="052090123456",
+                  date_of_birth=datetime(1990, 1, 1).date(), gender=Gender.MALE, phone="0912345678",
+                  address="Thôn 1, xã Định Mỹ")
+    values.update(kw)
+    return ApplicantInput(**values)
+
+
+def request(procedure: str = "1.001612", **kw):
+    from counter_app.core.intake import IntakeRequest
+
+    values = dict(procedure_code=procedure, applicant=applicant(), officer="Cán bộ A")
+    values.update(kw)
+    return IntakeRequest(**values)
