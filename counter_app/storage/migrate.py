@@ -68,6 +68,7 @@ def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> Migratio
     """Bring the database to head; back it up first if it holds an older schema."""
     from alembic import command
 
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     before = current_revision(db_path)
     head = head_revision(script_location)
     if before == head:

@@ -1,0 +1,77 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
+from counter_app.app import CounterApp
+from counter_app.storage.migrate import current_revision, drift, head_revision, upgrade
+from counter_app.storage.maintenance import check_database
+from tests.conftest import ROOT
+
+MIGRATIONS = ROOT / "migrations"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_upgrade_from_an_empty_database_reaches_head_without_drift(tmp_path):
+    db = tmp_path / "counter.sqlite"
+    result = upgrade(db, MIGRATIONS, tmp_path / "backups")
+    assert (result.before, result.after, result.backup) == (None, head_revision(MIGRATIONS), None)
+    assert current_revision(db) == head_revision(MIGRATIONS)
+    assert drift(db) == [], "models and migrations differ: write a migration"
+    con = sqlite3.connect(db)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+    assert {"dossier", "dossier_event", "outbox", "dossier_fts", "dossier_fts_ai"} <= tables
+
+
+def test_upgrade_from_the_first_released_schema_keeps_every_dossier(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "schema-0001.sqlite", data / "counter.sqlite")
+    app = CounterApp.open(data)
+    try:
+        rows = app.queries.list()
+        assert len(rows) == 3
+        assert {r.status for r in rows} == {"processing", "returned", "refused"}
+        returned = next(r for r in rows if r.status == "returned")
+        assert [e.kind for e in app.queries.get(returned.code).events] == [
+            "received", "forwarded", "result_ready", "returned"]
+        assert [r.code for r in app.queries.search("dang huong")] == [returned.code]
+        assert drift(data / "counter.sqlite") == []
+    finally:
+        app.close()
+    assert check_database(data, MIGRATIONS).ok
+
+
+def test_a_database_behind_head_is_backed_up_before_upgrading(tmp_path):
+    """A future release adds revision 0002; the 0001 database is copied to backups/ first."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_test_addition.py").write_text(
+        '"""test addition"""\n'
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n"
+        "    with op.batch_alter_table('dossier') as b:\n"
+        "        b.add_column(sa.Column('archived', sa.Boolean(), nullable=False, server_default='0'))\n\n\n"
+        "def downgrade():\n"
+        "    with op.batch_alter_table('dossier') as b:\n"
+        "        b.drop_column('archived')\n",
+        encoding="utf-8")
+    db = tmp_path / "counter.sqlite"
+    shutil.copy(FIXTURES / "schema-0001.sqlite", db)
+    result = upgrade(db, scripts, tmp_path / "backups")
+    assert (result.before, result.after) == ("0001", "0002")
+    assert result.backup is not None and result.backup.parent == tmp_path / "backups"
+    assert current_revision(result.backup) == "0001"
+    con = sqlite3.connect(db)
+    # The batch rebuild of the parent table must not cascade into its children (FKs off).
+    assert con.execute("SELECT count(*) FROM dossier").fetchone()[0] == 3
+    assert con.execute("SELECT count(*) FROM dossier_document").fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM dossier_event").fetchone()[0] == 7
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The name-search index and its triggers survive a rebuild of the dossier table.
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"dossier_fts_ai", "dossier_fts_ad", "dossier_fts_au"} <= triggers
+    con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
+    hits = con.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH '\"dang\"* \"huong\"*'").fetchall()
+    assert len(hits) == 1
