@@ -7,7 +7,9 @@ catalogue, settings), then the dossiers are bulk-loaded with plain sqlite3 execu
 through IntakeService would take hours at a million rows. Rows are written exactly as the ORM
 writes them (checked against a dossier received through the CLI), and the code, register and
 outbox counters are moved past the loaded data so that real intakes afterwards continue without
-collisions. The FTS5 name index is filled by its own insert trigger, as in production.
+collisions. The FTS5 name-index triggers are dropped during the load and the index rebuilt in one
+pass afterwards (15x faster than row-by-row trigger inserts); the triggers are then recreated from
+their own stored SQL, so the schema ends up byte-for-byte as the migration made it.
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
     days = [d for d in days if ctx.calendar.is_working_day(d)]
     counts = per_day_counts(days, count, rng)
     now = stamp(today, 0)
-    delivered_before = stamp(today - timedelta(days=1), 0)  # the last day's events are still queued
+    delivered_before = stamp(days[-1], 0)  # the last working day's events are still queued
 
     rows: dict[str, list[tuple]] = {k: [] for k in SQL}
     code_seq: list[tuple] = []
@@ -195,7 +197,12 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
             con.executemany(SQL[key], batch)
             batch.clear()
 
+    # FTS5 triggers: remember their exact SQL, drop them for the load, rebuild and restore after.
+    fts_triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                               "AND tbl_name = 'dossier' AND sql LIKE '%dossier_fts%'").fetchall()
     con.execute("BEGIN")
+    for trigger, _ in fts_triggers:
+        con.execute(f'DROP TRIGGER "{trigger}"')
     for d, n in zip(days, counts):
         day_str = d.isoformat()
         procs_today = rng.choices(procs, weights, k=n)
@@ -252,20 +259,45 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
     con.execute("INSERT INTO device_counter (name, value) VALUES ('outbox_event_seq', ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)", (did,))
     con.execute("COMMIT")
+    t_rows = time.perf_counter() - t0 - t_init
+    print(f"  rows written in {t_rows:.1f} s; rebuilding the name index …", flush=True)
+    con.execute("BEGIN")
+    con.execute("INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild')")
+    for _, sql in fts_triggers:
+        con.execute(sql)
+    con.execute("COMMIT")
     t_load = time.perf_counter() - t0 - t_init
+    t_fts = t_load - t_rows
     t1 = time.perf_counter()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.execute("PRAGMA synchronous=FULL")
     con.close()
     t_ckpt = time.perf_counter() - t1
+    verify(data_dir, did, fts_triggers)
     size = paths.database_path(data_dir).stat().st_size
     return {
         "count": did, "seed": seed, "first_day": days[0].isoformat(), "last_day": days[-1].isoformat(),
         "working_days": len(days), "max_per_day": max(counts), "statuses": dict(status_tally),
-        "init_s": round(t_init, 1), "load_s": round(t_load, 1), "checkpoint_s": round(t_ckpt, 1),
+        "init_s": round(t_init, 1), "load_s": round(t_load, 1), "fts_rebuild_s": round(t_fts, 1), "checkpoint_s": round(t_ckpt, 1),
         "total_s": round(time.perf_counter() - t0, 1), "db_bytes": size,
         "generated_on": datetime.now(TZ).isoformat(timespec="seconds"),
     }
+
+
+def verify(data_dir: Path, count: int, fts_triggers: list[tuple[str, str]]) -> None:
+    """Cheap sanity checks: row counts, triggers back in place, FTS index consistent with dossier."""
+    con = sqlite3.connect(paths.database_path(data_dir))
+    try:
+        for table in ("dossier", "dossier_document", "dossier_event", "outbox"):
+            n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert n == count, f"{table}: {n} rows, expected {count}"
+        now = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                          "AND sql LIKE '%dossier_fts%'").fetchall()
+        assert sorted(now) == sorted(fts_triggers), "FTS triggers not restored"
+        con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('integrity-check', 1)")
+        assert con.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'nguyen'").fetchone()[0] > 0
+    finally:
+        con.close()
 
 
 def main() -> None:
@@ -288,7 +320,8 @@ def main() -> None:
     (data_dir / DATASET_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"Loaded {facts['count']:,} dossiers over {facts['working_days']} working days "
           f"({facts['first_day']} – {facts['last_day']}, busiest day {facts['max_per_day']:,}).")
-    print(f"Time: set-up {facts['init_s']} s, load {facts['load_s']} s, checkpoint {facts['checkpoint_s']} s, "
+    print(f"Time: set-up {facts['init_s']} s, load {facts['load_s']} s (of which name index "
+          f"{facts['fts_rebuild_s']} s), checkpoint {facts['checkpoint_s']} s, "
           f"total {facts['total_s']} s ({facts['count'] / max(facts['load_s'], 1e-9):,.0f} dossiers/s).")
     print(f"Database: {db} – {facts['db_bytes'] / 2**20:,.0f} MiB")
 

@@ -1,0 +1,186 @@
+"""The command line, run as a real process the way support staff and scripts run it."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(data, *args, ok=True):
+    env = {**os.environ, "COUNTER_APP_OFFICER": "Cán bộ CLI", "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-m", "counter_app", *args, "--data-dir", str(data)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def run_json(data, *args):
+    return json.loads(run(data, *args, "--json").stdout)
+
+
+def table_counts(data):
+    con = sqlite3.connect(data / "counter.sqlite")
+    try:
+        return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossier", "dossier_event", "outbox")]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli") / "data"
+    out = run_json(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ",
+                   "--province", "Gia Lai", "--desk", "2")
+    assert out["procedures"] == 90 and out["desk"] == 2
+    return d
+
+
+def test_intake_json_has_the_agreed_keys(data):
+    out = run_json(data, "intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn", "--id-number",
+                   "052090123456", "--dob", "01/01/1990", "--gender", "Nam", "--phone", "0912 345 678",
+                   "--received-at", "2026-06-10T09:15")
+    assert out["code"] == "H52.101-260610-020001"  # desk 2 is device slot 2
+    assert (out["status"], out["status_code"]) == ("received", 2)
+    assert out["received_at"] == "2026-06-10T09:15:00+07:00"
+    assert out["due_at"] == "2026-06-15T09:15:00+07:00"
+    assert (out["procedure_code"], out["applicant_name"]) == ("1.001612", "Nguyễn Văn Ấn")
+    assert out["documents"][0]["name"] == "Giấy đề nghị đăng ký hộ kinh doanh"  # from the catalogue
+
+
+def test_intake_with_qr_documents_and_life_cycle(data):
+    qr = "052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn 2, xã Định Mỹ|01072024"
+    out = run_json(data, "intake", "--procedure", "2.000815", "--cccd-qr", qr,
+                   "--document", "Giấy khai sinh|original|2|1", "--document", "Bằng tốt nghiệp|bản chính|1|3",
+                   "--received-at", "2026-06-10T15:30")
+    assert out["applicant"]["id_number"] == "052195000123" and out["applicant_name"] == "TRẦN THỊ BÍCH"
+    assert out["total_fee_vnd"] == 4_000 + 5_000
+    assert out["due_at"] == "2026-06-11T17:00:00+07:00"  # after 15:00: the next working day
+    code = out["code"]
+    assert run(data, "return", code, ok=False).returncode != 0
+    assert run_json(data, "result-ready", code)["status"] == "result_ready"
+    returned = run_json(data, "return", code, "--receiver-name", "Trần Thị Bích", "--rating", "5")
+    assert returned["status_code"] == 10
+    shown = run_json(data, "show", code)
+    assert [e["kind"] for e in shown["events"]] == ["received", "result_ready", "returned"]
+    assert all(e["officer"] == "Cán bộ CLI" for e in shown["events"])
+    text = run(data, "show", code).stdout
+    assert "Lịch sử" in text and "052******123" in text and "052195000123" not in text
+
+
+def test_transitions_from_the_command_line(data):
+    code = run_json(data, "intake", "--procedure", "1.001193", "--name", "Lê Thị Đào",
+                    "--received-at", "2026-06-10T09:00")["code"]
+    assert run_json(data, "forward", code)["status"] == "processing"
+    assert run_json(data, "supplement", code, "--reason", "Thiếu giấy chứng sinh",
+                    "--document", "Giấy chứng sinh")["status_code"] == 5
+    assert run_json(data, "supplied", code)["status"] == "processing"
+    assert run_json(data, "reschedule", code, "--new-due", "2030-06-20T09:00", "--reason", "Chờ xác minh")[
+        "due_at"] == "2030-06-20T09:00:00+07:00"
+    second = run(data, "reschedule", code, "--new-due", "2030-06-25T09:00", "--reason", "Lần nữa", ok=False)
+    assert second.returncode == 1 and "tối đa" in second.stderr
+    assert run_json(data, "stop", code, "--reason", "Không đủ điều kiện")["status_code"] == 8
+    other = run_json(data, "intake", "--procedure", "1.001193", "--name", "Hồ Văn Em")["code"]
+    assert run_json(data, "withdraw", other)["status_code"] == 7
+
+
+def test_refuse_has_its_own_code_and_status(data):
+    out = run_json(data, "refuse", "--procedure", "1.004222", "--name", "Phạm Văn Cường",
+                   "--reason", "Thuộc thẩm quyền Công an xã")
+    assert (out["status"], out["status_code"], out["due_at"]) == ("refused", 3, None)
+    assert out["code"].startswith("H52.101-")
+
+
+def test_search_and_list_mask_ids(data):
+    rows = run_json(data, "search", "nguyen van an")
+    assert rows and rows[0]["applicant_name"] == "Nguyễn Văn Ấn" and rows[0]["id_number"] == "052******456"
+    assert {"code", "status", "status_code", "received_at", "due_at", "procedure_code", "applicant_name"} <= set(rows[0])
+    assert run_json(data, "search", "052090123456")[0]["code"] == rows[0]["code"]
+    assert all(r["status"] == "refused" for r in run_json(data, "list", "--status", "refused"))
+    assert "052090123456" not in run(data, "list").stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["intake", "--procedure", "9.999999", "--name", "A"], "Không có thủ tục"),
+    (["intake", "--procedure", "1.001612", "--name", "A", "--id-number", "003090123456"], "Mã tỉnh"),
+    (["intake", "--procedure", "1.001612", "--name", "A", "--dob", "31/02/1990"], "DD/MM/YYYY"),
+    (["intake", "--procedure", "1.001612", "--name", "A", "--document", "Tờ khai|scan|1"], "Loại giấy tờ"),
+    (["intake", "--procedure", "1.001612", "--name", "A", "--received-at", "2099-01-01T08:00"], "tương lai"),
+    (["intake", "--procedure", "1.001612"], "họ tên"),
+    (["intake", "--name", "A"], "Lỗi cú pháp"),
+    (["refuse", "--procedure", "1.001612", "--name", "A", "--reason", " "], "lý do"),
+    (["forward", "H52.101-260610-029999"], "Không tìm thấy"),
+    (["return", "NOT-A-CODE"], "Không tìm thấy"),
+])
+def test_bad_input_exits_non_zero_in_vietnamese_and_writes_nothing(data, args, fragment):
+    before = table_counts(data)
+    result = run(data, *args, ok=False)
+    assert result.returncode != 0
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert table_counts(data) == before
+
+
+def test_catalogue_import_list_and_export(data, tmp_path):
+    exported = tmp_path / "cat.json"
+    run(data, "catalogue", "export", "--out", str(exported))
+    doc = json.loads(exported.read_text("utf-8"))
+    target = next(p for p in doc["procedures"] if p["code"] == "1.004873")
+    target["fee_vnd"] = 15_000
+    exported.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = run_json(data, "catalogue", "import", str(exported))
+    assert (report["updated"], report["added"]) == (1, 0)
+    listed = run_json(data, "catalogue", "list")["procedures"]
+    assert next(p for p in listed if p["code"] == "1.004873")["fee_vnd"] == 15_000
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"procedures": [{"code": "x"}]}', encoding="utf-8")
+    result = run(data, "catalogue", "import", str(bad), ok=False)
+    assert result.returncode == 1 and "Thủ tục thứ 1" in result.stderr
+
+
+def test_calendar_overrides_change_due_dates(data, tmp_path):
+    overrides = tmp_path / "lich.csv"
+    overrides.write_text("day,kind,agency_code,note\n2026-06-11,day_off,,Nghỉ bù theo quyết định tỉnh\n",
+                         encoding="utf-8")
+    run(data, "calendar", "import", str(overrides))
+    assert run_json(data, "calendar", "list")["overrides"][0]["kind"] == "day_off"
+    out = run_json(data, "intake", "--procedure", "2.000575", "--name", "Võ Thị Lan",
+                   "--received-at", "2026-06-10T10:00")  # 1 working day
+    assert out["due_at"] == "2026-06-12T10:00:00+07:00"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("day,kind\n2026-13-01,day_off\n", encoding="utf-8")
+    assert run(data, "calendar", "import", str(bad), ok=False).returncode == 1
+    assert len(run_json(data, "calendar", "list")["overrides"]) == 1  # the bad file changed nothing
+
+
+def test_check_and_backup(data, tmp_path):
+    report = run_json(data, "check")
+    assert report["ok"] and report["integrity"] == "ok" and report["revision"] == report["head"]
+    out = tmp_path / "copy.sqlite"
+    run(data, "backup", "--out", str(out))
+    con = sqlite3.connect(out)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT count(*) FROM dossier").fetchone()[0] == table_counts(data)[0]
+    assert run(data, "backup", "--out", str(out), ok=False).returncode == 1  # never overwrites
+
+
+def test_uninitialised_data_dir_is_reported_and_left_alone(tmp_path):
+    empty = tmp_path / "nothing"
+    result = run(empty, "list", ok=False)
+    assert result.returncode == 1 and "Chưa khởi tạo" in result.stderr
+    assert not empty.exists()
+
+
+def test_init_twice_is_refused(data):
+    result = run(data, "init", "--agency-code", "H52.101", "--agency-name", "X", ok=False)
+    assert result.returncode == 1 and "đã được khởi tạo" in result.stderr
+
+
+def test_no_subcommand_explains_itself(tmp_path):
+    result = run(tmp_path, ok=True)
+    assert "counter-app init" in result.stdout
