@@ -7,6 +7,7 @@ Everything is NFC, as the application stores it.
 
 from __future__ import annotations
 
+import itertools
 import random
 import unicodedata
 from datetime import date, timedelta
@@ -56,12 +57,17 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+def _cumulative(weights):
+    """Cumulative weights: random.choices(cum_weights=...) then skips re-summing on every draw."""
+    return list(itertools.accumulate(weights))
+
+
 def _zipf(names: list[str], s: float = 0.9) -> tuple[list[str], list[float]]:
-    return [_nfc(n) for n in names], [1.0 / (i + 1) ** s for i in range(len(names))]
+    return [_nfc(n) for n in names], _cumulative(1.0 / (i + 1) ** s for i in range(len(names)))
 
 
 def _split(pairs):
-    return [_nfc(n) for n, _ in pairs], [w for _, w in pairs]
+    return [_nfc(n) for n, _ in pairs], _cumulative(w for _, w in pairs)
 
 
 class People:
@@ -85,21 +91,21 @@ class People:
     # -- pieces -------------------------------------------------------------------------------
     def name(self, female: bool) -> str:
         r = self.rng
-        fam = r.choices(self.family, self.family_w)[0]
+        fam = r.choices(self.family, cum_weights=self.family_w)[0]
         if fam in self.jrai:
             return f"{fam} {r.choice(JRAI_FEMALE if female else JRAI_MALE)}"
         if female:
-            mid = r.choices(self.mid_f, self.mid_f_w)[0]
+            mid = r.choices(self.mid_f, cum_weights=self.mid_f_w)[0]
             if mid == "Thị" and r.random() < 0.2:
                 mid += " " + r.choice(SECOND_MIDDLE_FEMALE)
         else:
-            mid = r.choices(self.mid_m, self.mid_m_w)[0]
+            mid = r.choices(self.mid_m, cum_weights=self.mid_m_w)[0]
         if r.random() < RARE_SHARE:
             given = r.choice(self.rare)
         elif female:
-            given = r.choices(self.given_f, self.given_f_w)[0]
+            given = r.choices(self.given_f, cum_weights=self.given_f_w)[0]
         else:
-            given = r.choices(self.given_m, self.given_m_w)[0]
+            given = r.choices(self.given_m, cum_weights=self.given_m_w)[0]
         return _nfc(f"{fam} {mid} {given}")
 
     def id_number(self, dob: date, female: bool) -> str:

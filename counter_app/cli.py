@@ -180,6 +180,19 @@ def cmd_catalogue(args) -> int:
     return 0
 
 
+def cmd_agency(args) -> int:
+    from counter_app.core.admin import make_agency
+
+    app = _open(args)
+    if args.agency_command == "add":
+        app.setup.add_served_agency(make_agency(args.code, args.name, args.province or "", own=False))
+    with app.read_uow() as uow:
+        agencies = uow.settings.load_agencies()
+    emit(args, {"agencies": [a.__dict__ for a in agencies]},
+         "\n".join(f"{a.code}  {a.name}  {'(cơ quan của quầy)' if a.own else '(tiếp nhận hộ)'}" for a in agencies))
+    return 0
+
+
 def cmd_calendar(args) -> int:
     from counter_app.core.admin import parse_overrides
 
@@ -361,6 +374,14 @@ def build_parser() -> argparse.ArgumentParser:
     ce = csub.add_parser("export", parents=[common], help="xuất danh mục ra JSON")
     ce.add_argument("--out")
 
+    sp = add("agency", cmd_agency, "cơ quan mà quầy tiếp nhận hồ sơ hộ (quầy liên thông)")
+    asub = sp.add_subparsers(dest="agency_command", required=True, parser_class=VietnameseArgumentParser)
+    aa = asub.add_parser("add", parents=[common], help="thêm cơ quan được tiếp nhận hộ")
+    aa.add_argument("--code", required=True)
+    aa.add_argument("--name", required=True)
+    aa.add_argument("--province")
+    asub.add_parser("list", parents=[common], help="liệt kê cơ quan")
+
     sp = add("calendar", cmd_calendar, "ngày nghỉ, ngày làm bù, buổi sáng thứ Bảy")
     calsub = sp.add_subparsers(dest="calendar_command", required=True, parser_class=VietnameseArgumentParser)
     cai = calsub.add_parser("import", parents=[common], help="thay danh sách điều chỉnh từ tệp JSON/CSV")
@@ -434,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from counter_app import logs
+
+    logs.configure()
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)

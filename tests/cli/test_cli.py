@@ -184,3 +184,12 @@ def test_init_twice_is_refused(data):
 def test_no_subcommand_explains_itself(tmp_path):
     result = run(tmp_path, ok=True)
     assert "counter-app init" in result.stdout
+
+
+def test_regional_counter_receives_for_a_served_agency(data):
+    listed = run_json(data, "agency", "add", "--code", "H52.102", "--name", "UBND xã Bình Nghi")["agencies"]
+    assert [(a["code"], a["own"]) for a in listed] == [("H52.101", True), ("H52.102", False)]
+    out = run_json(data, "intake", "--procedure", "1.001193", "--name", "Lý Văn Tư", "--agency", "H52.102")
+    assert out["receiving_agency"] == "H52.102" and out["code"].startswith("H52.101-")
+    refused = run(data, "intake", "--procedure", "1.001193", "--name", "A", "--agency", "H99.999", ok=False)
+    assert refused.returncode == 1 and "không tiếp nhận hồ sơ cho cơ quan" in refused.stderr
