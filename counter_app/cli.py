@@ -60,6 +60,21 @@ def parse_local_datetime(text: str) -> datetime:
                               "expected YYYY-MM-DDTHH:MM") from None
 
 
+def _day_start(text: str | None, *, next_day: bool = False) -> datetime | None:
+    """``YYYY-MM-DD`` → 00:00 of that day (of the day after, for an inclusive upper bound)."""
+    from datetime import timedelta
+
+    from counter_app.core.calendar import TZ
+
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", "expected YYYY-MM-DD") from None
+    return datetime.combine(day + timedelta(days=next_day), datetime.min.time(), TZ)
+
+
 def parse_document(text: str) -> DocumentLine:
     """``NAME|KIND|COUNT[|PAGES]``; KIND may be written in English or Vietnamese."""
     parts = [p.strip() for p in text.split("|")]
@@ -271,10 +286,9 @@ def cmd_list(args) -> int:
     from counter_app.core.serialize import summary_to_dict
 
     app = _open(args)
-    if args.command == "search":
-        rows = app.queries.search(args.text, status=args.status, limit=args.limit)
-    else:
-        rows = app.queries.list(status=args.status, limit=args.limit)
+    window = dict(status=args.status, limit=args.limit, received_from=_day_start(args.date_from),
+                  received_to=_day_start(args.date_to, next_day=True))
+    rows = app.queries.search(args.text, **window) if args.command == "search" else app.queries.list(**window)
     emit(args, [summary_to_dict(r) for r in rows],
          "\n".join(summary_line(r) for r in rows) or "Không có hồ sơ nào.")
     return 0
@@ -419,6 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "search":
             sp.add_argument("text")
         sp.add_argument("--status", choices=[s.value for s in Status])
+        sp.add_argument("--from", dest="date_from", help="nhận từ ngày YYYY-MM-DD")
+        sp.add_argument("--to", dest="date_to", help="nhận đến hết ngày YYYY-MM-DD")
         sp.add_argument("--limit", type=int, default=100)
 
     actions = {

@@ -66,8 +66,6 @@ class MigrationResult:
 
 def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> MigrationResult:
     """Bring the database to head; back it up first if it holds an older schema."""
-    from alembic import command
-
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     before = current_revision(db_path)
     head = head_revision(script_location)
@@ -77,6 +75,8 @@ def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> Migratio
     if before is not None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = backup_database(db_path, backups_dir / f"{Path(db_path).stem}-{before}-{stamp}.sqlite")
+    from alembic import command
+
     command.upgrade(_config(script_location, db_path), "head")
     return MigrationResult(before, head, backup)
 

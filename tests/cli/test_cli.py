@@ -97,12 +97,18 @@ def test_refuse_has_its_own_code_and_status(data):
 
 
 def test_search_and_list_mask_ids(data):
+    run(data, "intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn", "--id-number", "052090123456",
+        "--received-at", "2026-06-10T09:20")
     rows = run_json(data, "search", "nguyen van an")
     assert rows and rows[0]["applicant_name"] == "Nguyễn Văn Ấn" and rows[0]["id_number"] == "052******456"
     assert {"code", "status", "status_code", "received_at", "due_at", "procedure_code", "applicant_name"} <= set(rows[0])
     assert run_json(data, "search", "052090123456")[0]["code"] == rows[0]["code"]
     assert all(r["status"] == "refused" for r in run_json(data, "list", "--status", "refused"))
     assert "052090123456" not in run(data, "list").stdout
+    june10 = run_json(data, "list", "--from", "2026-06-10", "--to", "2026-06-10")
+    assert june10 and all(r["received_at"].startswith("2026-06-10") for r in june10)
+    assert run_json(data, "search", "nguyen", "--from", "2026-06-11", "--to", "2026-06-11") == []
+    assert run(data, "list", "--from", "10/06/2026", ok=False).returncode == 1
 
 
 @pytest.mark.parametrize("args, fragment", [
