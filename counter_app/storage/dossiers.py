@@ -199,7 +199,8 @@ class SqlDossierRepository:
         if _DIGITS_RE.match(query):
             digits = re.sub(r"\D", "", query)
             phone = "0" + digits[2:] if digits.startswith("84") and len(digits) == 11 else digits
-            stmt = base.where((DossierRow.id_number == digits) | (DossierRow.phone == phone))
+            ids = {digits, query.replace(" ", "")}  # tax codes may be written 0123456789-001
+            stmt = base.where(DossierRow.id_number.in_(ids) | (DossierRow.phone == phone))
             return _summaries(self.s, stmt.order_by(DossierRow.id.desc()).limit(limit))
         match = fts_query(query)
         if match is None:
