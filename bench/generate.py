@@ -33,10 +33,10 @@ from counter_app.core.codes import format_code
 from counter_app.core.fees import schedule_on
 from counter_app.core.text import fold
 
-fold_name = lru_cache(maxsize=None)(fold)  # a few tens of thousands of distinct names
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from people import People  # noqa: E402
+
+fold_name = lru_cache(maxsize=None)(fold)  # the same name_key the repository computes, memoised
 
 AGENCY = dict(agency_code="H52.101", agency_name="UBND xã Định Mỹ", province="Gia Lai", desk=1)
 DATASET_FILE = "bench-dataset.json"  # generation facts, read by run.py for the report
@@ -207,7 +207,6 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
     for trigger, _ in fts_triggers:
         con.execute(f'DROP TRIGGER "{trigger}"')
     for d, n in zip(days, counts):
-        day_str = d.isoformat()
         procs_today = rng.choices(procs, weights, k=n)
         for seq, secs in enumerate(sorted(office_seconds(rng) for _ in range(n)), 1):
             did += 1
@@ -241,8 +240,8 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
             rows["document"].append((did, doc["name"], doc["kind"], doc["count"], pages))
             ev = str(uuid.UUID(int=rng.getrandbits(128), version=4))  # uuid4, but reproducible
             rows["event"].append((did, ev, did, received, officer))
-            rows["outbox"].append((did, ev, did, code, "delivered" if received < delivered_before else "pending",
-                                   received))
+            state = "delivered" if received < delivered_before else "pending"
+            rows["outbox"].append((did, ev, did, code, state, received))
         code_seq.append((prefix, f"{d:%y%m%d}", slot, n))
         if len(rows["dossier"]) >= BATCH:
             flush()
@@ -281,7 +280,8 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
     return {
         "count": did, "seed": seed, "first_day": days[0].isoformat(), "last_day": days[-1].isoformat(),
         "working_days": len(days), "max_per_day": max(counts), "statuses": dict(status_tally),
-        "init_s": round(t_init, 1), "load_s": round(t_load, 1), "fts_rebuild_s": round(t_fts, 1), "checkpoint_s": round(t_ckpt, 1),
+        "init_s": round(t_init, 1), "load_s": round(t_load, 1), "fts_rebuild_s": round(t_fts, 1),
+        "checkpoint_s": round(t_ckpt, 1),
         "total_s": round(time.perf_counter() - t0, 1), "db_bytes": size,
         "generated_on": datetime.now(TZ).isoformat(timespec="seconds"),
     }
@@ -298,7 +298,8 @@ def verify(data_dir: Path, count: int, fts_triggers: list[tuple[str, str]]) -> N
                           "AND sql LIKE '%dossier_fts%'").fetchall()
         assert sorted(now) == sorted(fts_triggers), "FTS triggers not restored"
         con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('integrity-check', 1)")
-        assert con.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'nguyen'").fetchone()[0] > 0
+        hits = con.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH 'nguyen'").fetchone()[0]
+        assert hits > 0, "name index empty"
     finally:
         con.close()
 

@@ -138,8 +138,8 @@ class People:
         has_id = always_id or r.random() < 0.92
         ident = self.id_number(dob, female) if has_id else None
         phone = self.phone() if always_id or r.random() < 0.8 else None
-        return (self.name(female), ident, dob if has_id else None, ("Nữ" if female else "Nam") if has_id else None,
-                phone, self.address())
+        gender = ("Nữ" if female else "Nam") if has_id else None
+        return self.name(female), ident, dob if has_id else None, gender, phone, self.address()
 
     def applicant(self, on: date) -> tuple:
         """A returning applicant with probability ``reuse``, otherwise a new one."""

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15_000
+WAL_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL
 
 
 def sqlite_url(path: Path) -> str:
@@ -34,6 +35,9 @@ def create_sqlite_engine(path: Path) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Checkpoint less often than every 1000 pages: each checkpoint fsyncs twice inside some
+        # officer's commit (measured: every ~27th intake paid 8–15 ms at the default).
+        cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
