@@ -8,6 +8,7 @@ half-way with "database is locked" when a reader upgrades.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(sqlite_url(path))
+    # JSON columns keep Vietnamese readable (no \u escapes) for province IT staff inspecting the file.
+    engine = create_engine(sqlite_url(path), json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:

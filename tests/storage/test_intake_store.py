@@ -165,3 +165,25 @@ def test_concurrent_writers_never_share_a_code(app):
     con = sqlite3.connect(app.db.path)
     seqs = [r[0] for r in con.execute("SELECT device_seq FROM outbox ORDER BY device_seq")]
     assert seqs == list(range(1, 76))
+
+
+def test_every_stored_string_is_nfc(app):
+    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731 - what some Vietnamese keyboards send
+    d = app.intake.receive(request(
+        applicant=applicant(full_name=nfd("Đặng Thị Hường"), address=nfd("Thôn Phú Mỹ, xã Định Mỹ"),
+                            id_number=None, gender=None),
+        documents=[DocumentLine(nfd("Tờ khai đề nghị"), DocumentKind.ORIGINAL, 1)],
+        officer=nfd("Cán bộ Lê Thị Ánh")))
+    app.actions.request_supplement(d.code, nfd("Cán bộ Lê Thị Ánh"), nfd("Thiếu giấy ủy quyền"),
+                                   [nfd("Giấy ủy quyền có chứng thực")])
+    con = sqlite3.connect(app.db.path)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'dossier_fts%'")]
+    checked = 0
+    for table in tables:
+        for row in con.execute(f"SELECT * FROM {table}"):
+            for value in row:
+                if isinstance(value, str):
+                    checked += 1
+                    assert unicodedata.is_normalized("NFC", value), (table, value)
+    assert checked > 100
