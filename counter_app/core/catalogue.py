@@ -14,7 +14,7 @@ from typing import Any
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.model import DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument
-from counter_app.core.text import clean
+from counter_app.core.text import clean, nfc_deep
 
 PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
 _KNOWN = {
@@ -82,7 +82,7 @@ def parse_procedure(item: Any, where: str) -> Procedure:
         max_extension_days=_int(item.get("max_extension_days", 0), f"{where} max_extension_days"),
         fee_rule=_enum(FeeRule, item.get("fee_rule", "fixed"), f"{where} fee_rule"),
         active=_bool(item.get("active", True), f"{where} active"),
-        extra={k: v for k, v in item.items() if k not in _KNOWN},
+        extra=nfc_deep({k: v for k, v in item.items() if k not in _KNOWN}),
     )
 
 

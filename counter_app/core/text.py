@@ -36,3 +36,14 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     words = re.findall(r"[0-9a-z]+", stripped.lower())
     return " ".join(words)
+
+
+def nfc_deep(value):
+    """NFC every string inside a JSON-like value (provenance notes, event payloads)."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [nfc_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k) if isinstance(k, str) else k: nfc_deep(v) for k, v in value.items()}
+    return value
