@@ -81,7 +81,7 @@ def parse_document(text: str) -> DocumentLine:
     if len(parts) < 3 or len(parts) > 4 or not parts[0]:
         raise ValidationError(f"Giấy tờ «{text}» phải có dạng TÊN|LOẠI|SỐ LƯỢNG[|SỐ TRANG].",
                               "expected NAME|KIND|COUNT[|PAGES]")
-    kind = _KIND_ALIASES.get(fold(parts[1]).replace("_", " ")) or _KIND_ALIASES.get(parts[1].replace("_", " "))
+    kind = _KIND_ALIASES.get(fold(parts[1]))  # fold: "certified_copy" → "certified copy", "Bản chính" → "ban chinh"
     if kind is None:
         raise ValidationError(f"Loại giấy tờ «{parts[1]}» không hợp lệ (original, certified_copy, photocopy).",
                               "bad document kind")
@@ -272,13 +272,11 @@ def cmd_refuse(args) -> int:
 
 def cmd_show(args) -> int:
     from counter_app.core.lifecycle import Action
+    from counter_app.core.serialize import dossier_to_dict
 
     dossier = _open(args).queries.get(args.code)
     history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {Action(e.kind).label_vi}  ({e.officer})" for e in dossier.events)
-    emit_text = f"{dossier_text(dossier)}\nLịch sử:\n{history}"
-    from counter_app.core.serialize import dossier_to_dict
-
-    emit(args, dossier_to_dict(dossier), emit_text)
+    emit(args, dossier_to_dict(dossier), f"{dossier_text(dossier)}\nLịch sử:\n{history}")
     return 0
 
 
@@ -295,8 +293,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_action(args) -> int:
-    app, a, officer = _open(args), None, args.officer
-    act = app.actions
+    act, officer = _open(args).actions, args.officer
     match args.command:
         case "forward":
             a = act.forward(args.code, officer, args.to_agency)

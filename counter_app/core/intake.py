@@ -179,7 +179,7 @@ class IntakeService:
                                   "procedure closed")
         return procedure
 
-    def _build(self, uow: UnitOfWork, request: IntakeRequest, *, refused: bool) -> tuple[Dossier, Procedure]:
+    def _build(self, uow: UnitOfWork, request: IntakeRequest, *, refused: bool) -> Dossier:
         ctx = self._ctx
         received_at = self._received_at(request.received_at)
         procedure = self._procedure(uow, request.procedure_code)
@@ -214,7 +214,7 @@ class IntakeService:
         officer = clean(request.officer)
         if not officer:
             raise ValidationError("Chưa xác định cán bộ tiếp nhận.", "officer missing")
-        dossier = Dossier(
+        return Dossier(
             code="",
             procedure_code=procedure.code,
             procedure_name=procedure.name,
@@ -233,7 +233,6 @@ class IntakeService:
             desk=ctx.settings.desk,
             sets=request.sets,
         )
-        return dossier, procedure
 
     def receive(self, request: IntakeRequest) -> Dossier:
         return self._create(request, refused=False, reason=None)
@@ -248,7 +247,7 @@ class IntakeService:
     def _create(self, request: IntakeRequest, *, refused: bool, reason: str | None) -> Dossier:
         settings = self._ctx.settings
         with self._uow() as uow:
-            draft, _ = self._build(uow, request, refused=refused)
+            draft = self._build(uow, request, refused=refused)
             code = uow.dossiers.allocate_code(settings.prefix, draft.received_at.date(), settings.device_slot)
             register = None
             if not refused:
