@@ -24,7 +24,10 @@ from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.intake import IntakeService
 from counter_app.core.ports import Clock
-from counter_app.core.settings import CounterSettings, settings_from_values
+from counter_app.core.prints import PrintService, TrackingRegister
+from counter_app.core.settings import (
+    CounterSettings, FormSettings, default_form_values, settings_from_values,
+)
 from counter_app.storage import migrate
 from counter_app.storage.db import Database
 from counter_app.storage.uow import SqlUnitOfWork
@@ -89,7 +92,8 @@ class CounterApp:
     def initialise(cls, data_dir: Path, *, agency_code: str, agency_name: str, province: str = "",
                    desk: int = 1, catalogue_file: Path | None = None, clock: Clock | None = None) -> CounterApp:
         agency = make_agency(agency_code, agency_name, province)
-        settings = CounterSettings(agency=agency, desk=validate_slot(desk), device_slot=desk)
+        settings = CounterSettings(agency=agency, desk=validate_slot(desk), device_slot=desk,
+                                   forms=FormSettings.from_values(default_form_values(agency)))
         procedures = parse_catalogue(load_json(catalogue_file or paths.resource_path(*BUNDLED_CATALOGUE)))
         schedules = load_copy_schedules(paths.resource_path(*BUNDLED_FEES))
         db = prepare_store(data_dir)
@@ -130,7 +134,7 @@ class CounterApp:
     def reload(self) -> None:
         """Re-read settings, calendar overrides and fees after an administrator changed them."""
         self.ctx = self._load_context()
-        for name in ("intake", "actions"):
+        for name in ("intake", "actions", "prints", "tracking_register"):
             self.__dict__.pop(name, None)
 
     # -- services -----------------------------------------------------------------------------
@@ -153,6 +157,14 @@ class CounterApp:
     @cached_property
     def calendar_admin(self) -> CalendarService:
         return CalendarService(self.uow)
+
+    @cached_property
+    def prints(self) -> PrintService:
+        return PrintService(self.uow, self.read_uow, self.ctx, self.clock)
+
+    @cached_property
+    def tracking_register(self) -> TrackingRegister:
+        return TrackingRegister(self.read_uow, self.ctx)
 
     @cached_property
     def setup(self) -> SetupService:

@@ -60,6 +60,13 @@ def parse_local_datetime(text: str) -> datetime:
                               "expected YYYY-MM-DDTHH:MM") from None
 
 
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", "expected YYYY-MM-DD") from None
+
+
 def _day_start(text: str | None, *, next_day: bool = False) -> datetime | None:
     """``YYYY-MM-DD`` → 00:00 of that day (of the day after, for an inclusive upper bound)."""
     from datetime import timedelta
@@ -68,11 +75,7 @@ def _day_start(text: str | None, *, next_day: bool = False) -> datetime | None:
 
     if not text:
         return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", "expected YYYY-MM-DD") from None
-    return datetime.combine(day + timedelta(days=next_day), datetime.min.time(), TZ)
+    return datetime.combine(_parse_day(text) + timedelta(days=next_day), datetime.min.time(), TZ)
 
 
 def parse_document(text: str) -> DocumentLine:
@@ -271,11 +274,11 @@ def cmd_refuse(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from counter_app.core.lifecycle import Action
+    from counter_app.core.lifecycle import event_label_vi
     from counter_app.core.serialize import dossier_to_dict
 
     dossier = _open(args).queries.get(args.code)
-    history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {Action(e.kind).label_vi}  ({e.officer})" for e in dossier.events)
+    history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {event_label_vi(e.kind)}  ({e.officer})" for e in dossier.events)
     emit(args, dossier_to_dict(dossier), f"{dossier_text(dossier)}\nLịch sử:\n{history}")
     return 0
 
@@ -314,6 +317,42 @@ def cmd_action(args) -> int:
                                   receiver_id=args.receiver_id, rating=args.rating,
                                   fees_collected_vnd=args.fees_collected)
     _emit_dossier(args, a, f"Đã ghi nhận: {Status(a.status).label_vi}.")
+    return 0
+
+
+def cmd_print(args) -> int:
+    from counter_app.core.prints import FormKind
+    from counter_app.printing.forms import render
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise ValidationError("Tệp in phải có đuôi .pdf.", "expected a .pdf output")
+    pdf, job = _open(args).prints.produce(args.code, FormKind(args.form), args.officer, render,
+                                          preview=args.preview)
+    out.write_bytes(pdf)
+    labels = {"original": "bản in", "reprint": "bản in lại", "preview": "bản xem trước (không ghi sổ)"}
+    emit(args, {"code": job.dossier.code, "form": job.form.value, "mark": job.mark.value,
+                "print_number": job.print_number, "form_set": job.settings.forms.form_set, "out": str(out),
+                "bytes": len(pdf)},
+         f"Đã in {job.form.value} cho hồ sơ {job.dossier.code} ({labels[job.mark.value]}) ra {out}.")
+    return 0
+
+
+def cmd_register(args) -> int:
+    from counter_app.printing.register import render_register_pdf, write_register_xlsx
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise ValidationError("Sổ theo dõi xuất ra tệp .pdf hoặc .xlsx.", "expected .pdf or .xlsx")
+    first, last = _parse_day(args.date_from), _parse_day(args.date_to)
+    register = _open(args).tracking_register
+    lines = register.lines(first, last)
+    if suffix == ".pdf":
+        out.write_bytes(render_register_pdf(lines, register.settings, first, last))
+    else:
+        write_register_xlsx(lines, register.settings, first, last, out)
+    emit(args, {"rows": len(lines), "out": str(out)}, f"Đã xuất Sổ theo dõi hồ sơ ({len(lines)} dòng) ra {out}.")
     return 0
 
 
@@ -460,6 +499,16 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--receiver-id")
             sp.add_argument("--rating", type=int, choices=range(1, 6), metavar="1-5")
             sp.add_argument("--fees-collected", type=int)
+
+    sp = add("print", cmd_print, "in biểu mẫu của hồ sơ ra PDF")
+    sp.add_argument("code")
+    sp.add_argument("--form", required=True, choices=["receipt", "supplement", "refusal", "apology", "stop", "control"])
+    sp.add_argument("--out", required=True, help="tệp .pdf")
+    sp.add_argument("--preview", action="store_true", help="bản xem trước: đóng dấu BẢN XEM TRƯỚC, không ghi vào lịch sử")
+    sp = add("register", cmd_register, "Sổ theo dõi hồ sơ theo khoảng ngày, ra PDF hoặc XLSX")
+    sp.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+    sp.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+    sp.add_argument("--out", required=True, help="tệp .pdf hoặc .xlsx")
 
     add("check", cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     sp = add("backup", cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)")

@@ -137,3 +137,15 @@ def transition(status: Status | str, action: Action, *, reschedule_count: int = 
             "reschedule limit reached",
         )
     return TransitionResult(before=before, after=after, action=action)
+
+
+PRINTED = "printed"  # an event that is not a transition: a form was printed for the dossier
+
+
+def event_label_vi(kind: str) -> str:
+    if kind == PRINTED:
+        return "in biểu mẫu"
+    try:
+        return Action(kind).label_vi
+    except ValueError:
+        return kind

@@ -39,6 +39,9 @@ class DossierRepository(Protocol):
     def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]: ...
 
+    def register_lines(self, start: datetime, end: datetime) -> list:
+        """Tracking-register rows (``core.prints.RegisterLine``) for dossiers received in [start, end)."""
+
 
 class CatalogueRepository(Protocol):
     def get(self, code: str) -> Procedure | None: ...

@@ -8,6 +8,37 @@ from counter_app.core.calendar import OfficeHours
 from counter_app.core.model import Agency
 
 
+FORM_SETS = ("2025", "2018")
+RECEIPT_LAYOUTS = ("a5_pages", "a4_halves")
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """What the printed forms say about the office. Wording of the forms themselves is template
+    data in ``resources/forms``; these are the office's own lines."""
+
+    form_set: str = "2025"  # Circular 03/2025/TT-VPCP; "2018" = Circular 01/2018/TT-VPCP
+    header_lines: tuple[str, ...] = ()  # left column above the unit, e.g. ("UBND XÃ ĐỊNH MỸ",)
+    unit_name: str = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"  # bold line of the left column
+    place_name: str = ""  # "<Địa danh>, ngày … tháng … năm …"
+    number_suffix: str = "TTPVHCC"  # "Số: …/TTPVHCC"
+    receipt_layout: str = "a5_pages"  # two A5 pages, or two A5 halves of one A4 landscape sheet
+    lookup_url: str = ""  # QR content; "{code}" is replaced by the dossier code. Empty: the code alone
+    result_place: str = ""  # "Đăng ký nhận kết quả tại: …" for counter returns
+    contact: str = ""  # Mẫu 02 closing line: whom to call, with the phone number
+    head_title: str = "CHỦ TỊCH"  # who signs the apology / stop notice for the agency
+
+    def as_values(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_values(cls, values: dict) -> FormSettings:
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        if "header_lines" in known:
+            known["header_lines"] = tuple(known["header_lines"])
+        return cls(**known)
+
+
 @dataclass(frozen=True)
 class CounterSettings:
     agency: Agency
@@ -23,6 +54,7 @@ class CounterSettings:
     register_book_size: int = 0
     # After a supplement the time limit runs again from the complete dossier [unverified]: a setting.
     restart_due_on_supplement: bool = True
+    forms: FormSettings = field(default_factory=FormSettings)
 
     @property
     def prefix(self) -> str:
@@ -46,6 +78,7 @@ def settings_to_values(s: CounterSettings) -> dict:
         "max_reschedules": s.max_reschedules,
         "register_book_size": s.register_book_size,
         "restart_due_on_supplement": s.restart_due_on_supplement,
+        "forms": s.forms.as_values(),
     }
 
 
@@ -71,4 +104,15 @@ def settings_from_values(agency: Agency, values: dict) -> CounterSettings:
         register_book_size=int(values.get("register_book_size", defaults.register_book_size)),
         restart_due_on_supplement=bool(values.get("restart_due_on_supplement",
                                                   defaults.restart_due_on_supplement)),
+        forms=FormSettings.from_values(values.get("forms") or default_form_values(agency)),
     )
+
+
+def default_form_values(agency: Agency) -> dict:
+    """Header lines an office gets before it edits them: its own name, and the place taken from it."""
+    import re
+
+    place = re.sub(r"^(UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN)\s+(xã|phường|đặc khu|thị trấn)?\s*", "",
+                   agency.name, flags=re.IGNORECASE).strip()
+    return FormSettings(header_lines=(agency.name.upper(),), place_name=place or agency.province,
+                        result_place=f"Trung tâm Phục vụ hành chính công – {agency.name}").as_values()

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from sqlalchemy import Select, column, select, table, text
+from sqlalchemy import Select, column, func, select, table, text
 from sqlalchemy.orm import Session, selectinload
 
 from counter_app.core.codes import format_code, looks_like_code
 from counter_app.core.errors import NotFound
+from counter_app.core.prints import RegisterLine
 from counter_app.core.model import (
     Applicant, ApplicantKind, Channel, DocumentKind, DocumentLine, Dossier, DossierEvent, DossierSummary,
     FeeLine, Gender, RegisterEntry, ReturnMethod,
@@ -210,3 +211,25 @@ class SqlDossierRepository:
         stmt = (base.join(_FTS, _FTS.c.rowid == DossierRow.id).where(text("dossier_fts MATCH :q"))
                 .order_by(_FTS.c.rowid.desc()).limit(limit))
         return _summaries(self.s, stmt.params(q=match))
+
+    def register_lines(self, start: datetime, end: datetime) -> list[RegisterLine]:
+        """Rows of the tracking register for dossiers received in [start, end), with the time of
+        each hand-over taken from the event history (one query, correlated sub-selects)."""
+
+        def when(kind: str, agg=func.max):
+            return (select(agg(DossierEventRow.at)).where(DossierEventRow.dossier_id == DossierRow.id,
+                                                          DossierEventRow.kind == kind)
+                    .correlate(DossierRow).scalar_subquery())
+
+        receiver = (select(func.json_extract(DossierEventRow.payload, "$.receiver_name"))
+                    .where(DossierEventRow.dossier_id == DossierRow.id, DossierEventRow.kind == "returned")
+                    .order_by(DossierEventRow.id.desc()).limit(1).correlate(DossierRow).scalar_subquery())
+        stmt = (select(DossierRow.register_serial, DossierRow.register_book, DossierRow.code,
+                       DossierRow.procedure_name, DossierRow.sets, DossierRow.applicant_name, DossierRow.address,
+                       DossierRow.phone, DossierRow.competent_agency, DossierRow.status, DossierRow.received_at,
+                       DossierRow.due_at, when("forwarded", func.min), when("result_ready"), when("returned"),
+                       receiver)
+                .where(DossierRow.received_at >= start, DossierRow.received_at < end,
+                       DossierRow.status != "refused")
+                .order_by(DossierRow.received_at, DossierRow.id))
+        return [RegisterLine(*row) for row in self.s.execute(stmt).all()]

@@ -1,0 +1,164 @@
+"""PrintService: which forms a dossier can have, and the rule that a print follows a commit.
+
+Rendering itself lives in ``counter_app.printing`` and is handed in as a function, so the core stays
+free of ReportLab. A real print (not a preview) is rendered inside the write transaction that
+records it: the "printed" event, its outbox row and the reprint numbering commit together, and the
+PDF bytes are handed out only after that commit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from counter_app.core.calendar import TZ
+from counter_app.core.context import CounterContext, new_event_uuid
+from counter_app.core.errors import ValidationError
+from counter_app.core.lifecycle import PRINTED, Action, Status
+from counter_app.core.model import Dossier, DossierEvent, Procedure
+from counter_app.core.ports import Clock, UnitOfWork
+from counter_app.core.settings import CounterSettings
+from counter_app.core.text import clean
+
+
+class FormKind(str, enum.Enum):
+    RECEIPT = "receipt"  # Mẫu 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+    SUPPLEMENT = "supplement"  # Mẫu 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
+    REFUSAL = "refusal"  # Mẫu 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ
+    APOLOGY = "apology"  # Mẫu 04 (2018: Phiếu xin lỗi…; 2025: Văn bản xin lỗi và đề nghị gia hạn…)
+    STOP = "stop"  # 2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ
+    CONTROL = "control"  # Phiếu kiểm soát quá trình giải quyết hồ sơ (2018: 05, 2025: 06)
+
+
+class Mark(str, enum.Enum):
+    ORIGINAL = "original"
+    REPRINT = "reprint"  # "BẢN IN LẠI"
+    PREVIEW = "preview"  # "BẢN XEM TRƯỚC": not recorded
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    form: FormKind
+    dossier: Dossier
+    procedure: Procedure | None
+    settings: CounterSettings
+    mark: Mark
+    print_number: int  # 1 for the first print of this form, 2 for the first reprint, …
+    printed_at: datetime
+    officer: str
+
+    def last_event(self, kind: Action | str) -> DossierEvent | None:
+        kind = kind.value if isinstance(kind, Action) else kind
+        return next((e for e in reversed(self.dossier.events) if e.kind == kind), None)
+
+
+def check_printable(form: FormKind, dossier: Dossier) -> None:
+    """Refuse a form the dossier's history does not support (say which and why, in Vietnamese)."""
+    status = Status(dossier.status)
+    kinds = {e.kind for e in dossier.events}
+    problem = None
+    if form in (FormKind.RECEIPT, FormKind.CONTROL) and status is Status.REFUSED:
+        problem = "hồ sơ đã bị từ chối tiếp nhận; in Phiếu từ chối (refusal)"
+    elif form is FormKind.REFUSAL and status is not Status.REFUSED:
+        problem = "hồ sơ không bị từ chối tiếp nhận"
+    elif form is FormKind.SUPPLEMENT and Action.REQUEST_SUPPLEMENT.value not in kinds:
+        problem = "hồ sơ chưa có yêu cầu bổ sung"
+    elif form is FormKind.APOLOGY and Action.RESCHEDULE.value not in kinds:
+        problem = "hồ sơ chưa được hẹn lại (reschedule)"
+    elif form is FormKind.STOP and status is not Status.STOPPED:
+        problem = "hồ sơ không ở trạng thái dừng xử lý"
+    if problem:
+        raise ValidationError(f"Không in được biểu mẫu «{form.value}» cho hồ sơ {dossier.code}: {problem}.",
+                              f"form {form.value} not applicable in status {status.value}")
+
+
+Renderer = Callable[[PrintJob], bytes]
+
+
+class PrintService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], read_uow_factory: Callable[[], UnitOfWork],
+                 ctx: CounterContext, clock: Clock) -> None:
+        self._uow = uow_factory
+        self._read_uow = read_uow_factory
+        self._ctx = ctx
+        self._clock = clock
+
+    def _job(self, uow: UnitOfWork, code: str, form: FormKind, officer: str, preview: bool) -> PrintJob:
+        dossier = uow.dossiers.get(clean(code).upper())
+        check_printable(form, dossier)
+        prior = sum(1 for e in dossier.events if e.kind == PRINTED and e.payload.get("form") == form.value)
+        mark = Mark.PREVIEW if preview else (Mark.REPRINT if prior else Mark.ORIGINAL)
+        return PrintJob(form=form, dossier=dossier, procedure=uow.catalogue.get(dossier.procedure_code),
+                        settings=self._ctx.settings, mark=mark, print_number=prior + 1,
+                        printed_at=self._clock.now(), officer=clean(officer))
+
+    def produce(self, code: str, form: FormKind, officer: str, render: Renderer, *,
+                preview: bool = False) -> tuple[bytes, PrintJob]:
+        """Render ``form`` for a committed dossier. A preview is marked and not recorded; a print
+        is recorded (event + outbox) and its bytes are returned only once that has committed."""
+        if not clean(officer):
+            raise ValidationError("Chưa xác định cán bộ in biểu mẫu.", "officer missing")
+        if preview:
+            with self._read_uow() as uow:
+                job = self._job(uow, code, form, officer, preview=True)
+            return render(job), job
+        with self._uow() as uow:
+            job = self._job(uow, code, form, officer, preview=False)
+            pdf = render(job)
+            d = job.dossier
+            event = DossierEvent(
+                uuid=new_event_uuid(), kind=PRINTED, at=job.printed_at, officer=job.officer,
+                status_before=d.status, status_after=d.status,
+                payload={"form": form.value, "print_number": job.print_number,
+                         "form_set": job.settings.forms.form_set, "reprint": job.mark is Mark.REPRINT},
+            )
+            uow.dossiers.record(d.code, event, status=d.status, due_at=d.due_at,
+                                reschedule_count=d.reschedule_count)
+            uow.commit()
+        return pdf, job
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One row of the tracking register (Sổ theo dõi hồ sơ) with the dates of each hand-over."""
+
+    serial: int | None
+    book: str | None
+    code: str
+    procedure_name: str
+    sets: int
+    applicant_name: str
+    address: str | None
+    phone: str | None
+    competent_agency: str
+    status: str
+    received_at: datetime
+    due_at: datetime | None
+    forwarded_at: datetime | None
+    result_at: datetime | None
+    returned_at: datetime | None
+    receiver_name: str | None
+
+
+def day_window(first: date, last: date) -> tuple[datetime, datetime]:
+    if last < first:
+        raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
+    return (datetime.combine(first, datetime.min.time(), TZ),
+            datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ))
+
+
+class TrackingRegister:
+    def __init__(self, read_uow_factory: Callable[[], UnitOfWork], ctx: CounterContext) -> None:
+        self._uow = read_uow_factory
+        self._ctx = ctx
+
+    @property
+    def settings(self) -> CounterSettings:
+        return self._ctx.settings
+
+    def lines(self, first: date, last: date) -> list[RegisterLine]:
+        start, end = day_window(first, last)
+        with self._uow() as uow:
+            return uow.dossiers.register_lines(start, end)

@@ -1,0 +1,319 @@
+"""One renderer per official slip, fed a :class:`PrintJob` (core dataclasses, never ORM rows)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCode
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate, Frame, FrameBreak, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)
+
+from counter_app.core.lifecycle import Action
+from counter_app.core.model import DocumentKind, ReturnMethod
+from counter_app.core.prints import FormKind, PrintJob
+from counter_app.core.text import nfc
+from counter_app.printing.fonts import FAMILY
+from counter_app.printing.layout import FormRenderer, esc, money, time_text, vn_date
+from counter_app.printing.templates import FormSet, load_form_set
+
+_KIND_COLUMN = {DocumentKind.ORIGINAL: 2, DocumentKind.CERTIFIED_COPY: 3, DocumentKind.PHOTOCOPY: 4}
+
+
+class ReceiptRenderer(FormRenderer):
+    """Mẫu 01: two copies (Liên 1: Lưu, Liên 2: Giao khách hàng), as two A5 pages or as the two
+    halves of one A4 landscape sheet (setting ``receipt_layout``)."""
+
+    kind = FormKind.RECEIPT.value
+
+    def barcode(self) -> Code128:
+        return Code128(self.d.code, barHeight=8 * mm, barWidth=0.18 * mm, humanReadable=True, fontName=FAMILY,
+                       fontSize=6.5, quiet=False)
+
+    def title_with_qr(self, copy_label: str) -> Table:
+        """Title, code and copy line, with the QR of the code (or of the look-up URL) beside them."""
+        code, s = self.d.code, self.s
+        url = self.f.lookup_url.replace("{code}", code) if self.f.lookup_url else code
+        qr = QrCode(url, width=18 * mm, height=18 * mm, qrLevel="M", qrBorder=1)
+        block = [self.title(), Paragraph(self.text("code", code=code), s.center),
+                 Paragraph(f"<i>({esc(copy_label)})</i>", s.center)]
+        table = Table([[block, qr]], colWidths=[self.width - 19 * mm, 19 * mm])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+        return table
+
+    def documents_table(self) -> Table:
+        s, form = self.s, self.form
+        copy_fees = self.job.procedure is not None and self.job.procedure.fee_rule.value == "certified_copy_pages"
+        if copy_fees:
+            head = [Paragraph(esc(h), s.cell_bold) for h in form["copy_table"]]
+            rows = [head]
+            fees = list(self.d.fees)
+            for i, doc in enumerate(self.d.documents, 1):
+                fee = money(fees[i - 1].amount_vnd, self.common) if i - 1 < len(fees) else ""
+                rows.append([str(i), Paragraph(esc(doc.name), s.cell), str(doc.pages or ""), str(doc.count), fee])
+            w = self.width
+            return self.grid(rows, [w * 0.08, w * 0.44, w * 0.13, w * 0.12, w * 0.23],
+                             extra_style=[("ALIGN", (0, 0), (0, -1), "CENTER"), ("ALIGN", (2, 1), (3, -1), "CENTER")])
+        t = form["table"]
+        head1 = [Paragraph(esc(t[0]), s.cell_bold), Paragraph(esc(t[1]), s.cell_bold),
+                 Paragraph(esc(form["table_group"]), s.cell_bold), "", ""]
+        head2 = ["", "", *(Paragraph(esc(h), s.cell_bold) for h in t[2:])]
+        rows = [head1, head2]
+        for i, doc in enumerate(self.d.documents, 1):
+            row = [str(i), Paragraph(esc(doc.name), s.cell), "", "", ""]
+            row[_KIND_COLUMN[doc.kind]] = str(doc.count)
+            rows.append(row)
+        w = self.width
+        return self.grid(rows, [w * 0.08, w * 0.50, w * 0.14, w * 0.14, w * 0.14], header_rows=2, extra_style=[
+            ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (4, 0)),
+            ("ALIGN", (0, 0), (0, -1), "CENTER"), ("ALIGN", (2, 2), (-1, -1), "CENTER")])
+
+    def copy_story(self, copy_label: str) -> list:
+        s, d, job = self.s, self.d, self.job
+        a = d.applicant
+        proc = job.procedure
+        cutoff = job.settings.hours.cutoff
+        story = [self.header(number=False, extra_left=[self.barcode()]), self.title_with_qr(copy_label),
+                 Spacer(1, 1.5 * mm),
+                 self.line("unit", unit=self.unit_name()),
+                 self.line("applicant", name=a.full_name)]
+        if a.id_number:
+            story.append(self.line("id_number", id_number=a.id_number))
+        story += [self.line("address", address=a.address), self.line("contact", phone=a.phone, email=a.email),
+                  self.line("request", procedure=d.procedure_name),
+                  self.line("documents"), self.documents_table(), Spacer(1, 1.5 * mm),
+                  self.line("sets", sets=d.sets)]
+        days = proc.working_days if proc else None
+        if days == 0:
+            story.append(self.line("time_limit_same_day", cutoff=f"{cutoff.hour} giờ"
+                                   + (f" {cutoff.minute} phút" if cutoff.minute else "")))
+        else:
+            story.append(self.line("time_limit", days=days))
+        story += [self.line("received", time=time_text(d.received_at, self.common)),
+                  self.line("due", time=time_text(d.due_at, self.common))]
+        if d.return_method is ReturnMethod.POST:
+            story.append(self.line("return_post", address=d.return_address))
+        else:
+            story.append(self.line("return_counter", place=self.unit_name()))
+        story.append(self.line("fees", amount=money(d.total_fee_vnd, self.common) if d.fees else "Không"))
+        if d.register:
+            story.append(self.line("register", book=d.register.book, serial=d.register.serial))
+        story += [Spacer(1, 1.5 * mm),
+                  self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer], space=10 * mm),
+                  Spacer(1, 1 * mm), Paragraph(f"<b><i>{esc(self.form['note_title'])}</i></b>", s.small_italic)]
+        story += [Paragraph(esc(line), s.small_italic) for line in self.form["note"]]
+        return story
+
+    def story(self) -> list:
+        copies = self.form["copies"]
+        story: list = []
+        separator = FrameBreak() if self.f.receipt_layout == "a4_halves" else PageBreak()
+        for i, label in enumerate(copies):
+            if i:
+                story.append(separator)
+            story += self.copy_story(label)
+        return story
+
+    def render(self) -> bytes:
+        if self.f.receipt_layout != "a4_halves":
+            return super().render()
+        buffer = io.BytesIO()
+        page = landscape(A4)
+        half = page[0] / 2
+        left, right, top, bottom = self.margins
+        frames = [Frame(x + left, bottom, half - left - right, page[1] - top - bottom, id=f"copy{i}",
+                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+                  for i, x in enumerate((0, half))]
+        doc = BaseDocTemplate(buffer, pagesize=page, initialFontName=FAMILY, title=nfc(self.form["title"]),
+                              subject=self.d.code, creator="counter_app")
+        doc.addPageTemplates([PageTemplate(id="halves", frames=frames, onPage=self.decorate)])
+        doc.build(self.story())
+        return buffer.getvalue()
+
+
+class SupplementRenderer(FormRenderer):
+    """Mẫu 02: what to add, why, and whom to ask; signed by the officer who guided (NGƯỜI HƯỚNG DẪN)."""
+
+    kind = FormKind.SUPPLEMENT.value
+
+    def story(self) -> list:
+        s, v = self.s, self.applicant_values()
+        event = self.job.last_event(Action.REQUEST_SUPPLEMENT)
+        items = event.payload.get("documents") or []
+        reason = event.payload.get("reason", "")
+        story = [self.header(), self.title(), Spacer(1, 2 * mm),
+                 self.line("unit", unit=v["unit"]), self.line("applicant", name=v["name"]),
+                 self.line("code", code=v["code"]), self.line("request", procedure=v["procedure"]),
+                 self.line("address", address=v["address"]), self.line("contact", phone=v["phone"], email=v["email"]),
+                 self.line("items")]
+        lines = items or [reason]
+        story += [Paragraph(f"{i}. {esc(item)}", s.indent) for i, item in enumerate(lines, 1)]
+        story += [self.line("reason", reason=reason),
+                  self.line("closing", contact=self.f.contact or event.officer),
+                  Spacer(1, 4 * mm), self.signatures(self.form["signatures"], [event.officer])]
+        return story
+
+
+class RefusalRenderer(FormRenderer):
+    """Mẫu 03: the refusal at intake and its reason."""
+
+    kind = FormKind.REFUSAL.value
+
+    def story(self) -> list:
+        s, v = self.s, self.applicant_values()
+        event = self.job.last_event(Action.REFUSE)
+        reason = event.payload.get("reason", "") if event else ""
+        return [self.header(), self.title(), Spacer(1, 2 * mm),
+                Paragraph(f"<b>{esc(v['unit'])}</b>:", s.body),
+                self.line("applicant", name=v["name"]), self.line("address", address=v["address"]),
+                self.line("contact", phone=v["phone"], email=v["email"]),
+                self.line("request", procedure=v["procedure"]), self.line("code", code=v["code"]),
+                Paragraph(self.text("decision", unit=v["unit"]), s.first_line),
+                Paragraph(f"<b>{esc(reason)}</b>", s.indent), Spacer(1, 2 * mm),
+                Paragraph(self.text("closing"), s.first_line), Spacer(1, 4 * mm),
+                self.signatures(self.form["signatures"], [self.d.receiving_officer])]
+
+
+class _LetterRenderer(FormRenderer):
+    """Letters signed by the head of the agency (apology, stop notice): addressee, body, Nơi nhận."""
+
+    def letter_end(self) -> list:
+        s = self.s
+        recipients = [Paragraph(f"<b><i>{esc(self.form['recipients_title'])}</i></b>", s.small_italic)]
+        recipients += [Paragraph(esc(r), s.small_italic) for r in self.form["recipients"]]
+        sign = self.signatures(self.form["signatures"], hint=self.common["seal_hint"], space=22 * mm)
+        table = Table([[recipients, sign._cellvalues[0][1]]], colWidths=[self.width * 0.45, self.width * 0.55])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return [Spacer(1, 4 * mm), table]
+
+    def opening(self) -> list:
+        s, v, d = self.s, self.applicant_values(), self.d
+        received = vn_date(d.received_at.date())
+        return [self.header(), self.title(), Spacer(1, 1 * mm),
+                Paragraph(self.text("addressee", name=v["name"]), s.center_bold),
+                Paragraph(self.text("addressee_detail", address=v["address"], phone=v["phone"]), s.center),
+                Spacer(1, 2 * mm),
+                Paragraph(self.text("intro", date=f"{received['day']}/{d.received_at:%m/%Y}", unit=v["unit"],
+                                    name=v["name"]), s.first_line),
+                self.line("code", s.indent, code=v["code"]), self.line("request", s.indent, procedure=v["procedure"])]
+
+
+class ApologyRenderer(_LetterRenderer):
+    """2018 Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả; 2025 Mẫu 04 Văn bản xin lỗi và đề nghị
+    gia hạn thời gian giải quyết: original due time, reason, new due time."""
+
+    kind = FormKind.APOLOGY.value
+
+    def story(self) -> list:
+        s = self.s
+        event = self.job.last_event(Action.RESCHEDULE)
+        old_due = datetime.fromisoformat(event.payload["old_due_at"]) if event.payload.get("old_due_at") else None
+        new_due = datetime.fromisoformat(event.payload["new_due_at"]) if event.payload.get("new_due_at") else None
+        agency = self.agency_name()
+        return [*self.opening(),
+                self.line("old_due", s.indent, time=time_text(old_due, self.common)),
+                Paragraph(self.text("late", agency=agency), s.first_line),
+                Paragraph(self.text("reason", reason=event.payload.get("reason")), s.first_line),
+                Paragraph(self.text("apology", agency=agency), s.first_line),
+                Paragraph(self.text("new_due", time=time_text(new_due, self.common)), s.first_line),
+                Paragraph(self.text("closing"), s.first_line), *self.letter_end()]
+
+
+class StopNoticeRenderer(_LetterRenderer):
+    """2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ (not in the 2018 set)."""
+
+    kind = FormKind.STOP.value
+
+    def story(self) -> list:
+        s = self.s
+        event = self.job.last_event(Action.STOP)
+        return [*self.opening(), Paragraph(self.text("decision", agency=self.agency_name()), s.first_line),
+                Paragraph(f"<b>{esc(event.payload.get('reason', ''))}</b>", s.indent),
+                Paragraph(self.text("closing"), s.first_line), *self.letter_end()]
+
+
+class ControlSheetRenderer(FormRenderer):
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: hand-over blocks filled from the history, each
+    marked before/on/after the due time; blank blocks follow for hand-overs still to come."""
+
+    kind = FormKind.CONTROL.value
+    _HANDOVERS = {  # event kind -> (giver, taker) with None meaning the competent agency
+        Action.FORWARD.value: ("counter", None),
+        Action.REQUEST_SUPPLEMENT.value: (None, "counter"),
+        Action.SUPPLIED.value: ("counter", None),
+        Action.RESULT_READY.value: (None, "counter"),
+    }
+
+    def mark(self, at: datetime) -> str:
+        due, marks = self.d.due_at, self.form["marks"]
+        if due is None:
+            return ""
+        if at.date() < due.date():
+            return marks["early"]
+        return marks["on_time"] if at <= due or at.date() == due.date() else marks["late"]
+
+    def block(self, giver: str, taker: str, when: str, result: str) -> list[list]:
+        s, f = self.s, self.form
+        name = [Paragraph(self.fill(f["give"], unit=giver), s.cell), Paragraph(self.fill(f["take"], unit=taker), s.cell)]
+        signs = [[Paragraph(f"<b>{esc(f[k])}</b>", s.cell_center), Paragraph(f"<i>{esc(f['sign'])}</i>", s.cell_center)]
+                 for k in ("giver", "taker")]
+        return [[name, Paragraph(esc(when), s.cell_center), "", Paragraph(esc(result), s.cell_center), ""],
+                ["", signs[0], signs[1], "", ""]]
+
+    @staticmethod
+    def fill(template: str, **values) -> str:
+        return FormSet.fill(esc(template), **{k: f"<b>{esc(v)}</b>" for k, v in values.items()})
+
+    def story(self) -> list:
+        s, d, f = self.s, self.d, self.form
+        counter, competent = f["counter_unit"], d.competent_agency
+        unit = {"counter": counter, None: competent}
+        blocks = []
+        for event in d.events:
+            if event.kind in self._HANDOVERS:
+                giver, taker = self._HANDOVERS[event.kind]
+                blocks.append(self.block(unit[giver], unit[taker], time_text(event.at, self.common), self.mark(event.at)))
+        while len(blocks) < f.get("min_blocks", 4):
+            blocks.append(self.block("", "", f["time_blank"], ""))
+        t = f["table"]
+        rows = [[Paragraph(esc(t[0]), s.cell_bold), Paragraph(esc(t[1]), s.cell_bold), "",
+                 Paragraph(esc(t[2]), s.cell_bold), Paragraph(esc(t[3]), s.cell_bold)]]
+        style = [("SPAN", (1, 0), (2, 0)), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        for b in blocks:
+            top = len(rows)
+            rows += b
+            style += [("SPAN", (0, top), (0, top + 1)), ("SPAN", (1, top), (2, top)),
+                      ("SPAN", (3, top), (3, top + 1)), ("SPAN", (4, top), (4, top + 1)),
+                      ("BOTTOMPADDING", (1, top + 1), (2, top + 1), 9 * mm)]
+        w = self.width
+        table = self.grid(rows, [w * 0.25, w * 0.25, w * 0.25, w * 0.15, w * 0.10], extra_style=style)
+        table.splitByRow = True
+        v = self.applicant_values()
+        partner = ", ".join(sorted({e.payload.get("to_agency") for e in d.events if e.payload.get("to_agency")}))
+        return [self.header(number=False), self.title(), Paragraph(self.text("code", code=d.code), s.center),
+                Spacer(1, 2 * mm), self.line("attached", name=v["name"]),
+                self.line("received", time=time_text(d.received_at, self.common)),
+                self.line("due", time=time_text(d.due_at, self.common)),
+                self.line("competent", agency=competent), self.line("partner", partner=partner or None),
+                Spacer(1, 2 * mm), table, Spacer(1, 2 * mm),
+                KeepTogether([Paragraph(esc(line), s.small_italic) for line in f["note"]])]
+
+
+RENDERERS: dict[FormKind, type[FormRenderer]] = {
+    FormKind.RECEIPT: ReceiptRenderer,
+    FormKind.SUPPLEMENT: SupplementRenderer,
+    FormKind.REFUSAL: RefusalRenderer,
+    FormKind.APOLOGY: ApologyRenderer,
+    FormKind.STOP: StopNoticeRenderer,
+    FormKind.CONTROL: ControlSheetRenderer,
+}
+
+
+def render(job: PrintJob) -> bytes:
+    """The renderer the PrintService is handed: the job's form in the office's chosen form set."""
+    return RENDERERS[job.form](job, load_form_set(job.settings.forms.form_set)).render()

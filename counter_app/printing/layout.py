@@ -1,0 +1,214 @@
+"""The page frame every form shares: paper, styles, the two-column header block, signature
+blocks, reprint/preview marks and the small footer. Renderers subclass :class:`FormRenderer`
+(pretix style: geometry in class attributes, the story built in ``story()``)."""
+
+from __future__ import annotations
+
+import io
+from abc import ABC, abstractmethod
+from datetime import date, datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from counter_app.core.calendar import TZ
+from counter_app.core.prints import Mark, PrintJob
+from counter_app.core.text import nfc
+from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
+from counter_app.printing.templates import FormSet
+
+PAPER = {"A5": A5, "A4": A4, "A4-landscape": landscape(A4)}
+
+
+def esc(text: object) -> str:
+    """NFC and XML-escaped, ready for a Paragraph (ReportLab does no shaping: NFD would misdraw)."""
+    return escape(nfc(str(text)))
+
+
+def vn_date(day: date) -> dict[str, str]:
+    """Decree 30/2020 style: days below 10 and months 1–2 take a leading zero."""
+    return {"day": f"{day.day:02d}", "month": f"{day.month:02d}" if day.month <= 2 else str(day.month),
+            "year": str(day.year)}
+
+
+def money(amount: int, common: dict) -> str:
+    return common["currency"].format(amount=f"{amount:,}".replace(",", "."))
+
+
+def time_text(value: datetime | None, common: dict) -> str:
+    if value is None:
+        return common["empty"]
+    value = value.astimezone(TZ)
+    return common["time_format"].format(hour=f"{value:%H}", minute=f"{value:%M}", date=f"{value:%d/%m/%Y}")
+
+
+class Styles:
+    def __init__(self, size: float) -> None:
+        lead = size * 1.17
+        self.body = ParagraphStyle("body", fontName=FAMILY, fontSize=size, leading=lead, alignment=TA_JUSTIFY)
+        self.left = ParagraphStyle("left", parent=self.body, alignment=TA_LEFT)
+        self.indent = ParagraphStyle("indent", parent=self.body, leftIndent=size * 1.2)
+        self.first_line = ParagraphStyle("first", parent=self.body, firstLineIndent=size * 2)
+        self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
+        self.center_bold = ParagraphStyle("cbold", parent=self.center, fontName=BOLD)
+        self.center_italic = ParagraphStyle("citalic", parent=self.center, fontName=ITALIC)
+        self.title = ParagraphStyle("title", parent=self.center_bold, fontSize=size + 1.5,
+                                    leading=(size + 1.5) * 1.25, spaceBefore=size * 0.5, spaceAfter=size * 0.1)
+        self.header = ParagraphStyle("header", parent=self.center, fontSize=size - 1.5, leading=(size - 1.5) * 1.2)
+        self.header_bold = ParagraphStyle("hbold", parent=self.header, fontName=BOLD)
+        self.cell = ParagraphStyle("cell", parent=self.left, fontSize=size - 1.5, leading=(size - 1.5) * 1.2)
+        self.cell_center = ParagraphStyle("ccell", parent=self.cell, alignment=TA_CENTER)
+        self.cell_bold = ParagraphStyle("bcell", parent=self.cell_center, fontName=BOLD)
+        self.small_italic = ParagraphStyle("note", parent=self.body, fontName=ITALIC, fontSize=size - 2,
+                                           leading=(size - 2) * 1.2)
+
+
+class FormRenderer(ABC):
+    """Renders one form for a :class:`PrintJob` into PDF bytes."""
+
+    kind = ""
+    font_size = 10.0
+    margins = (15 * mm, 10 * mm, 10 * mm, 11 * mm)  # left, right, top, bottom: Decree 30 scaled to A5
+
+    def __init__(self, job: PrintJob, form_set: FormSet) -> None:
+        register_fonts()
+        self.job = job
+        self.set = form_set
+        self.common = form_set.common
+        self.form = form_set.form(self.kind)
+        self.s = Styles(self.font_size)
+        self.d = job.dossier
+        self.f = job.settings.forms
+        self.pagesize = PAPER[self.form.get("paper", "A5")]
+
+    # -- helpers --------------------------------------------------------------------------------
+    @property
+    def width(self) -> float:
+        return self.pagesize[0] - self.margins[0] - self.margins[1]
+
+    def line(self, key: str, style: ParagraphStyle | None = None, **values) -> Paragraph:
+        return Paragraph(self.text(key, **values), style or self.s.body)
+
+    def text(self, key: str, **values) -> str:
+        """A template line with its values escaped and bold (labels regular, values bold)."""
+        bold = {k: f"<b>{esc(v)}</b>" for k, v in values.items() if v not in (None, "")}
+        return FormSet.fill(esc(self.form["lines"][key]), **bold)
+
+    def applicant_values(self) -> dict:
+        a = self.d.applicant
+        return dict(name=a.full_name, address=a.address, phone=a.phone, email=a.email, code=self.d.code,
+                    procedure=self.d.procedure_name, unit=self.unit_name(), id_number=a.id_number)
+
+    def unit_name(self) -> str:
+        return self.f.result_place or self.job.settings.agency.name
+
+    def agency_name(self) -> str:
+        return self.job.settings.agency.name
+
+    def number_text(self) -> str:
+        suffix = self.form.get("number_suffix") or self.f.number_suffix
+        return self.common["number_line"].format(number=self.d.code, suffix=suffix)
+
+    # -- blocks --------------------------------------------------------------------------------
+    def header(self, *, number: bool = True, extra_left=(), extra_right=()) -> Table:
+        """Left: the office (lines, bold unit, short rule, "Số: …"); right: the national motto,
+        its rule and the italic place-and-date line."""
+        s = self.s
+        left = [Paragraph(esc(line.upper()), s.header) for line in self.f.header_lines]
+        left.append(Paragraph(esc(self.f.unit_name.upper()), s.header_bold))
+        left.append(HRFlowable(width="35%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3))
+        if number:
+            left.append(Paragraph(esc(self.number_text()), s.header))
+        printed = self.job.printed_at.astimezone(TZ).date()
+        date_line = self.common["date_line"].format(place=self.f.place_name or "……", **vn_date(printed))
+        right = [Paragraph(esc(self.common["country"]), s.header_bold),
+                 Paragraph(esc(self.common["motto"]), ParagraphStyle("m", parent=s.header_bold,
+                                                                      fontSize=s.header.fontSize + 0.5)),
+                 HRFlowable(width="55%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3),
+                 Paragraph(esc(date_line), ParagraphStyle("d", parent=s.center_italic,
+                                                          fontSize=s.header.fontSize))]
+        table = Table([[left + list(extra_left), right + list(extra_right)]],
+                      colWidths=[self.width * 0.45, self.width * 0.55])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("FONT", (0, 0), (-1, -1), FAMILY)]))
+        return table
+
+    def title(self, text: str | None = None) -> Paragraph:
+        return Paragraph(esc(text or self.form["title"]), self.s.title)
+
+    def signatures(self, titles: list[str], names: list[str | None] | None = None, *,
+                   hint: str | None = None, space: float = 18 * mm) -> Table:
+        """Signature blocks side by side (one block sits on the right half)."""
+        names = names or [None] * len(titles)
+        hint = hint or self.common["sign_hint"]
+        cells = []
+        for title, name in zip(titles, names):
+            title = FormSet.fill(title, head_title=self.f.head_title)
+            cells.append([Paragraph(esc(title), self.s.center_bold), Paragraph(esc(hint), self.s.center_italic),
+                          Spacer(1, space), Paragraph(f"<b>{esc(name)}</b>" if name else "", self.s.center)])
+        if len(cells) == 1:
+            cells.insert(0, "")
+        table = Table([cells], colWidths=[self.width / len(cells)] * len(cells))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FAMILY)]))
+        return table
+
+    def grid(self, rows: list[list], widths: list[float], header_rows: int = 1, extra_style=()) -> Table:
+        table = Table(rows, colWidths=widths, repeatRows=header_rows)
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), FAMILY, self.font_size - 1.5),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            *extra_style,
+        ]))
+        return table
+
+    # -- page decoration -----------------------------------------------------------------------
+    def decorate(self, canvas, doc) -> None:
+        canvas.saveState()
+        w, h = canvas._pagesize
+        common = self.common
+        footer = common["footer"].format(number=self.form["number"], set_name=self.set.name,
+                                         time=f"{self.job.printed_at.astimezone(TZ):%H:%M %d/%m/%Y}")
+        canvas.setFont(ITALIC, 6.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(self.margins[0], 6 * mm, nfc(footer))
+        mark = self.job.mark
+        if mark is not Mark.ORIGINAL:
+            label = common["reprint"] if mark is Mark.REPRINT else common["preview"]
+            if mark is Mark.REPRINT and self.job.print_number > 1:
+                label = f"{label} (lần {self.job.print_number - 1})"
+            canvas.setFont(BOLD, 9)
+            canvas.setFillColor(colors.red)
+            canvas.setStrokeColor(colors.red)
+            tw = canvas.stringWidth(nfc(label), BOLD, 9)
+            canvas.rect(w - self.margins[1] - tw - 6, h - 8 * mm, tw + 6, 5 * mm, stroke=1, fill=0)
+            canvas.drawString(w - self.margins[1] - tw - 3, h - 8 * mm + 1.5 * mm, nfc(label))
+            if mark is Mark.PREVIEW:
+                canvas.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.35))
+                canvas.setFont(BOLD, 40 if w < 500 else 60)
+                canvas.translate(w / 2, h / 2)
+                canvas.rotate(45)
+                canvas.drawCentredString(0, 0, nfc(common["preview"]))
+        canvas.restoreState()
+
+    def doc(self, buffer: io.BytesIO) -> SimpleDocTemplate:
+        left, right, top, bottom = self.margins
+        return SimpleDocTemplate(buffer, pagesize=self.pagesize, leftMargin=left, rightMargin=right,
+                                 topMargin=top, bottomMargin=bottom, initialFontName=FAMILY,
+                                 title=nfc(self.form["title"]), author=nfc(self.job.settings.agency.name),
+                                 subject=self.d.code, creator="counter_app")
+
+    @abstractmethod
+    def story(self) -> list:
+        """The flowables of the form, top to bottom."""
+
+    def render(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc(buffer).build(self.story(), onFirstPage=self.decorate, onLaterPages=self.decorate)
+        return buffer.getvalue()
