@@ -30,8 +30,11 @@ class ReceiptRenderer(FormRenderer):
 
     kind = FormKind.RECEIPT.value
 
+    def issued_at(self) -> datetime:
+        return self.d.received_at
+
     def barcode(self) -> Code128:
-        return Code128(self.d.code, barHeight=8 * mm, barWidth=0.18 * mm, humanReadable=True, fontName=FAMILY,
+        return Code128(self.d.code, barHeight=8 * mm, barWidth=0.19 * mm, humanReadable=True, fontName=FAMILY,
                        fontSize=6.5, quiet=False)
 
     def title_with_qr(self, copy_label: str) -> Table:
@@ -43,7 +46,8 @@ class ReceiptRenderer(FormRenderer):
                  Paragraph(f"<i>({esc(copy_label)})</i>", s.center)]
         table = Table([[block, qr]], colWidths=[self.width - 19 * mm, 19 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                   ("FONT", (0, 0), (-1, -1), FAMILY)]))
         return table
 
     def documents_table(self) -> Table:
@@ -141,6 +145,9 @@ class SupplementRenderer(FormRenderer):
 
     kind = FormKind.SUPPLEMENT.value
 
+    def issued_at(self) -> datetime:
+        return self.job.last_event(Action.REQUEST_SUPPLEMENT).at
+
     def story(self) -> list:
         s, v = self.s, self.applicant_values()
         event = self.job.last_event(Action.REQUEST_SUPPLEMENT)
@@ -163,6 +170,9 @@ class RefusalRenderer(FormRenderer):
     """Mẫu 03: the refusal at intake and its reason."""
 
     kind = FormKind.REFUSAL.value
+
+    def issued_at(self) -> datetime:
+        return self.d.received_at
 
     def story(self) -> list:
         s, v = self.s, self.applicant_values()
@@ -188,7 +198,8 @@ class _LetterRenderer(FormRenderer):
         recipients += [Paragraph(esc(r), s.small_italic) for r in self.form["recipients"]]
         sign = self.signatures(self.form["signatures"], hint=self.common["seal_hint"], space=22 * mm)
         table = Table([[recipients, sign._cellvalues[0][1]]], colWidths=[self.width * 0.45, self.width * 0.55])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("FONT", (0, 0), (-1, -1), FAMILY)]))
         return [Spacer(1, 4 * mm), table]
 
     def opening(self) -> list:
@@ -209,6 +220,9 @@ class ApologyRenderer(_LetterRenderer):
 
     kind = FormKind.APOLOGY.value
 
+    def issued_at(self) -> datetime:
+        return self.job.last_event(Action.RESCHEDULE).at
+
     def story(self) -> list:
         s = self.s
         event = self.job.last_event(Action.RESCHEDULE)
@@ -228,6 +242,9 @@ class StopNoticeRenderer(_LetterRenderer):
     """2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ (not in the 2018 set)."""
 
     kind = FormKind.STOP.value
+
+    def issued_at(self) -> datetime:
+        return self.job.last_event(Action.STOP).at
 
     def story(self) -> list:
         s = self.s
@@ -255,7 +272,7 @@ class ControlSheetRenderer(FormRenderer):
             return ""
         if at.date() < due.date():
             return marks["early"]
-        return marks["on_time"] if at <= due or at.date() == due.date() else marks["late"]
+        return marks["on_time"] if at <= due else marks["late"]
 
     def block(self, giver: str, taker: str, when: str, result: str) -> list[list]:
         s, f = self.s, self.form

@@ -18,6 +18,7 @@ from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer,
 
 from counter_app.core.calendar import TZ
 from counter_app.core.prints import Mark, PrintJob
+from counter_app.core.settings import FormSettings
 from counter_app.core.text import nfc
 from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from counter_app.printing.templates import FormSet
@@ -68,6 +69,27 @@ class Styles:
                                            leading=(size - 2) * 1.2)
 
 
+def office_header(width: float, forms: FormSettings, common: dict, s: Styles, printed_on: date,
+                  number_text: str | None = None, extra_left=(), extra_right=()) -> Table:
+    """The header block: left, the office (lines, bold unit, short rule, "Số: …"); right, the
+    national motto with its rule and the italic place-and-date line."""
+    left = [Paragraph(esc(line.upper()), s.header) for line in forms.header_lines]
+    left.append(Paragraph(esc(forms.unit_name.upper()), s.header_bold))
+    left.append(HRFlowable(width="35%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3))
+    if number_text:
+        left.append(Paragraph(esc(number_text), s.header))
+    date_line = common["date_line"].format(place=forms.place_name or "……", **vn_date(printed_on))
+    right = [Paragraph(esc(common["country"]), s.header_bold),
+             Paragraph(esc(common["motto"]), ParagraphStyle("m", parent=s.header_bold,
+                                                             fontSize=s.header.fontSize + 0.5)),
+             HRFlowable(width="55%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3),
+             Paragraph(esc(date_line), ParagraphStyle("d", parent=s.center_italic, fontSize=s.header.fontSize))]
+    table = Table([[left + list(extra_left), right + list(extra_right)]], colWidths=[width * 0.45, width * 0.55])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("FONT", (0, 0), (-1, -1), FAMILY)]))
+    return table
+
+
 class FormRenderer(ABC):
     """Renders one form for a :class:`PrintJob` into PDF bytes."""
 
@@ -115,28 +137,14 @@ class FormRenderer(ABC):
         return self.common["number_line"].format(number=self.d.code, suffix=suffix)
 
     # -- blocks --------------------------------------------------------------------------------
+    def issued_at(self) -> datetime:
+        """The date the document carries: that of the act it records, so a reprint matches the
+        original; renderers override it."""
+        return self.job.printed_at
+
     def header(self, *, number: bool = True, extra_left=(), extra_right=()) -> Table:
-        """Left: the office (lines, bold unit, short rule, "Số: …"); right: the national motto,
-        its rule and the italic place-and-date line."""
-        s = self.s
-        left = [Paragraph(esc(line.upper()), s.header) for line in self.f.header_lines]
-        left.append(Paragraph(esc(self.f.unit_name.upper()), s.header_bold))
-        left.append(HRFlowable(width="35%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3))
-        if number:
-            left.append(Paragraph(esc(self.number_text()), s.header))
-        printed = self.job.printed_at.astimezone(TZ).date()
-        date_line = self.common["date_line"].format(place=self.f.place_name or "……", **vn_date(printed))
-        right = [Paragraph(esc(self.common["country"]), s.header_bold),
-                 Paragraph(esc(self.common["motto"]), ParagraphStyle("m", parent=s.header_bold,
-                                                                      fontSize=s.header.fontSize + 0.5)),
-                 HRFlowable(width="55%", thickness=0.7, color=colors.black, spaceBefore=1, spaceAfter=3),
-                 Paragraph(esc(date_line), ParagraphStyle("d", parent=s.center_italic,
-                                                          fontSize=s.header.fontSize))]
-        table = Table([[left + list(extra_left), right + list(extra_right)]],
-                      colWidths=[self.width * 0.45, self.width * 0.55])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("FONT", (0, 0), (-1, -1), FAMILY)]))
-        return table
+        return office_header(self.width, self.f, self.common, self.s, self.issued_at().astimezone(TZ).date(),
+                             self.number_text() if number else None, extra_left, extra_right)
 
     def title(self, text: str | None = None) -> Paragraph:
         return Paragraph(esc(text or self.form["title"]), self.s.title)
