@@ -62,6 +62,12 @@ class SetupService:
                 uow.fees.save_copy_schedule(s)
             uow.commit()
 
+    def save_settings(self, settings: CounterSettings) -> None:
+        with self._uow() as uow:
+            for key, value in settings_to_values(settings).items():
+                uow.settings.set(key, value)
+            uow.commit()
+
     def add_served_agency(self, agency: Agency) -> None:
         with self._uow() as uow:
             uow.settings.save_agency(Agency(agency.code, agency.name, agency.province, own=False))

@@ -116,3 +116,63 @@ def default_form_values(agency: Agency) -> dict:
                    agency.name, flags=re.IGNORECASE).strip()
     return FormSettings(header_lines=(agency.name.upper(),), place_name=place or agency.province,
                         result_place=f"Trung tâm Phục vụ hành chính công – {agency.name}").as_values()
+
+
+SETTING_KEYS = {
+    "forms.form_set": "bộ biểu mẫu: 2025 (TT 03/2025/TT-VPCP) hoặc 2018 (TT 01/2018/TT-VPCP)",
+    "forms.header_lines": "các dòng tên cơ quan phía trên, ngăn cách bằng |",
+    "forms.unit_name": "dòng in đậm của cột trái (tên bộ phận/trung tâm)",
+    "forms.place_name": "địa danh trong dòng «…, ngày … tháng … năm …»",
+    "forms.number_suffix": "ký hiệu sau số văn bản (Số: …/KÝ HIỆU)",
+    "forms.receipt_layout": "a5_pages (hai trang A5) hoặc a4_halves (hai nửa tờ A4 ngang)",
+    "forms.lookup_url": "địa chỉ tra cứu mã hóa trong QR, {code} là mã hồ sơ (để trống: chỉ mã hồ sơ)",
+    "forms.result_place": "nơi nhận kết quả in trên giấy hẹn",
+    "forms.contact": "người và số điện thoại liên hệ in trên phiếu bổ sung",
+    "forms.head_title": "chức danh người ký văn bản xin lỗi, thông báo dừng",
+    "max_reschedules": "số lần hẹn lại tối đa",
+    "register_book_size": "số dòng mỗi quyển Sổ theo dõi (0: một quyển mỗi năm)",
+    "restart_due_on_supplement": "tính lại hạn trả khi nhận đủ hồ sơ bổ sung (true/false)",
+    "cutoff": "giờ chốt nhận trong ngày, HH:MM",
+}
+
+
+def apply_setting(settings: CounterSettings, key: str, value: str) -> CounterSettings:
+    """A copy of ``settings`` with one key changed from its text form; bad values are refused."""
+    from dataclasses import replace
+    from datetime import time
+
+    from counter_app.core.errors import ValidationError
+    from counter_app.core.text import clean
+
+    value = clean(value) if key != "forms.lookup_url" else value.strip()
+    if key not in SETTING_KEYS:
+        raise ValidationError(f"Không có cài đặt «{key}». Các khóa: {', '.join(SETTING_KEYS)}.", "unknown key")
+
+    def integer(minimum: int) -> int:
+        if not value.isdigit() or int(value) < minimum:
+            raise ValidationError(f"«{key}» phải là số nguyên ≥ {minimum}.", "not an integer")
+        return int(value)
+
+    if key.startswith("forms."):
+        name = key.split(".", 1)[1]
+        new: object = value
+        if name == "form_set" and value not in FORM_SETS:
+            raise ValidationError(f"Bộ biểu mẫu phải là một trong: {', '.join(FORM_SETS)}.", "bad form set")
+        if name == "receipt_layout" and value not in RECEIPT_LAYOUTS:
+            raise ValidationError(f"Khổ giấy hẹn phải là một trong: {', '.join(RECEIPT_LAYOUTS)}.", "bad layout")
+        if name == "header_lines":
+            new = tuple(clean(x) for x in value.split("|") if clean(x))
+        return replace(settings, forms=replace(settings.forms, **{name: new}))
+    if key == "max_reschedules":
+        return replace(settings, max_reschedules=integer(0))
+    if key == "register_book_size":
+        return replace(settings, register_book_size=integer(0))
+    if key == "restart_due_on_supplement":
+        if value.lower() not in ("true", "false"):
+            raise ValidationError("Giá trị phải là true hoặc false.", "not a boolean")
+        return replace(settings, restart_due_on_supplement=value.lower() == "true")
+    try:
+        cutoff = time.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Giờ chốt phải có dạng HH:MM.", "bad time") from None
+    return replace(settings, hours=replace(settings.hours, cutoff=cutoff))

@@ -199,3 +199,45 @@ def test_regional_counter_receives_for_a_served_agency(data):
     assert out["receiving_agency"] == "H52.102" and out["code"].startswith("H52.101-")
     refused = run(data, "intake", "--procedure", "1.001193", "--name", "A", "--agency", "H99.999", ok=False)
     assert refused.returncode == 1 and "không tiếp nhận hồ sơ cho cơ quan" in refused.stderr
+
+
+def test_print_forms_and_register_from_the_command_line(data, tmp_path):
+    from pypdf import PdfReader
+
+    code = run_json(data, "intake", "--procedure", "1.001612", "--name", "Đinh Thị Mai",
+                    "--received-at", "2026-06-10T10:00")["code"]
+    out = tmp_path / "giay-hen.pdf"
+    first = run_json(data, "print", code, "--form", "receipt", "--out", str(out))
+    assert (first["mark"], first["print_number"], first["form_set"]) == ("original", 1, "2025")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "Đinh Thị Mai" in text
+    assert run_json(data, "print", code, "--form", "receipt", "--out", str(out))["mark"] == "reprint"
+    assert run_json(data, "print", code, "--form", "control", "--out", str(out), "--preview")["mark"] == "preview"
+    kinds = [e["kind"] for e in run_json(data, "show", code)["events"]]
+    assert kinds == ["received", "printed", "printed"]
+    wrong = run(data, "print", code, "--form", "refusal", "--out", str(tmp_path / "x.pdf"), ok=False)
+    assert wrong.returncode == 1 and "Không in được" in wrong.stderr and not (tmp_path / "x.pdf").exists()
+    bad = run(data, "print", code, "--form", "receipt", "--out", str(tmp_path / "x.txt"), ok=False)
+    assert bad.returncode == 1 and ".pdf" in bad.stderr
+    for suffix in ("pdf", "xlsx"):
+        target = tmp_path / f"so.{suffix}"
+        result = run_json(data, "register", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(target))
+        assert result["rows"] >= 1 and target.stat().st_size > 1000
+    assert run(data, "register", "--from", "2026-06-30", "--to", "2026-06-01", "--out",
+               str(tmp_path / "r.pdf"), ok=False).returncode == 1
+
+
+def test_settings_choose_the_form_set_and_header(data, tmp_path):
+    shown = run_json(data, "settings", "set", "forms.header_lines", "UBND TỈNH GIA LAI|UBND XÃ ĐỊNH MỸ")
+    assert shown["forms"]["header_lines"] == ["UBND TỈNH GIA LAI", "UBND XÃ ĐỊNH MỸ"]
+    assert run(data, "settings", "set", "forms.form_set", "1999", ok=False).returncode == 1
+    assert run(data, "settings", "set", "no.such.key", "1", ok=False).returncode == 1
+    run(data, "settings", "set", "forms.form_set", "2018")
+    code = run_json(data, "intake", "--procedure", "1.001612", "--name", "Hà Văn Nam")["code"]
+    out = tmp_path / "r.pdf"
+    assert run_json(data, "print", code, "--form", "receipt", "--out", str(out))["form_set"] == "2018"
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "UBND TỈNH GIA LAI" in text and "Thông tư 01/2018/TT-VPCP" in text
+    run(data, "settings", "set", "forms.form_set", "2025")
