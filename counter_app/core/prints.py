@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from counter_app.core.calendar import TZ
@@ -48,6 +48,10 @@ class PrintJob:
     print_number: int  # 1 for the first print of this form, 2 for the first reprint, …
     printed_at: datetime
     officer: str
+    agency_names: dict[str, str] = field(default_factory=dict)  # code -> name, for the agencies served
+
+    def agency_name(self, code: str) -> str:
+        return self.agency_names.get(code, code)
 
     def last_event(self, kind: Action | str) -> DossierEvent | None:
         kind = kind.value if isinstance(kind, Action) else kind
@@ -92,7 +96,8 @@ class PrintService:
         mark = Mark.PREVIEW if preview else (Mark.REPRINT if prior else Mark.ORIGINAL)
         return PrintJob(form=form, dossier=dossier, procedure=uow.catalogue.get(dossier.procedure_code),
                         settings=self._ctx.settings, mark=mark, print_number=prior + 1,
-                        printed_at=self._clock.now(), officer=clean(officer))
+                        printed_at=self._clock.now(), officer=clean(officer),
+                        agency_names={a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)})
 
     def produce(self, code: str, form: FormKind, officer: str, render: Renderer, *,
                 preview: bool = False) -> tuple[bytes, PrintJob]:

@@ -288,7 +288,7 @@ class ControlSheetRenderer(FormRenderer):
 
     def story(self) -> list:
         s, d, f = self.s, self.d, self.form
-        counter, competent = f["counter_unit"], d.competent_agency
+        counter, competent = f["counter_unit"], self.job.agency_name(d.competent_agency)
         unit = {"counter": counter, None: competent}
         blocks = []
         for event in d.events:

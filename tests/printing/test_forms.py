@@ -169,7 +169,7 @@ def test_control_sheet_from_history_with_deadline_marks(printer, dossiers):
     pdf, _ = printer(dossiers["received"], "control")
     text = pdf.text()
     for expected in ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Kèm theo hồ sơ của: Nguyễn Văn Ấn",
-                     "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "1. Giao: H52.101", "2. Nhận: Bộ phận TN&TKQ",
+                     "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "1. Giao: UBND xã Định Mỹ", "2. Nhận: Bộ phận TN&TKQ",
                      "16 giờ 00 phút, ngày 15/06/2026", "Quá hạn", "Người giao", "Người nhận",
                      "Mẫu số 06 – Thông tư 03/2025/TT-VPCP"):
         assert expected in text, expected
