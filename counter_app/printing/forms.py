@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from functools import lru_cache
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCode
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, FrameBreak, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+    BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table,
+    TableStyle,
 )
 
 from counter_app.core.lifecycle import Action
@@ -20,6 +23,32 @@ from counter_app.core.text import nfc
 from counter_app.printing.fonts import FAMILY
 from counter_app.printing.layout import FormRenderer, esc, money, time_text, vn_date
 from counter_app.printing.templates import FormSet, load_form_set
+
+class _QrOnce(QrCode):
+    """A QR flowable that encodes its value once: choosing the best mask costs ~12 ms, and both
+    copies of a receipt (and a reprint right after a preview) carry the same code."""
+
+    def __init__(self, value: str, **kw) -> None:
+        super().__init__(value, **kw)
+        self.qr = _encoded(value, self.qrLevel)
+
+    def draw(self) -> None:
+        qr, self.qr.make = self.qr, lambda: None  # already made
+        try:
+            super().draw()
+        finally:
+            del qr.make
+
+
+@lru_cache(maxsize=64)
+def _encoded(value: str, level: str):
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, level))
+    qr.addData(value)
+    qr.make()
+    return qr
+
 
 _KIND_COLUMN = {DocumentKind.ORIGINAL: 2, DocumentKind.CERTIFIED_COPY: 3, DocumentKind.PHOTOCOPY: 4}
 
@@ -37,13 +66,16 @@ class ReceiptRenderer(FormRenderer):
         return Code128(self.d.code, barHeight=8 * mm, barWidth=0.19 * mm, humanReadable=True, fontName=FAMILY,
                        fontSize=6.5, quiet=False)
 
-    def title_with_qr(self, copy_label: str) -> Table:
+    def copy_line(self, label: str) -> Paragraph:
+        return Paragraph(f"<i>({esc(label)})</i>", self.s.center)
+
+    def title_with_qr(self, copy_line: Flowable) -> Table:
         """Title, code and copy line, with the QR of the code (or of the look-up URL) beside them."""
         code, s = self.d.code, self.s
         url = self.f.lookup_url.replace("{code}", code) if self.f.lookup_url else code
-        qr = QrCode(url, width=18 * mm, height=18 * mm, qrLevel="M", qrBorder=1)
+        qr = _QrOnce(url, width=18 * mm, height=18 * mm, qrLevel="M", qrBorder=1)
         block = [self.title(), Paragraph(self.text("code", code=code), s.center),
-                 Paragraph(f"<i>({esc(copy_label)})</i>", s.center)]
+                 copy_line]
         table = Table([[block, qr]], colWidths=[self.width - 19 * mm, 19 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -77,12 +109,12 @@ class ReceiptRenderer(FormRenderer):
             ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (4, 0)),
             ("ALIGN", (0, 0), (0, -1), "CENTER"), ("ALIGN", (2, 2), (-1, -1), "CENTER")])
 
-    def copy_story(self, copy_label: str) -> list:
+    def copy_story(self, copy_line: Flowable) -> list:
         s, d, job = self.s, self.d, self.job
         a = d.applicant
         proc = job.procedure
         cutoff = job.settings.hours.cutoff
-        story = [self.header(number=False, extra_left=[self.barcode()]), self.title_with_qr(copy_label),
+        story = [self.header(number=False, extra_left=[self.barcode()]), self.title_with_qr(copy_line),
                  Spacer(1, 1.5 * mm),
                  self.line("unit", unit=self.unit_name()),
                  self.line("applicant", name=a.full_name)]
@@ -114,22 +146,62 @@ class ReceiptRenderer(FormRenderer):
         return story
 
     def story(self) -> list:
-        copies = self.form["copies"]
+        """Both copies laid out one after the other (used when one copy does not fit its page)."""
         story: list = []
         separator = FrameBreak() if self.f.receipt_layout == "a4_halves" else PageBreak()
-        for i, label in enumerate(copies):
+        for i, label in enumerate(self.form["copies"]):
             if i:
                 story.append(separator)
-            story += self.copy_story(label)
+            story += self.copy_story(self.copy_line(label))
         return story
 
+    def _sheet(self) -> tuple[tuple[float, float], list[float]]:
+        """Page size and the x offset of each copy: one A5 page each, or two halves of an A4 sheet."""
+        if self.f.receipt_layout == "a4_halves":
+            page = landscape(A4)
+            return page, [0.0, page[0] / 2]
+        return A5, [0.0, 0.0]
+
     def render(self) -> bytes:
-        if self.f.receipt_layout != "a4_halves":
+        """The copies differ only in their "(Liên …)" line, so one copy is laid out once as a PDF
+        form XObject and stamped on each page (or half sheet) with its own line: half the layout
+        work and half the file. A copy too long for one A5 page falls back to a flowing layout."""
+        page, offsets = self._sheet()
+        left, right, top, bottom = self.margins
+        marker = _Slot(self.copy_line(self.form["copies"][0]))
+        story = self.copy_story(marker)
+        buffer = io.BytesIO()
+        c = Canvas(buffer, pagesize=page, initialFontName=FAMILY)
+        c.setTitle(nfc(self.form["title"]))
+        c.setSubject(self.d.code)
+        c.setCreator("counter_app")
+        c.beginForm("copy")
+        Frame(left, bottom, A5[0] - left - right, A5[1] - top - bottom, leftPadding=0, rightPadding=0,
+              topPadding=0, bottomPadding=0).addFromList(story, c)
+        c.endForm()
+        if story:
+            return self._render_flowing(page, offsets)
+        halves = offsets[1] != offsets[0]
+        for i, label in enumerate(self.form["copies"]):
+            c.saveState()
+            c.translate(offsets[i], 0)
+            c.doForm("copy")
+            line = self.copy_line(label)
+            line.wrap(marker.width, marker.height)
+            line.drawOn(c, marker.x, marker.y)
+            c.restoreState()
+            if not halves or i == len(offsets) - 1:
+                self.decorate(c, None)
+                c.showPage()
+        c.save()
+        return buffer.getvalue()
+
+    def _render_flowing(self, page, offsets) -> bytes:
+        if offsets[1] == offsets[0]:
             return super().render()
         buffer = io.BytesIO()
-        page = landscape(A4)
-        half = page[0] / 2
         left, right, top, bottom = self.margins
+        half = page[0] / 2
         frames = [Frame(x + left, bottom, half - left - right, page[1] - top - bottom, id=f"copy{i}",
                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
                   for i, x in enumerate((0, half))]
@@ -138,6 +210,22 @@ class ReceiptRenderer(FormRenderer):
         doc.addPageTemplates([PageTemplate(id="halves", frames=frames, onPage=self.decorate)])
         doc.build(self.story())
         return buffer.getvalue()
+
+
+class _Slot(Flowable):
+    """Takes the place of a flowable and remembers where it landed, so it can be drawn later."""
+
+    def __init__(self, like: Flowable) -> None:
+        super().__init__()
+        self.like = like
+        self.x = self.y = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float):
+        self.width, self.height = avail_width, self.like.wrap(avail_width, avail_height)[1]
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.x, self.y = self.canv.absolutePosition(0, 0)
 
 
 class SupplementRenderer(FormRenderer):

@@ -50,7 +50,7 @@ def time_text(value: datetime | None, common: dict) -> str:
 
 class Styles:
     def __init__(self, size: float) -> None:
-        lead = size * 1.17
+        lead = size * 1.15
         self.body = ParagraphStyle("body", fontName=FAMILY, fontSize=size, leading=lead, alignment=TA_JUSTIFY)
         self.left = ParagraphStyle("left", parent=self.body, alignment=TA_LEFT)
         self.indent = ParagraphStyle("indent", parent=self.body, leftIndent=size * 1.2)
@@ -94,7 +94,7 @@ class FormRenderer(ABC):
     """Renders one form for a :class:`PrintJob` into PDF bytes."""
 
     kind = ""
-    font_size = 10.0
+    font_size = 9.5
     margins = (15 * mm, 10 * mm, 10 * mm, 11 * mm)  # left, right, top, bottom: Decree 30 scaled to A5
 
     def __init__(self, job: PrintJob, form_set: FormSet) -> None:
@@ -172,6 +172,7 @@ class FormRenderer(ABC):
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             *extra_style,
         ]))
         return table
