@@ -23,6 +23,7 @@ from counter_app.core.context import CounterContext, SystemClock
 from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.intake import IntakeService
+from counter_app.core.officers import OfficerService
 from counter_app.core.ports import Clock
 from counter_app.core.prints import PrintService, TrackingRegister
 from counter_app.core.settings import (
@@ -165,6 +166,10 @@ class CounterApp:
     @cached_property
     def tracking_register(self) -> TrackingRegister:
         return TrackingRegister(self.read_uow, self.ctx)
+
+    @cached_property
+    def officers(self) -> OfficerService:
+        return OfficerService(self.uow)
 
     @cached_property
     def setup(self) -> SetupService:

@@ -77,6 +77,17 @@ class FeeRepository(Protocol):
     def save_copy_schedule(self, schedule: CertifiedCopyFeeSchedule) -> None: ...
 
 
+class OfficerRepository(Protocol):
+    def all(self) -> list: ...
+
+    def get(self, username: str) -> tuple | None:
+        """(Officer, password hash) or None."""
+
+    def add(self, officer, password_hash: str) -> None: ...
+
+    def set_password(self, username: str, password_hash: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -85,6 +96,7 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     calendar: CalendarRepository
     fees: FeeRepository
+    officers: OfficerRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -15,8 +15,9 @@ from counter_app.core.model import (
     Agency, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
 )
 from counter_app.core.text import fold
+from counter_app.core.officers import Officer
 from counter_app.storage.models import (
-    AgencyRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
+    AgencyRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
 )
 
 COPY_RULE = "certified_copy_pages"
@@ -144,3 +145,23 @@ class SqlFeeRepository:
                                       source=schedule.source))
         else:
             row.params, row.source = params, schedule.source
+
+
+class SqlOfficerRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def all(self) -> list[Officer]:
+        rows = self.s.scalars(select(OfficerRow).order_by(OfficerRow.username))
+        return [Officer(r.username, r.full_name, r.role, r.active) for r in rows]
+
+    def get(self, username: str) -> tuple[Officer, str] | None:
+        r = self.s.get(OfficerRow, username)
+        return None if r is None else (Officer(r.username, r.full_name, r.role, r.active), r.password_hash)
+
+    def add(self, officer: Officer, password_hash: str) -> None:
+        self.s.add(OfficerRow(username=officer.username, full_name=officer.full_name, role=officer.role,
+                              active=officer.active, password_hash=password_hash))
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        self.s.get(OfficerRow, username).password_hash = password_hash

@@ -48,6 +48,15 @@ class AgencyRow(Base):
     own: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class OfficerRow(Base):
+    __tablename__ = "officer"
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10), default="officer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class ProcedureRow(Base):
     __tablename__ = "procedure"
     code: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from counter_app.storage.config_repos import (
-    SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlSettingsRepository,
+    SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
 from counter_app.storage.db import Database
 from counter_app.storage.dossiers import SqlDossierRepository
@@ -24,6 +24,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(self.session)
         self.calendar = SqlCalendarRepository(self.session)
         self.fees = SqlFeeRepository(self.session)
+        self.officers = SqlOfficerRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -42,13 +42,15 @@ def test_upgrade_from_the_first_released_schema_keeps_every_dossier(tmp_path):
 
 
 def test_a_database_behind_head_is_backed_up_before_upgrading(tmp_path):
-    """A future release adds revision 0002; the 0001 database is copied to backups/ first."""
+    """A future release adds a revision after today's head; the 0001 database is copied to backups/
+    first, then brought through every revision."""
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_addition.py").write_text(
+    (scripts / "versions" / "0099_test_addition.py").write_text(
         '"""test addition"""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\n"
+        f"revision = '0099'\ndown_revision = '{head_revision(MIGRATIONS)}'\nbranch_labels = None\n"
+        "depends_on = None\n\n\n"
         "def upgrade():\n"
         "    with op.batch_alter_table('dossier') as b:\n"
         "        b.add_column(sa.Column('archived', sa.Boolean(), nullable=False, server_default='0'))\n\n\n"
@@ -59,7 +61,7 @@ def test_a_database_behind_head_is_backed_up_before_upgrading(tmp_path):
     db = tmp_path / "counter.sqlite"
     shutil.copy(FIXTURES / "schema-0001.sqlite", db)
     result = upgrade(db, scripts, tmp_path / "backups")
-    assert (result.before, result.after) == ("0001", "0002")
+    assert (result.before, result.after) == ("0001", "0099")
     assert result.backup is not None and result.backup.parent == tmp_path / "backups"
     assert current_revision(result.backup) == "0001"
     con = sqlite3.connect(db)
