@@ -243,12 +243,14 @@ def cmd_action(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    print("Giao diện quầy (cửa sổ PySide6) sẽ có trong bản phát hành tiếp theo. Hiện tại hãy dùng các lệnh:\n"
-          "  counter-app init --agency-code MÃ --agency-name TÊN   (khởi tạo quầy)\n"
-          "  counter-app intake --procedure MÃ --name HỌ_TÊN      (tiếp nhận hồ sơ)\n"
-          "  counter-app --help                                   (mọi lệnh)\n"
-          "(The desktop window arrives in the next release; use the commands above.)")
-    return 0
+    """No subcommand: the desktop window."""
+    try:
+        from counter_app.ui.app_main import run
+    except ImportError as exc:  # Qt missing or not loadable (no display libraries)
+        sys.stderr.write(f"Lỗi: không mở được giao diện Qt ({exc}). Các lệnh dòng lệnh vẫn dùng được: "
+                         "counter-app --help\n")
+        return EXIT_ERROR
+    return run(args.data_dir)
 
 
 # -- parser ------------------------------------------------------------------------------------------

@@ -157,11 +157,10 @@ class DossierQueries:
         with self._uow() as uow:
             return uow.dossiers.get(clean(code).upper())
 
-    def list(self, *, status: str | None = None, received_from: datetime | None = None,
-             received_to: datetime | None = None, limit: int = 100) -> list[DossierSummary]:
+    def list(self, **filters) -> list[DossierSummary]:
+        """See ``SqlDossierRepository.list``: status/statuses, received and due windows, order, after."""
         with self._uow() as uow:
-            return uow.dossiers.list(status=status, received_from=received_from, received_to=received_to,
-                                     limit=limit)
+            return uow.dossiers.list(**filters)
 
     def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]:

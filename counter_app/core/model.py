@@ -175,3 +175,4 @@ class DossierSummary:
     phone: str | None
     received_at: datetime
     due_at: datetime | None
+    row_id: int = 0  # storage order key, for paging through long lists without OFFSET

@@ -75,7 +75,7 @@ def _dossier_from_row(r: DossierRow, *, with_events: bool = True) -> Dossier:
 _SUMMARY_COLUMNS = (
     DossierRow.code, DossierRow.status, DossierRow.procedure_code, DossierRow.procedure_name,
     DossierRow.applicant_name, DossierRow.id_number, DossierRow.phone, DossierRow.received_at,
-    DossierRow.due_at,
+    DossierRow.due_at, DossierRow.id,
 )
 
 
@@ -173,19 +173,40 @@ class SqlDossierRepository:
 
     @staticmethod
     def _filtered(stmt: Select, status: str | None, received_from: datetime | None,
-                  received_to: datetime | None) -> Select:
+                  received_to: datetime | None, *, statuses=None, due_from: datetime | None = None,
+                  due_to: datetime | None = None) -> Select:
         if status:
             stmt = stmt.where(DossierRow.status == status)
+        if statuses:
+            stmt = stmt.where(DossierRow.status.in_(list(statuses)))
         if received_from:
             stmt = stmt.where(DossierRow.received_at >= received_from)
         if received_to:
             stmt = stmt.where(DossierRow.received_at < received_to)
+        if due_from:
+            stmt = stmt.where(DossierRow.due_at >= due_from)
+        if due_to:
+            stmt = stmt.where(DossierRow.due_at < due_to)
         return stmt
 
     def list(self, *, status: str | None = None, received_from: datetime | None = None,
-             received_to: datetime | None = None, limit: int = 100) -> list[DossierSummary]:
-        stmt = self._filtered(select(*_SUMMARY_COLUMNS), status, received_from, received_to)
-        return _summaries(self.s, stmt.order_by(DossierRow.received_at.desc(), DossierRow.id.desc()).limit(limit))
+             received_to: datetime | None = None, limit: int = 100, statuses=None,
+             due_from: datetime | None = None, due_to: datetime | None = None, order: str = "received",
+             after: DossierSummary | None = None) -> list[DossierSummary]:
+        """Newest first (``order="received"``) or soonest due first (``order="due"``); ``after`` is the
+        last row of the previous page (keyset paging: no OFFSET, so page 1,000 costs what page 1 does)."""
+        stmt = self._filtered(select(*_SUMMARY_COLUMNS), status, received_from, received_to,
+                              statuses=statuses, due_from=due_from, due_to=due_to)
+        if order == "due":
+            if after is not None:
+                stmt = stmt.where((DossierRow.due_at > after.due_at)
+                                  | ((DossierRow.due_at == after.due_at) & (DossierRow.id > after.row_id)))
+            stmt = stmt.where(DossierRow.due_at.is_not(None)).order_by(DossierRow.due_at, DossierRow.id)
+        else:
+            if after is not None:
+                stmt = stmt.where(DossierRow.id < after.row_id)
+            stmt = stmt.order_by(DossierRow.id.desc())
+        return _summaries(self.s, stmt.limit(limit))
 
     def search(self, text_: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]:

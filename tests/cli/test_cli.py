@@ -187,9 +187,18 @@ def test_init_twice_is_refused(data):
     assert result.returncode == 1 and "đã được khởi tạo" in result.stderr
 
 
-def test_no_subcommand_explains_itself(tmp_path):
-    result = run(tmp_path, ok=True)
-    assert "counter-app init" in result.stdout
+def test_no_subcommand_opens_the_window(data, tmp_path):
+    """``counter-app`` alone starts the Qt window: the first-run wizard on an empty data directory
+    (which it leaves empty when closed), the login dialog on a set-up one."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTER_APP_EXIT_AFTER_SHOW": "1"}
+    empty = tmp_path / "empty"
+    result = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(empty)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not (empty / "counter.sqlite").exists()
+    result = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(data)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 def test_regional_counter_receives_for_a_served_agency(data):

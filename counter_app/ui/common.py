@@ -1,0 +1,46 @@
+"""Small widgets and helpers shared by the views."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from counter_app.core.errors import CounterError
+from counter_app.ui.i18n import tr
+
+
+def show_error(parent: QWidget, exc: Exception) -> None:
+    """Officers read the Vietnamese message; the English detail is there for support staff."""
+    if isinstance(exc, CounterError):
+        text = exc.message + (f"\n\n({exc.detail})" if exc.detail else "")
+    else:
+        text = f"Lỗi không mong đợi: {type(exc).__name__}: {exc}"
+    QMessageBox.warning(parent, tr("Lỗi"), text)
+
+
+def fmt_time(value: datetime | None) -> str:
+    return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
+
+
+def fmt_short(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def parse_dmy(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    from counter_app.cli import parse_dmy as _parse  # one parser for both faces
+
+    return _parse(text)
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,} đồng".replace(",", ".")
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 15px; font-weight: bold; margin: 4px 0;")
+    return label

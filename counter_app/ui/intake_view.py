@@ -1,0 +1,363 @@
+"""Tiếp nhận: keyboard-first intake. F2 starts a dossier; a CCCD QR scan anywhere in the view fills
+the applicant; the procedure picker searches codes and names without diacritics; Ctrl+S (or Enter
+on the last field) commits and opens the receipt. Refusal (Mẫu 03) and supplement request (Mẫu 02)
+are one step away."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QInputDialog,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from counter_app.core.cccd import parse_qr
+from counter_app.core.intake import ApplicantInput, IntakeRequest
+from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
+from counter_app.core.prints import FormKind
+from counter_app.core.text import fold
+from counter_app.ui.common import fmt_time, heading, parse_dmy, show_error, vnd
+from counter_app.ui.i18n import tr
+from counter_app.ui.print_preview import print_form
+
+_KINDS = [DocumentKind.ORIGINAL, DocumentKind.CERTIFIED_COPY, DocumentKind.PHOTOCOPY]
+
+
+class ScanCatcher(QObject):
+    """Recognises a CCCD QR typed by a keyboard-wedge scanner into whatever field has focus.
+
+    The QR text starts with the 12-digit ID and then a "|": at the first "|" the catcher takes over,
+    swallows the keys up to Enter, removes the digits that already reached the focused field, and
+    emits the whole text. Nothing is logged."""
+
+    scanned = Signal(str)
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        self.buffer: list[str] = []
+        self.active = False
+        self.recent: list[tuple[float, str]] = []
+        self.target: QObject | None = None
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.KeyPress or not self.view.isVisible():
+            return False
+        if not (isinstance(obj, QWidget) and (obj is self.view or self.view.isAncestorOf(obj))):
+            return False
+        text = event.text()
+        if self.active:
+            if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+                self.active = False
+                self.scanned.emit("".join(self.buffer))
+                self.buffer = []
+            elif text:
+                self.buffer.append(text)
+            return True
+        if text == "|":
+            self.active = True
+            digits = "".join(ch for _, ch in self.recent)[-12:]
+            self.buffer = [digits, "|"]
+            target = self.target  # the field the scanner's first digits landed in
+            if isinstance(target, QLineEdit) and digits and target.text().endswith(digits):
+                target.setText(target.text()[: -len(digits)])
+            return True
+        if text and text.isdigit():
+            self.target = obj
+            now = time.monotonic()
+            self.recent = [(t, ch) for t, ch in self.recent if now - t < 2.0][-11:] + [(now, text)]
+        return False
+
+
+class IntakeView(QWidget):
+    saved = Signal(str)  # dossier code
+
+    def __init__(self, core, officer, local, parent=None) -> None:
+        super().__init__(parent)
+        self.core, self.officer, self.local = core, officer, local
+        self.procedure = None
+        self.last_printed: tuple | None = None
+        self.procedures = core.catalogue.procedures(include_closed=False)
+        self._keys = {p.code: fold(f"{p.code} {p.local_code or ''} {p.name}") for p in self.procedures}
+        self.catcher = ScanCatcher(self)
+        QApplication.instance().installEventFilter(self.catcher)
+        self.catcher.scanned.connect(self.fill_from_qr)
+        self._build()
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.picker = QLineEdit()
+        self.picker.setPlaceholderText("Mã hoặc tên thủ tục (không cần dấu)")
+        self.picker.textEdited.connect(self.filter_procedures)
+        self.picker.returnPressed.connect(self.choose_procedure)
+        self.matches = QListWidget()
+        self.matches.setMaximumHeight(120)
+        self.matches.itemActivated.connect(lambda item: self.choose_procedure(item))
+        self.chosen = QLabel(tr("Chưa chọn thủ tục"))
+        self.chosen.setWordWrap(True)
+        self.chosen.setStyleSheet("font-weight: bold")
+        self.name, self.id_number, self.dob = QLineEdit(), QLineEdit(), QLineEdit()
+        self.dob.setPlaceholderText("DD/MM/YYYY")
+        self.gender = QComboBox()
+        self.gender.addItems(["", Gender.MALE.value, Gender.FEMALE.value])
+        self.phone, self.email, self.address = QLineEdit(), QLineEdit(), QLineEdit()
+        self.kind = QComboBox()
+        self.kind.addItem("Công dân", ApplicantKind.CITIZEN)
+        self.kind.addItem("Tổ chức", ApplicantKind.ORGANISATION)
+        self.channel = QComboBox()
+        for label, value in (("Tại quầy", Channel.COUNTER), ("Bưu chính", Channel.POST), ("Trực tuyến", Channel.ONLINE)):
+            self.channel.addItem(label, value)
+        self.return_method = QComboBox()
+        self.return_method.addItem("Nhận tại quầy", ReturnMethod.COUNTER)
+        self.return_method.addItem("Gửi qua bưu chính", ReturnMethod.POST)
+        self.return_address = QLineEdit()
+        self.return_address.returnPressed.connect(self.save)  # Enter on the last field commits
+        self.sets = QSpinBox()
+        self.sets.setRange(1, 50)
+        applicant = QFormLayout()
+        for label, widget in ((tr("Họ tên"), self.name), (tr("Số định danh"), self.id_number),
+                              (tr("Ngày sinh"), self.dob), (tr("Giới tính"), self.gender),
+                              (tr("Điện thoại"), self.phone), (tr("Thư điện tử"), self.email),
+                              (tr("Địa chỉ"), self.address), ("Đối tượng", self.kind)):
+            applicant.addRow(label, widget)
+        delivery = QFormLayout()
+        for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
+                              ("Nhận kết quả", self.return_method), ("Địa chỉ nhận qua bưu chính", self.return_address)):
+            delivery.addRow(label, widget)
+        self.docs = QTableWidget(0, 4)
+        self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng", "Số trang"])
+        self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.docs.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.docs.itemChanged.connect(lambda _: self.update_summary())
+        add_doc = QPushButton("Thêm giấy tờ")
+        add_doc.clicked.connect(lambda: self.add_document_row("", DocumentKind.ORIGINAL, 1, checked=True))
+        self.due = QLabel()
+        self.fees = QLabel()
+        self.due.setStyleSheet("font-size: 14px; font-weight: bold; color: #0b5394")
+        self.save_button = QPushButton(tr("Lưu (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.refuse_button = QPushButton(tr("Từ chối (Mẫu 03)"))
+        self.refuse_button.clicked.connect(self.refuse)
+        self.supplement_button = QPushButton(tr("Yêu cầu bổ sung (Mẫu 02)"))
+        self.supplement_button.clicked.connect(self.request_supplement)
+        new = QPushButton(tr("Hồ sơ mới (F2)"))
+        new.clicked.connect(self.new_dossier)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel(tr("Thủ tục")), 0, 0)
+        grid.addWidget(self.picker, 0, 1)
+        grid.addWidget(self.matches, 1, 1)
+        grid.addWidget(self.chosen, 2, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(applicant, 3)
+        columns.addLayout(delivery, 2)
+        actions = QHBoxLayout()
+        for b in (new, self.save_button, self.supplement_button, self.refuse_button):
+            actions.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Tiếp nhận")))
+        layout.addLayout(grid)
+        layout.addLayout(columns)
+        layout.addWidget(QLabel(tr("Giấy tờ")))
+        layout.addWidget(self.docs)
+        layout.addWidget(add_doc, alignment=Qt.AlignLeft)
+        layout.addWidget(self.due)
+        layout.addWidget(self.fees)
+        layout.addLayout(actions)
+        self.filter_procedures("")
+
+    # -- procedure picker ---------------------------------------------------------------------
+    def filter_procedures(self, text: str) -> None:
+        """Matching procedures, the ones this desk used most recently first (so the usual one is an
+        Enter away)."""
+        words = fold(text).split()
+        self.matches.clear()
+        recent = self.local.get("recent_procedures") or []
+        rank = {code: i for i, code in enumerate(recent)}
+        for p in sorted(self.procedures, key=lambda p: (rank.get(p.code, len(rank)), p.code)):
+            key = self._keys[p.code]
+            if all(w in key for w in words):
+                item = QListWidgetItem(f"{p.code}  {p.name}")
+                item.setData(Qt.UserRole, p.code)
+                self.matches.addItem(item)
+                if self.matches.count() >= 30:
+                    break
+        if self.matches.count():
+            self.matches.setCurrentRow(0)
+
+    def choose_procedure(self, item: QListWidgetItem | None = None) -> None:
+        item = item if isinstance(item, QListWidgetItem) else self.matches.currentItem()
+        if item is None:
+            return
+        code = item.data(Qt.UserRole)
+        self.procedure = next(p for p in self.procedures if p.code == code)
+        self.chosen.setText(f"{self.procedure.code} – {self.procedure.name}")
+        self.docs.blockSignals(True)
+        self.docs.setRowCount(0)
+        for d in self.procedure.documents:
+            self.add_document_row(d.name, d.kind, d.count, checked=True)
+        self.docs.blockSignals(False)
+        self.update_summary()
+        (self.name if not self.name.text() else self.save_button).setFocus()
+
+    def add_document_row(self, name: str, kind: DocumentKind, count: int, *, checked: bool) -> None:
+        row = self.docs.rowCount()
+        self.docs.insertRow(row)
+        item = QTableWidgetItem(name)
+        item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+        self.docs.setItem(row, 0, item)
+        combo = QComboBox()
+        for k in _KINDS:
+            combo.addItem(k.label_vi, k)
+        combo.setCurrentIndex(_KINDS.index(kind))
+        self.docs.setCellWidget(row, 1, combo)
+        spin = QSpinBox()
+        spin.setRange(1, 999)
+        spin.setValue(count)
+        spin.valueChanged.connect(lambda _: self.update_summary())
+        self.docs.setCellWidget(row, 2, spin)
+        pages = QSpinBox()
+        pages.setRange(0, 9999)
+        pages.setSpecialValueText("—")
+        pages.valueChanged.connect(lambda _: self.update_summary())
+        self.docs.setCellWidget(row, 3, pages)
+
+    def documents(self, *, checked: bool = True) -> list[DocumentLine]:
+        out = []
+        for row in range(self.docs.rowCount()):
+            item = self.docs.item(row, 0)
+            if item is None or (item.checkState() == Qt.Checked) != checked or not item.text().strip():
+                continue
+            pages = self.docs.cellWidget(row, 3).value() or None
+            out.append(DocumentLine(item.text(), DocumentKind(self.docs.cellWidget(row, 1).currentData()),
+                                    self.docs.cellWidget(row, 2).value(), pages))
+        return out
+
+    # -- live summary -------------------------------------------------------------------------
+    def update_summary(self) -> None:
+        p = self.procedure
+        if p is None:
+            self.due.setText("")
+            self.fees.setText("")
+            return
+        if p.working_days is None:
+            self.due.setText("Thủ tục chưa có thời hạn giải quyết trong danh mục.")
+        else:
+            due = self.core.ctx.calendar.due_at(self.core.clock.now(), p.working_days)
+            self.due.setText(f"{tr('Hẹn trả')}: {fmt_time(due)}")
+        try:
+            from counter_app.core.intake import compute_fees
+
+            lines = compute_fees(p, self.documents(), self.core.clock.now().date(), self.core.ctx, ())
+            self.fees.setText(f"{tr('Phí, lệ phí')}: {vnd(sum(f.amount_vnd for f in lines))}")
+        except Exception as exc:  # e.g. pages still to enter for a certified copy
+            self.fees.setText(f"{tr('Phí, lệ phí')}: {getattr(exc, 'message', exc)}")
+
+    # -- scanner --------------------------------------------------------------------------------
+    def fill_from_qr(self, text: str) -> None:
+        try:
+            card = parse_qr(text)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.name.setText(card.full_name)
+        self.id_number.setText(card.id_number)
+        self.dob.setText(card.date_of_birth.strftime("%d/%m/%Y") if card.date_of_birth else "")
+        self.gender.setCurrentText(card.gender.value if card.gender else "")
+        self.address.setText(card.address)
+        self.filter_procedures(self.picker.text())  # the scan's first digits had filtered the list
+        self.picker.setFocus()  # the officer confirms against the card, then picks the procedure
+
+    # -- commands -----------------------------------------------------------------------------
+    def new_dossier(self) -> None:
+        for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address):
+            w.clear()
+        self.gender.setCurrentIndex(0)
+        self.sets.setValue(1)
+        self.procedure = None
+        self.chosen.setText(tr("Chưa chọn thủ tục"))
+        self.docs.setRowCount(0)
+        self.picker.clear()
+        self.filter_procedures("")
+        self.update_summary()
+        self.picker.setFocus()
+
+    def request(self) -> IntakeRequest:
+        gender = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}.get(self.gender.currentText())
+        applicant = ApplicantInput(
+            full_name=self.name.text(), kind=ApplicantKind(self.kind.currentData()),
+            id_number=self.id_number.text() or None,
+            date_of_birth=parse_dmy(self.dob.text()), gender=gender, phone=self.phone.text() or None,
+            email=self.email.text() or None, address=self.address.text() or None)
+        return IntakeRequest(
+            procedure_code=self.procedure.code if self.procedure else "", applicant=applicant,
+            officer=self.officer.full_name, documents=self.documents(), channel=Channel(self.channel.currentData()),
+            return_method=ReturnMethod(self.return_method.currentData()),
+            return_address=self.return_address.text() or None,
+            sets=self.sets.value())
+
+    def remember(self, code: str) -> None:
+        recent = [code] + [c for c in (self.local.get("recent_procedures") or []) if c != code]
+        self.local.set("recent_procedures", recent[:20])
+
+    def _require_procedure(self) -> bool:
+        if self.procedure is None:
+            show_error(self, ValueError("Chưa chọn thủ tục."))
+            self.picker.setFocus()
+            return False
+        return True
+
+    def save(self) -> str | None:
+        if not self._require_procedure():
+            return None
+        try:
+            dossier = self.core.intake.receive(self.request())
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.remember(dossier.procedure_code)
+        self.saved.emit(dossier.code)
+        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.RECEIPT)
+        self.new_dossier()
+        return dossier.code
+
+    def refuse(self) -> str | None:
+        if not self._require_procedure():
+            return None
+        reason, ok = QInputDialog.getMultiLineText(self, "Từ chối tiếp nhận", "Lý do từ chối:")
+        if not ok:
+            return None
+        try:
+            dossier = self.core.intake.refuse(self.request(), reason)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.saved.emit(dossier.code)
+        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.REFUSAL)
+        self.new_dossier()
+        return dossier.code
+
+    def request_supplement(self) -> str | None:
+        """The dossier is recorded with what was brought, and the unticked documents become the
+        numbered list of Mẫu 02."""
+        if not self._require_procedure():
+            return None
+        missing = [d.name for d in self.documents(checked=False)]
+        reason, ok = QInputDialog.getMultiLineText(self, "Yêu cầu bổ sung", "Lý do:", "Hồ sơ chưa đầy đủ thành phần.")
+        if not ok:
+            return None
+        try:
+            dossier = self.core.intake.receive(self.request())
+            self.core.actions.request_supplement(dossier.code, self.officer.full_name, reason, missing)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.saved.emit(dossier.code)
+        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.SUPPLEMENT)
+        self.new_dossier()
+        return dossier.code

@@ -1,0 +1,113 @@
+"""The counter's main window: navigation, the five screens, status bar, F2 and Ctrl+L."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget,
+)
+
+from counter_app.core.calendar import TZ
+from counter_app.ui.detail_view import DossierDialog
+from counter_app.ui.i18n import tr
+from counter_app.ui.intake_view import IntakeView
+from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.login import LoginDialog
+from counter_app.ui.register_view import RegisterView
+from counter_app.ui.return_view import ReturnView
+from counter_app.ui.search_view import SearchView
+from counter_app.ui.settings_view import SettingsView
+from counter_app.ui.tasks import TaskRunner
+
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, core, officer) -> None:
+        super().__init__()
+        self.core, self.officer = core, officer
+        self.local = LocalSettings(core.data_dir)
+        self.tasks = TaskRunner()
+        self.last_dialog = None
+        agency = core.ctx.settings.agency
+        self.setWindowTitle(f"counter_app – {agency.name}")
+        self.intake = IntakeView(core, officer, self.local)
+        self.returns = ReturnView(core, officer)
+        self.search = SearchView(core)
+        self.register = RegisterView(core, self.tasks)
+        self.settings = SettingsView(core, self.local, self.tasks) if officer.is_admin else QLabel(
+            "Chỉ quản trị viên được sửa cài đặt, danh mục và lịch.")
+        self.nav = QListWidget()
+        self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for view in (self.intake, self.returns, self.search, self.register, self.settings):
+            self.stack.addWidget(view)
+        self.nav.currentRowChanged.connect(self.show_screen)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.search.open_dossier.connect(self.open_dossier)
+        self.intake.saved.connect(lambda code: self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000))
+        self.returns.returned.connect(lambda code: self.statusBar().showMessage(f"Đã trả kết quả {code}", 8000))
+        self._status_bar()
+        QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        for i in range(len(SCREENS)):
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+        self.nav.setCurrentRow(0)
+        self.resize(1280, 760)
+
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        s = self.core.ctx.settings
+        self.officer_label = QLabel(f"{tr('Cán bộ')}: {self.officer.full_name}")
+        self.desk_label = QLabel(f"{tr('Quầy')} {s.desk} – {s.agency.code}")
+        self.clock_label = QLabel()
+        self.sync_label = QLabel(f"{tr('Đồng bộ')}: chưa kết nối máy chủ tỉnh")  # filled by the sync issue
+        for w in (self.officer_label, self.desk_label, self.sync_label, self.clock_label):
+            bar.addPermanentWidget(w)
+        self._tick()
+        self.clock = QTimer(self, interval=1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+
+    def _tick(self) -> None:
+        self.clock_label.setText(datetime.now(TZ).strftime("%H:%M:%S %d/%m/%Y"))
+
+    def show_screen(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        if row == 2:
+            self.search.refresh()
+            self.search.box.setFocus()
+        elif row == 1:
+            self.returns.code.setFocus()
+
+    def new_intake(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.intake.new_dossier()
+
+    def open_dossier(self, code: str) -> DossierDialog:
+        dialog = DossierDialog(self.core, self.officer, self.local, code, self)
+        dialog.changed.connect(lambda _: self.search.refresh())
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def lock(self) -> None:
+        """Hide the work behind a password prompt; nothing pending is touched."""
+        self.centralWidget().setVisible(False)
+        dialog = LoginDialog(self.core.officers, self, locked_for=self.officer)
+        self.last_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.accepted.connect(lambda: self.centralWidget().setVisible(True))
+        dialog.open()
+
+    def closeEvent(self, event) -> None:
+        self.tasks.wait_all()
+        super().closeEvent(event)

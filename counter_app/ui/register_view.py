@@ -1,0 +1,65 @@
+"""Sổ theo dõi: the tracking register for a date range, exported off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.ui.common import heading
+from counter_app.ui.i18n import tr
+
+
+class RegisterView(QWidget):
+    exported = Signal(str)
+
+    def __init__(self, core, tasks, parent=None) -> None:
+        super().__init__(parent)
+        self.core, self.tasks = core, tasks
+        today = QDate.currentDate()
+        self.first, self.last = QDateEdit(QDate(today.year(), today.month(), 1)), QDateEdit(today)
+        for w in (self.first, self.last):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("dd/MM/yyyy")
+        self.status = QLabel()
+        buttons = QHBoxLayout()
+        for suffix in ("pdf", "xlsx"):
+            b = QPushButton(f"Xuất {suffix.upper()}…")
+            b.clicked.connect(lambda _=False, s=suffix: self.export(s))
+            buttons.addWidget(b)
+        form = QFormLayout()
+        form.addRow("Từ ngày", self.first)
+        form.addRow("Đến ngày", self.last)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Sổ theo dõi")))
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch()
+
+    def export(self, suffix: str, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Lưu Sổ theo dõi", f"so-theo-doi.{suffix}", f"*.{suffix}")
+            if not path:
+                return
+        first, last = self.first.date().toPython(), self.last.date().toPython()
+        settings = self.core.ctx.settings
+
+        def work(cancel) -> str:
+            from counter_app.printing.register import render_register_pdf, write_register_xlsx
+
+            lines = self.core.tracking_register.lines(first, last)
+            if cancel.is_set():
+                return ""
+            if suffix == "pdf":
+                Path(path).write_bytes(render_register_pdf(lines, settings, first, last))
+            else:
+                write_register_xlsx(lines, settings, first, last, Path(path))
+            return f"Đã xuất {len(lines)} dòng ra {path}."
+
+        self.tasks.run(self, "Đang xuất Sổ theo dõi hồ sơ…", work, self._done)
+
+    def _done(self, message: str) -> None:
+        self.status.setText(message)
+        self.exported.emit(message)

@@ -1,0 +1,99 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # pytest-qt has no ini option for the platform
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def type_text(widget, text: str) -> int:
+    """Unicode-safe typing (qtbot.keyClicks aborts on non-ASCII): one key event per character, as a
+    keyboard-wedge scanner or an input method delivers it. Returns the number of keys."""
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
+    return len(text)
+
+
+def press(widget, key, modifier=Qt.NoModifier) -> int:
+    for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, modifier))
+    return 1
+
+
+def shortcut(qtbot, widget, key, modifier=Qt.NoModifier) -> int:
+    """A key chord through Qt's real key path (so QShortcut sees it); ASCII keys only."""
+    qtbot.keyClick(widget, key, modifier)
+    return 1
+
+
+class Dialogs:
+    """Answers modal dialogs as they open: each handler gets the active modal widget."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+        self.handlers = []
+        self.errors: list[str] = []
+        self.timer = QTimer(interval=30)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def expect(self, *handlers) -> None:
+        self.handlers.extend(handlers)
+
+    def _poll(self) -> None:
+        widget = QApplication.activeModalWidget()
+        # A property, not a list of seen widgets: a new dialog can reuse a deleted one's address.
+        if widget is None or widget.property("answered"):
+            return
+        widget.setProperty("answered", True)
+        if not self.handlers:
+            self.errors.append(f"unexpected dialog {type(widget).__name__}: {getattr(widget, 'text', str)()}")
+            widget.close()
+            return
+        try:
+            self.handlers.pop(0)(widget)
+        except Exception as exc:  # never leave a test hanging on a modal dialog
+            self.errors.append(f"{type(widget).__name__}: {exc}: {getattr(widget, 'text', str)()}")
+            widget.close()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        assert not self.errors, self.errors
+        assert not self.handlers, f"{len(self.handlers)} expected dialog(s) never opened"
+
+
+@pytest.fixture
+def dialogs(qtbot):
+    d = Dialogs(qtbot)
+    yield d
+    d.timer.stop()
+
+
+@pytest.fixture
+def core(app):
+    app.officers.create("bich.tt", "Trần Thị Bích", "mật-khẩu-2026", role="admin")
+    return app
+
+
+@pytest.fixture
+def window(qtbot, core, tmp_path):
+    from counter_app.ui.fonts import install_fonts
+    from counter_app.ui.local_settings import LocalSettings
+    from counter_app.ui.main_window import MainWindow
+
+    install_fonts(QApplication.instance())  # as app_main.run does
+    prints = tmp_path / "prints"
+    prints.mkdir()
+    LocalSettings(core.data_dir).set("print_to_file", str(prints))
+    officer = core.officers.authenticate("bich.tt", "mật-khẩu-2026")
+    w = MainWindow(core, officer)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitActive(w)  # shortcuts (F2, Ctrl+S, Ctrl+L) go to the active window
+    w.prints_dir = prints
+    yield w
+    w.clock.stop()
