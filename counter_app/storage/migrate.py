@@ -24,6 +24,24 @@ def _config(script_location: Path, db_path: Path):
 
 
 def head_revision(script_location: Path) -> str:
+    """The head revision, read from the revision files themselves (importing Alembic costs about
+    0.3 s of start-up); Alembic decides whenever the files do not give one clear answer."""
+    import re
+
+    revisions, parents = set(), set()
+    for path in Path(script_location, "versions").glob("*.py"):
+        text = path.read_text("utf-8")
+        rev = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", text, re.MULTILINE)
+        down = re.search(r"^down_revision\s*=\s*(None|['\"]([^'\"]+)['\"])", text, re.MULTILINE)
+        if not rev or not down:
+            break
+        revisions.add(rev.group(1))
+        if down.group(2):
+            parents.add(down.group(2))
+    else:
+        heads = revisions - parents
+        if len(heads) == 1:
+            return heads.pop()
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(script_location)).get_current_head()

@@ -1,7 +1,8 @@
 """Start the desktop window: fonts, first-run wizard or login, then the main window.
 
-The window appears before SQLAlchemy, Alembic and ReportLab are imported: a placeholder paints at
-once, and the heavy imports run right after the first paint.
+On a set-up counter the login dialog opens first, checked against the officer table with plain
+sqlite3; SQLAlchemy, the migration check and the main window load while the officer types (Qt
+queues the keystrokes), so the window is usable within a second. ReportLab loads on the first print.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog
 
 from counter_app import paths
 from counter_app.ui.fonts import install_fonts
 
 
 def open_core(data_dir: Path, parent=None):
-    """The application core for ``data_dir``; runs the first-run wizard when it is empty.
-    Returns None when the officer cancels the wizard."""
+    """The application core for ``data_dir``; runs the first-run wizard when it has no counter or
+    no officer yet. Returns None when the wizard is cancelled."""
     from counter_app.app import CounterApp
     from counter_app.ui.login import FirstRunWizard
 
@@ -49,14 +50,6 @@ def open_core(data_dir: Path, parent=None):
     return created["core"]
 
 
-def login(core, parent=None):
-    from counter_app.ui.login import LoginDialog
-
-    dialog = LoginDialog(core.officers, parent)
-    _exit_when_shown(dialog)
-    return dialog.officer if dialog.exec() == QDialog.Accepted else None
-
-
 def _exit_when_shown(dialog) -> None:
     """Start-up benchmark: close the first usable window as soon as it is on screen."""
     if os.environ.get("COUNTER_APP_EXIT_AFTER_SHOW"):
@@ -66,31 +59,51 @@ def _exit_when_shown(dialog) -> None:
 def run(data_dir: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     install_fonts(app)
-    splash = QLabel("counter_app – đang mở quầy…")
-    splash.resize(360, 80)
-    splash.show()
-    result = {}
+    folder = paths.data_dir(data_dir)
+    state: dict = {}
 
-    def start() -> None:  # after the first paint
-        from counter_app.ui.main_window import MainWindow
+    def load_core() -> None:  # runs once the login dialog is on screen
+        if "core" not in state:
+            from counter_app.app import CounterApp
+            from counter_app.ui.main_window import MainWindow  # noqa: F401  (import now, not after login)
+
+            state["core"] = CounterApp.open(folder)
+
+    def start() -> None:
+        from counter_app.ui.common import show_error
+        from counter_app.ui.login import LoginDialog
 
         try:
-            core = open_core(paths.data_dir(data_dir), splash)
-        except Exception as exc:
-            from counter_app.ui.common import show_error
+            from counter_app.storage.officer_directory import OfficerDirectory
 
-            show_error(splash, exc)
+            directory = OfficerDirectory(paths.database_path(folder))
+            if directory.usable():
+                dialog = LoginDialog(directory)
+                _exit_when_shown(dialog)
+                QTimer.singleShot(50, load_core)  # after the dialog's first paint
+                if dialog.exec() != QDialog.Accepted:
+                    app.exit(0)
+                    return
+                officer = dialog.officer
+                load_core()
+            else:
+                core = open_core(folder)
+                if core is None:
+                    app.exit(0)
+                    return
+                state["core"] = core
+                dialog = LoginDialog(core.officers)
+                if dialog.exec() != QDialog.Accepted:
+                    app.exit(0)
+                    return
+                officer = dialog.officer
+        except Exception as exc:
+            show_error(None, exc)
             app.exit(1)
             return
-        if core is None:
-            app.exit(0)
-            return
-        officer = login(core, splash)
-        if officer is None:
-            app.exit(0)
-            return
-        window = result["window"] = MainWindow(core, officer)
-        splash.close()
+        from counter_app.ui.main_window import MainWindow
+
+        window = state["window"] = MainWindow(state["core"], officer)
         window.show()
 
     QTimer.singleShot(0, start)

@@ -77,3 +77,9 @@ def test_a_database_behind_head_is_backed_up_before_upgrading(tmp_path):
     con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
     hits = con.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH '\"dang\"* \"huong\"*'").fetchall()
     assert len(hits) == 1
+
+
+def test_fast_head_revision_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    assert head_revision(MIGRATIONS) == ScriptDirectory(str(MIGRATIONS)).get_current_head()
