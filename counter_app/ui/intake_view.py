@@ -176,17 +176,17 @@ class IntakeView(QWidget):
         """Matching procedures, the ones this desk used most recently first (so the usual one is an
         Enter away)."""
         words = fold(text).split()
+        query = " ".join(words)
         self.matches.clear()
         recent = self.local.get("recent_procedures") or []
         rank = {code: i for i, code in enumerate(recent)}
-        for p in sorted(self.procedures, key=lambda p: (rank.get(p.code, len(rank)), p.code)):
-            key = self._keys[p.code]
-            if all(w in key for w in words):
-                item = QListWidgetItem(f"{p.code}  {p.name}")
-                item.setData(Qt.UserRole, p.code)
-                self.matches.addItem(item)
-                if self.matches.count() >= 30:
-                    break
+        found = [p for p in self.procedures if all(w in self._keys[p.code] for w in words)]
+        # Recently used first, then names that start with what was typed, then the shortest names.
+        found.sort(key=lambda p: (rank.get(p.code, len(rank)), not fold(p.name).startswith(query), len(p.name)))
+        for p in found[:30]:
+            item = QListWidgetItem(f"{p.code}  {p.name}")
+            item.setData(Qt.UserRole, p.code)
+            self.matches.addItem(item)
         if self.matches.count():
             self.matches.setCurrentRow(0)
 

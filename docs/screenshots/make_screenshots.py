@@ -1,0 +1,89 @@
+"""Render the main screens with realistic Vietnamese data into docs/screenshots/*.png:
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/make_screenshots.py
+
+A throw-away counter is set up, a day's worth of dossiers received and moved through the life
+cycle, then each screen is grabbed from the real window (QWidget.grab) with the bundled font.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from counter_app.app import CounterApp  # noqa: E402
+from counter_app.core.intake import ApplicantInput, IntakeRequest  # noqa: E402
+from counter_app.core.model import DocumentKind, DocumentLine, Gender  # noqa: E402
+from counter_app.ui.fonts import install_fonts  # noqa: E402
+from counter_app.ui.main_window import MainWindow  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PEOPLE = [("Nguyễn Văn Ấn", "052090123456", date(1990, 1, 1), Gender.MALE),
+          ("Trần Thị Bích", "052195000123", date(1995, 3, 12), Gender.FEMALE),
+          ("Đặng Thị Hường", "052198001234", date(1998, 11, 20), Gender.FEMALE),
+          ("Lê Quang Đạo", "052085004567", date(1985, 7, 2), Gender.MALE),
+          ("Võ Thị Lan", "052192007890", date(1992, 5, 5), Gender.FEMALE),
+          ("Phạm Minh Tuấn", "052088003456", date(1988, 9, 9), Gender.MALE)]
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    install_fonts(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        core = CounterApp.initialise(Path(tmp), agency_code="H52.101", agency_name="UBND xã Định Mỹ",
+                                     province="Gia Lai", desk=1)
+        core.officers.create("bich.tt", "Trần Thị Bích", "mật-khẩu-2026", role="admin")
+        officer = core.officers.authenticate("bich.tt", "mật-khẩu-2026")
+        codes = []
+        for i, (name, id_number, dob, gender) in enumerate(PEOPLE * 2):
+            who = ApplicantInput(full_name=name, id_number=id_number, date_of_birth=dob, gender=gender,
+                                 phone=f"09123456{i:02d}", address="Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai")
+            proc = ["2.000815", "1.001193", "1.001612", "1.004873", "1.000894", "2.000884"][i % 6]
+            docs = [DocumentLine("Giấy khai sinh", DocumentKind.ORIGINAL, 2, 1)] if proc == "2.000815" else None
+            codes.append(core.intake.receive(IntakeRequest(proc, who, officer.full_name, documents=docs)).code)
+        core.actions.forward(codes[1], officer.full_name)
+        core.actions.request_supplement(codes[1], officer.full_name, "Thiếu giấy chứng sinh", ["Giấy chứng sinh"])
+        for code in codes[2:5]:
+            core.actions.forward(code, officer.full_name)
+            core.actions.result_ready(code, officer.full_name)
+        core.actions.return_result(codes[2], officer.full_name, rating=5)
+        window = MainWindow(core, officer)
+        window.resize(1366, 768)
+        window.show()
+        intake = window.intake
+        intake.fill_from_qr("052090123456||NGUYỄN VĂN ẤN|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021")
+        intake.picker.setText("khai sinh")
+        intake.filter_procedures("khai sinh")
+        intake.choose_procedure()
+        intake.phone.setText("0912345678")
+        shots = {"01-tiep-nhan": 0, "02-tra-ket-qua": 1, "03-tra-cuu": 2, "04-so-theo-doi": 3, "05-cai-dat": 4}
+        for name, row in shots.items():
+            window.nav.setCurrentRow(row)
+            if row == 1:
+                window.returns.code.setText(codes[3])
+                window.returns.load()
+            if row == 2:
+                window.search.box.setText("")
+                window.search.refresh()
+            app.processEvents()
+            window.grab().save(str(HERE / f"{name}.png"))
+            print(f"docs/screenshots/{name}.png")
+        dialog = window.open_dossier(codes[1])
+        dialog.resize(900, 640)
+        app.processEvents()
+        dialog.grab().save(str(HERE / "06-chi-tiet-ho-so.png"))
+        print("docs/screenshots/06-chi-tiet-ho-so.png")
+        dialog.close()
+        window.clock.stop()
+        window.close()
+        core.close()
+
+
+if __name__ == "__main__":
+    main()
