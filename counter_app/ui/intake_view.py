@@ -312,19 +312,23 @@ class IntakeView(QWidget):
             return False
         return True
 
-    def save(self) -> str | None:
-        if not self._require_procedure():
-            return None
+    def _commit(self, write, form: FormKind) -> str | None:
+        """Run one committing step, then print its form (only after the commit) and start afresh."""
         try:
-            dossier = self.core.intake.receive(self.request())
+            dossier = write(self.request())
         except Exception as exc:
             show_error(self, exc)
             return None
         self.remember(dossier.procedure_code)
         self.saved.emit(dossier.code)
-        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.RECEIPT)
+        print_form(self, self.core, self.officer, self.local, dossier.code, form)
         self.new_dossier()
         return dossier.code
+
+    def save(self) -> str | None:
+        if not self._require_procedure():
+            return None
+        return self._commit(self.core.intake.receive, FormKind.RECEIPT)
 
     def refuse(self) -> str | None:
         if not self._require_procedure():
@@ -332,15 +336,7 @@ class IntakeView(QWidget):
         reason, ok = QInputDialog.getMultiLineText(self, "Từ chối tiếp nhận", "Lý do từ chối:")
         if not ok:
             return None
-        try:
-            dossier = self.core.intake.refuse(self.request(), reason)
-        except Exception as exc:
-            show_error(self, exc)
-            return None
-        self.saved.emit(dossier.code)
-        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.REFUSAL)
-        self.new_dossier()
-        return dossier.code
+        return self._commit(lambda request: self.core.intake.refuse(request, reason), FormKind.REFUSAL)
 
     def request_supplement(self) -> str | None:
         """The dossier is recorded with what was brought, and the unticked documents become the
@@ -351,13 +347,9 @@ class IntakeView(QWidget):
         reason, ok = QInputDialog.getMultiLineText(self, "Yêu cầu bổ sung", "Lý do:", "Hồ sơ chưa đầy đủ thành phần.")
         if not ok:
             return None
-        try:
-            dossier = self.core.intake.receive(self.request())
-            self.core.actions.request_supplement(dossier.code, self.officer.full_name, reason, missing)
-        except Exception as exc:
-            show_error(self, exc)
-            return None
-        self.saved.emit(dossier.code)
-        print_form(self, self.core, self.officer, self.local, dossier.code, FormKind.SUPPLEMENT)
-        self.new_dossier()
-        return dossier.code
+
+        def write(request):
+            dossier = self.core.intake.receive(request)
+            return self.core.actions.request_supplement(dossier.code, self.officer.full_name, reason, missing)
+
+        return self._commit(write, FormKind.SUPPLEMENT)
