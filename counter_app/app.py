@@ -108,6 +108,12 @@ class CounterApp:
     def close(self) -> None:
         self.db.dispose()
 
+    def idle_maintenance(self) -> dict:
+        """Index merging and a WAL checkpoint, for the window to run when the counter is quiet."""
+        from counter_app.storage.maintenance import idle_maintenance
+
+        return idle_maintenance(self.db.path)
+
     # -- transactions -------------------------------------------------------------------------
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, write=True)

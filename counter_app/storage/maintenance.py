@@ -73,3 +73,22 @@ def check_database(data_dir: Path, migrations: Path) -> CheckReport:
     finally:
         con.close()
     return report
+
+
+def idle_maintenance(db_path: Path, merge_pages: int = 200) -> dict:
+    """Housekeeping for a quiet moment at the counter, so it does not land inside an officer's
+    commit: merge name-index segments (FTS5 ``merge``) and copy the WAL into the database
+    (``wal_checkpoint(PASSIVE)``, which never waits for readers or writers)."""
+    con = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        con.execute("PRAGMA busy_timeout=2000")
+        before = con.total_changes
+        con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('merge', ?)", (merge_pages,))
+        merged = con.total_changes - before
+        busy, wal_pages, checkpointed = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    except sqlite3.OperationalError as exc:  # busy: try again at the next quiet moment
+        return {"done": False, "reason": str(exc)}
+    finally:
+        con.close()
+    return {"done": True, "merge_work": merged, "wal_pages": wal_pages, "checkpointed": checkpointed,
+            "busy": bool(busy)}

@@ -43,7 +43,7 @@ def open_core(data_dir: Path, parent=None):
         core.officers.create(v["username"], v["full_name"], v["password"], role="admin")
         created["core"] = core
 
-    wizard = FirstRunWizard(create, parent)
+    wizard = FirstRunWizard(create, parent, officer_only=paths.database_path(data_dir).exists())
     _exit_when_shown(wizard)
     if wizard.exec() != QDialog.Accepted:
         return None

@@ -59,9 +59,10 @@ class LoginDialog(QDialog):
 class FirstRunWizard(QWizard):
     """Empty data directory: agency code and name, province, desk number, the first officer (admin)."""
 
-    def __init__(self, create, parent=None) -> None:
+    def __init__(self, create, parent=None, *, officer_only: bool = False) -> None:
         super().__init__(parent)
         self.create = create  # callable(values: dict) -> None, raises CounterError
+        # officer_only: the counter was set up from the command line and only lacks an account.
         self.setWindowTitle("Thiết lập quầy lần đầu")
         self.fields: dict[str, QLineEdit | QSpinBox] = {}
         agency = QWizardPage()
@@ -85,7 +86,8 @@ class FirstRunWizard(QWizard):
                 edit.setEchoMode(QLineEdit.Password)
             self.fields[key] = edit
             form.addRow(label, edit)
-        self.addPage(agency)
+        if not officer_only:
+            self.addPage(agency)
         self.addPage(officer)
         self.setOption(QWizard.NoBackButtonOnStartPage, True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
@@ -55,6 +56,15 @@ class MainWindow(QMainWindow):
         self.search.open_dossier.connect(self.open_dossier)
         self.intake.saved.connect(lambda code: self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000))
         self.returns.returned.connect(lambda code: self.statusBar().showMessage(f"Đã trả kết quả {code}", 8000))
+        # Housekeeping when the counter is quiet: 15 s after the last commit, and every 5 minutes.
+        self._maintenance_lock = threading.Lock()
+        self.quiet = QTimer(self, singleShot=True, interval=15_000)
+        self.quiet.timeout.connect(self.maintain)
+        self.intake.saved.connect(lambda _: self.quiet.start())
+        self.returns.returned.connect(lambda _: self.quiet.start())
+        self.periodic = QTimer(self, interval=300_000)
+        self.periodic.timeout.connect(self.maintain)
+        self.periodic.start()
         self._status_bar()
         QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
@@ -99,6 +109,21 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def maintain(self) -> threading.Thread | None:
+        """Runs off the GUI thread; skipped if the previous run has not finished."""
+        if not self._maintenance_lock.acquire(blocking=False):
+            return None
+
+        def work() -> None:
+            try:
+                self.core.idle_maintenance()
+            finally:
+                self._maintenance_lock.release()
+
+        thread = threading.Thread(target=work, name="idle-maintenance", daemon=True)
+        thread.start()
+        return thread
+
     def lock(self) -> None:
         """Hide the work behind a password prompt; nothing pending is touched."""
         self.centralWidget().setVisible(False)
@@ -110,4 +135,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.tasks.wait_all()
+        for timer in (self.quiet, self.periodic, self.clock):
+            timer.stop()
         super().closeEvent(event)

@@ -187,3 +187,13 @@ def test_every_stored_string_is_nfc(app):
                     checked += 1
                     assert unicodedata.is_normalized("NFC", value), (table, value)
     assert checked > 100
+
+
+def test_idle_maintenance_merges_the_index_and_checkpoints(app):
+    for _ in range(30):
+        app.intake.receive(request())
+    report = app.idle_maintenance()
+    assert report["done"] and report["checkpointed"] >= 0
+    con = sqlite3.connect(app.db.path)
+    con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
+    assert len(app.queries.search("nguyen van an")) == 30

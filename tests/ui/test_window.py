@@ -266,3 +266,10 @@ def test_no_outbox_row_is_lost_by_lock_or_close(qtbot, window, core):
 
 def test_line_edit_is_a_real_widget(qtbot, window):
     assert isinstance(window.intake.name, QLineEdit)
+
+
+def test_quiet_time_maintenance_runs_off_the_gui_thread(qtbot, window):
+    thread = window.maintain()
+    assert thread is not None and thread.name == "idle-maintenance"
+    thread.join(timeout=10)
+    assert not thread.is_alive()
