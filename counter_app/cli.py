@@ -22,7 +22,7 @@ from counter_app.core.lifecycle import Status
 from counter_app.core.model import (
     ApplicantKind, Channel, DocumentKind, DocumentLine, ReturnMethod,
 )
-from counter_app.core.text import fold
+from counter_app.core.text import fold, parse_dmy
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -44,13 +44,6 @@ class VietnameseArgumentParser(argparse.ArgumentParser):
 
 
 # -- argument parsing helpers ----------------------------------------------------------------------
-def parse_dmy(text: str) -> date:
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        raise ValidationError(f"Ngày «{text}» phải có dạng DD/MM/YYYY.", "expected DD/MM/YYYY") from None
-
-
 def parse_local_datetime(text: str) -> datetime:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")

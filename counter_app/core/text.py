@@ -47,3 +47,15 @@ def nfc_deep(value):
     if isinstance(value, dict):
         return {nfc(k) if isinstance(k, str) else k: nfc_deep(v) for k, v in value.items()}
     return value
+
+
+def parse_dmy(text: str):
+    """``DD/MM/YYYY`` (how dates are written at the counter) → date; a clear error otherwise."""
+    from datetime import datetime
+
+    from counter_app.core.errors import ValidationError
+
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise ValidationError(f"Ngày «{text}» phải có dạng DD/MM/YYYY.", "expected DD/MM/YYYY") from None

@@ -31,7 +31,7 @@ def parse_dmy(text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    from counter_app.cli import parse_dmy as _parse  # one parser for both faces
+    from counter_app.core.text import parse_dmy as _parse  # one parser for both faces
 
     return _parse(text)
 
