@@ -57,3 +57,14 @@ def request(procedure: str = "1.001612", **kw):
     values = dict(procedure_code=procedure, applicant=applicant(), officer="Cán bộ A")
     values.update(kw)
     return IntakeRequest(**values)
+
+
+def outbox_count(app) -> int:
+    """Rows waiting in (or delivered from) the outbox, read with plain sqlite3."""
+    import sqlite3
+
+    con = sqlite3.connect(app.db.path)
+    try:
+        return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    finally:
+        con.close()

@@ -278,7 +278,17 @@ class RefusalRenderer(FormRenderer):
 
 
 class _LetterRenderer(FormRenderer):
-    """Letters signed by the head of the agency (apology, stop notice): addressee, body, Nơi nhận."""
+    """Letters signed by the head of the agency (apology, stop notice): addressee, body, Nơi nhận.
+    Each answers one event of the dossier's history, and carries that event's date."""
+
+    action: Action
+
+    @property
+    def event(self):
+        return self.job.last_event(self.action)
+
+    def issued_at(self) -> datetime:
+        return self.event.at
 
     def letter_end(self) -> list:
         s = self.s
@@ -307,13 +317,10 @@ class ApologyRenderer(_LetterRenderer):
     gia hạn thời gian giải quyết: original due time, reason, new due time."""
 
     kind = FormKind.APOLOGY.value
-
-    def issued_at(self) -> datetime:
-        return self.job.last_event(Action.RESCHEDULE).at
+    action = Action.RESCHEDULE
 
     def story(self) -> list:
-        s = self.s
-        event = self.job.last_event(Action.RESCHEDULE)
+        s, event = self.s, self.event
         old_due = datetime.fromisoformat(event.payload["old_due_at"]) if event.payload.get("old_due_at") else None
         new_due = datetime.fromisoformat(event.payload["new_due_at"]) if event.payload.get("new_due_at") else None
         agency = self.agency_name()
@@ -330,13 +337,10 @@ class StopNoticeRenderer(_LetterRenderer):
     """2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ (not in the 2018 set)."""
 
     kind = FormKind.STOP.value
-
-    def issued_at(self) -> datetime:
-        return self.job.last_event(Action.STOP).at
+    action = Action.STOP
 
     def story(self) -> list:
-        s = self.s
-        event = self.job.last_event(Action.STOP)
+        s, event = self.s, self.event
         return [*self.opening(), Paragraph(self.text("decision", agency=self.agency_name()), s.first_line),
                 Paragraph(f"<b>{esc(event.payload.get('reason', ''))}</b>", s.indent),
                 Paragraph(self.text("closing"), s.first_line), *self.letter_end()]

@@ -1,12 +1,12 @@
 """Each official form rendered from a committed dossier and read back from the PDF."""
 
-import sqlite3
 import unicodedata
 
 import pytest
 
 from counter_app.core.errors import ValidationError
 from counter_app.printing.templates import load_form_set
+from tests.conftest import outbox_count
 from tests.printing.conftest import assert_clean_fonts, needs_tools
 
 A5 = (148, 210)
@@ -84,7 +84,7 @@ def test_certified_copy_receipt_lists_pages_copies_and_fees(printer, dossiers):
 
 def test_print_is_recorded_and_a_second_print_is_marked_reprint(printer, dossiers, app):
     code = dossiers["received"]
-    before = _outbox(app)
+    before = outbox_count(app)
     first, job1 = printer(code, "receipt")
     second, job2 = printer(code, "receipt")
     assert (job1.mark.value, job2.mark.value, job2.print_number) == ("original", "reprint", 2)
@@ -92,24 +92,16 @@ def test_print_is_recorded_and_a_second_print_is_marked_reprint(printer, dossier
     printed = [e for e in app.queries.get(code).events if e.kind == "printed"]
     assert [e.payload["print_number"] for e in printed] == [1, 2]
     assert printed[0].payload["form"] == "receipt" and printed[0].officer == "Trần Thị Bích"
-    assert _outbox(app) == before + 2  # each print is an event with its outbox row
+    assert outbox_count(app) == before + 2  # each print is an event with its outbox row
 
 
 def test_preview_is_marked_and_not_recorded(printer, dossiers, app):
     code = dossiers["received"]
-    before = _outbox(app)
+    before = outbox_count(app)
     pdf, job = printer(code, "receipt", preview=True)
     assert job.mark.value == "preview" and "BẢN XEM TRƯỚC" in pdf.text(0)
-    assert _outbox(app) == before
+    assert outbox_count(app) == before
     assert not [e for e in app.queries.get(code).events if e.kind == "printed"]
-
-
-def _outbox(app) -> int:
-    con = sqlite3.connect(app.db.path)
-    try:
-        return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_supplement_form(printer, dossiers):
@@ -159,10 +151,10 @@ def test_stop_notice_exists_only_in_the_2025_set(printer, dossiers, app):
                      "Người nộp không bổ sung hồ sơ trong thời hạn", "Mẫu số 05 – Thông tư 03/2025/TT-VPCP"):
         assert expected in text, expected
     _use_forms(app, FormSettings.from_values({**app.ctx.settings.forms.as_values(), "form_set": "2018"}))
-    before = _outbox(app)
+    before = outbox_count(app)
     with pytest.raises(ValidationError, match="không có mẫu"):
         printer(dossiers["stopped"], "stop")
-    assert _outbox(app) == before  # a failed render records nothing
+    assert outbox_count(app) == before  # a failed render records nothing
 
 
 def test_control_sheet_from_history_with_deadline_marks(printer, dossiers):
@@ -180,10 +172,10 @@ def test_control_sheet_from_history_with_deadline_marks(printer, dossiers):
 @pytest.mark.parametrize("key, form", [("received", "refusal"), ("refused", "receipt"), ("received", "supplement"),
                                        ("received", "apology"), ("received", "stop"), ("refused", "control")])
 def test_forms_the_history_does_not_support_are_refused(printer, dossiers, app, key, form):
-    before = _outbox(app)
+    before = outbox_count(app)
     with pytest.raises(ValidationError, match="Không in được"):
         printer(dossiers[key], form)
-    assert _outbox(app) == before
+    assert outbox_count(app) == before
 
 
 def test_decomposed_input_prints_composed(printer, app):

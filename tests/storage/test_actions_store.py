@@ -8,19 +8,11 @@ import pytest
 
 from counter_app.core.calendar import TZ
 from counter_app.core.errors import IllegalTransition, NotFound, ValidationError
-from tests.conftest import request
+from tests.conftest import outbox_count, request
 
 
 def history(app, code):
     return [(e.kind, e.status_before, e.status_after) for e in app.queries.get(code).events]
-
-
-def outbox_size(app):
-    con = sqlite3.connect(app.db.path)
-    try:
-        return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_full_life_cycle_records_every_step(app, clock):
@@ -46,7 +38,7 @@ def test_full_life_cycle_records_every_step(app, clock):
     events = app.queries.get(d.code).events
     assert events[2].payload == {"reason": "Thiếu bản sao CCCD", "documents": ["Bản sao CCCD"]}
     assert events[5].payload["rating"] == 5 and events[5].officer == "Cán bộ A"
-    assert outbox_size(app) == 6
+    assert outbox_count(app) == 6
     con = sqlite3.connect(app.db.path)
     uuids = [r[0] for r in con.execute("SELECT event_uuid FROM outbox ORDER BY device_seq")]
     assert uuids == [e.uuid for e in events]
@@ -54,11 +46,11 @@ def test_full_life_cycle_records_every_step(app, clock):
 
 def test_illegal_action_writes_nothing(app):
     d = app.intake.receive(request())
-    before = outbox_size(app)
+    before = outbox_count(app)
     with pytest.raises(IllegalTransition, match="Không thể trả kết quả"):
         app.actions.return_result(d.code, "Cán bộ A")
     assert app.queries.get(d.code).status == "received"
-    assert outbox_size(app) == before
+    assert outbox_count(app) == before
 
 
 def test_reschedule_once_with_reason_and_later_due(app, clock):
