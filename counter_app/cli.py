@@ -237,6 +237,13 @@ def cmd_action(args) -> int:
 
 def cmd_gui(args) -> int:
     """No subcommand: the desktop window."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        # Qt would abort the process; say what is wrong instead.
+        sys.stderr.write("Lỗi: không có màn hình (DISPLAY/WAYLAND_DISPLAY chưa đặt) để mở cửa sổ quầy. "
+                         "Các lệnh dòng lệnh vẫn dùng được: counter-app --help\n"
+                         "(detail: no display; set DISPLAY or QT_QPA_PLATFORM)\n")
+        return EXIT_ERROR
     try:
         from counter_app.ui.app_main import run
     except ImportError as exc:  # Qt missing or not loadable (no display libraries)

@@ -250,3 +250,11 @@ def test_settings_choose_the_form_set_and_header(data, tmp_path):
     text = " ".join(p.extract_text() for p in PdfReader(out).pages)
     assert "UBND TỈNH GIA LAI" in text and "Thông tư 01/2018/TT-VPCP" in text
     run(data, "settings", "set", "forms.form_set", "2025")
+
+
+def test_no_display_is_explained_not_a_crash(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path / "d")], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "không có màn hình" in result.stderr
+    assert not (tmp_path / "d").exists()
