@@ -64,8 +64,11 @@ def run(data_dir: str | None = None) -> int:
 
     def load_core() -> None:  # runs once the login dialog is on screen
         if "core" not in state:
+            import importlib
+
             from counter_app.app import CounterApp
-            from counter_app.ui.main_window import MainWindow  # noqa: F401  (import now, not after login)
+
+            importlib.import_module("counter_app.ui.main_window")  # pay for it now, not after login
 
             state["core"] = CounterApp.open(folder)
 
