@@ -384,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
     sp.add_argument("--out", required=True, help="tệp .pdf hoặc .xlsx")
 
+    from counter_app import cli_sync
+
+    cli_sync.add_commands(add)
     add("check", admin.cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     sp = add("backup", admin.cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)")
     sp.add_argument("--out", required=True)

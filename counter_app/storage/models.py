@@ -201,12 +201,41 @@ class DossierEventRow(Base):
 
 
 class OutboxRow(Base):
-    """One row per event to deliver to the provincial server, in device order (``device_seq``)."""
+    """One row per event to deliver to the provincial server, in device order (``device_seq``).
+
+    States: pending → sending (leased) → delivered; or rejected / conflict, set aside for staff
+    with the server's reason until someone retries them. Rows are never deleted."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_dossier_seq", "dossier_code", "device_seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_uuid: Mapped[str] = mapped_column(ForeignKey("dossier_event.uuid"), unique=True)
     device_seq: Mapped[int] = mapped_column(Integer, unique=True)
     dossier_code: Mapped[str] = mapped_column(String(60), index=True)
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_until: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    result: Mapped[str | None] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)  # the server's words, shown to staff
+    last_error: Mapped[str | None] = mapped_column(Text)  # the last transport failure
+
+
+class SyncStateRow(Base):
+    """Sync bookkeeping (pull cursor, last success, server URL, device id). Never the token."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class SyncDeferredRow(Base):
+    """A pulled change not yet applied because its dossier still has undelivered local events."""
+
+    __tablename__ = "sync_deferred"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -7,6 +7,8 @@ from counter_app.storage.config_repos import (
 )
 from counter_app.storage.db import Database
 from counter_app.storage.dossiers import SqlDossierRepository
+from counter_app.storage.outbox import SqlOutbox, SqlSyncState
+from counter_app.storage.remote import SqlRemoteChanges
 
 
 class SqlUnitOfWork:
@@ -25,6 +27,10 @@ class SqlUnitOfWork:
         self.calendar = SqlCalendarRepository(self.session)
         self.fees = SqlFeeRepository(self.session)
         self.officers = SqlOfficerRepository(self.session)
+        # Sync's view of the same transaction (not core ports: only counter_app.sync uses them).
+        self.outbox = SqlOutbox(self.session)
+        self.sync_state = SqlSyncState(self.session)
+        self.remote = SqlRemoteChanges(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

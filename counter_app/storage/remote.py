@@ -1,0 +1,115 @@
+"""Applying what the provincial server sends back: processing status and dossiers returned here.
+
+The server owns processing state; the counter owns intake facts. A status change is never applied
+over a dossier that still has undelivered local events: it is parked in ``sync_deferred`` and
+applied once the dossier's events are all delivered. Remote history is recorded as events
+without outbox rows (it came from the server; sending it back would be an echo).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.core.calendar import TZ
+from counter_app.core.lifecycle import Status
+from counter_app.core.text import fold, nfc_deep
+from counter_app.storage.models import (
+    DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow, ProcedureRow, SyncDeferredRow,
+)
+from counter_app.storage.outbox import DELIVERED
+
+PROVINCE_OFFICER = "Hệ thống xử lý của tỉnh"
+PROVINCE_STATUS_EVENT = "province_status"
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=TZ)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class SqlRemoteChanges:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _has_undelivered(self, code: str) -> bool:
+        return self.s.scalar(select(OutboxRow.id).where(OutboxRow.dossier_code == code,
+                                                        OutboxRow.state != DELIVERED).limit(1)) is not None
+
+    def apply_status(self, seq: int, data: dict[str, Any]) -> str:
+        """'applied', 'deferred', 'unknown' (no such dossier here) or 'already'."""
+        code = data["code"]
+        row = self.s.scalars(select(DossierRow).where(DossierRow.code == code)).one_or_none()
+        if row is None:
+            return "unknown"
+        if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == data["uuid"])) is not None:
+            self._undefer(seq)
+            return "already"
+        if self._has_undelivered(code):
+            if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
+                self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
+            return "deferred"
+        status = Status(data["status"]).value
+        self.s.add(DossierEventRow(uuid=data["uuid"], dossier_id=row.id, kind=PROVINCE_STATUS_EVENT,
+                                   at=_when(data["at"]), officer=PROVINCE_OFFICER, status_before=row.status,
+                                   status_after=status, payload=nfc_deep({"note": data.get("note") or "",
+                                                                          "change_seq": seq})))
+        row.status = status
+        self._undefer(seq)
+        return "applied"
+
+    def _undefer(self, seq: int) -> None:
+        for r in self.s.scalars(select(SyncDeferredRow).where(SyncDeferredRow.change_seq == seq)):
+            self.s.delete(r)
+
+    def deferred(self) -> list[tuple[int, dict[str, Any]]]:
+        return [(r.change_seq, r.data) for r in self.s.scalars(select(SyncDeferredRow).order_by(SyncDeferredRow.change_seq))]
+
+    def import_dossier(self, data: dict[str, Any]) -> str:
+        """A dossier received at another counter whose result is returned here: 'added' or 'known'."""
+        d = nfc_deep(data["dossier"])
+        if self.s.scalar(select(DossierRow.id).where(DossierRow.code == d["code"])) is not None:
+            return "known"
+        if self.s.get(ProcedureRow, d["procedure_code"]) is None:
+            # Another commune's procedure may be missing from this catalogue: keep it closed to intake.
+            self.s.add(ProcedureRow(code=d["procedure_code"], name=d["procedure_name"],
+                                    name_key=fold(d["procedure_name"]), active=False,
+                                    extra={"source": "province sync"}))
+            self.s.flush()
+        a = d.get("applicant") or {}
+        register = d.get("register") or {}
+        row = DossierRow(
+            code=d["code"], procedure_code=d["procedure_code"], procedure_name=d["procedure_name"],
+            receiving_agency=d["receiving_agency"], competent_agency=d["competent_agency"],
+            channel=d.get("channel") or "counter", applicant_kind=a.get("kind") or "citizen",
+            applicant_name=a.get("full_name") or d.get("applicant_name", ""),
+            name_key=fold(a.get("full_name") or d.get("applicant_name", "")), id_number=a.get("id_number"),
+            date_of_birth=_day(a.get("date_of_birth")), gender=a.get("gender"), phone=a.get("phone"),
+            email=a.get("email"), address=a.get("address"), received_at=_when(d["received_at"]),
+            due_at=_when(d.get("due_at")), return_method=d.get("return_method") or "counter",
+            return_address=d.get("return_address"), receiving_officer=d.get("receiving_officer") or "",
+            status=Status(data["status"]).value, desk=0, sets=d.get("sets") or 1,
+            register_book=register.get("book"), register_serial=register.get("serial"),
+            reschedule_count=d.get("reschedule_count") or 0,
+            documents=[DossierDocumentRow(position=i, name=x["name"], kind=x["kind"], count=x["count"],
+                                          pages=x.get("pages")) for i, x in enumerate(d.get("documents", []))],
+            fees=[DossierFeeRow(position=i, name=f["name"], amount_vnd=f["amount_vnd"], code=f.get("code"))
+                  for i, f in enumerate(d.get("fees", []))],
+        )
+        self.s.add(row)
+        self.s.flush()
+        for e in data.get("events", []):
+            if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == e["uuid"])) is None:
+                self.s.add(DossierEventRow(uuid=e["uuid"], dossier_id=row.id, kind=e["kind"], at=_when(e["at"]),
+                                           officer=e.get("officer") or "", status_before=e.get("status_before"),
+                                           status_after=e["status_after"], payload=e.get("payload") or {}))
+        return "added"

@@ -1,0 +1,251 @@
+"""``SyncEngine.run_once``: push the outbox in bounded batches, pull changes, reconcile per day.
+
+Qt-free and synchronous; the window runs it on a worker thread through ``SyncScheduler`` and the
+CLI runs it in the foreground. Every state change is a short SQLite transaction of its own, so a
+kill at any point leaves either "pending" (sent again; the server answers duplicate) or
+"sending" with a lease that expires back to pending.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from counter_app.core import protocol
+from counter_app.core.admin import parse_overrides
+from counter_app.core.calendar import TZ
+from counter_app.core.catalogue import parse_procedure
+from counter_app.core.errors import ValidationError
+from counter_app.core.serialize import iso
+from counter_app.sync.lock import InstanceLock
+from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
+
+LEASE = timedelta(minutes=2)
+RECONCILE_DAYS = 30
+
+# sync_state keys
+SERVER_URL, DEVICE_ID, CURSOR = "server_url", "device_id", "pull_cursor"
+LAST_SUCCESS, LAST_ATTEMPT, LAST_ERROR, LAST_SKEW = "last_success", "last_attempt", "last_error", "clock_skew_s"
+
+
+@dataclass
+class SyncReport:
+    started_at: str = ""
+    finished_at: str = ""
+    online: bool = False
+    pushed: int = 0  # accepted + duplicate
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    deferred: int = 0
+    requeued: int = 0
+    pending: int = 0
+    sending: int = 0
+    failed: int = 0  # rejected + conflict rows waiting for staff
+    delivered: int = 0
+    error: str | None = None
+    error_kind: str | None = None
+    error_detail: str | None = None
+    server_time: str | None = None
+    clock_skew_seconds: float | None = None
+    clock_warning: str | None = None
+    cancelled: bool = False
+    settings_changed: bool = False
+    applied: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _cancelled(cancel) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+class SyncEngine:
+    def __init__(self, uow_factory: Callable, clock, lock: InstanceLock, *, server_url: str,
+                 token: str | None, client: SyncClient | None = None, lease: timedelta = LEASE) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._lock = lock
+        self._lease = lease
+        self.server_url = server_url
+        self.client = client or SyncClient(server_url, token)
+        self._fresh_lock = True
+
+    def close(self) -> None:
+        self.client.close()
+        self._lock.release()
+
+    # -- the run ------------------------------------------------------------------------------
+    def run_once(self, cancel: threading.Event | Callable[[], bool] | None = None) -> SyncReport:
+        report = SyncReport(started_at=iso(self._clock.now()))
+        if not self._lock.acquire():
+            report.error, report.error_kind = ("Một cửa sổ khác của phần mềm đang đồng bộ hàng đợi này.",
+                                               "locked")
+            return self._finish(report)
+        with self._uow() as uow:
+            uow.outbox.release_leases(self._clock.now(), all_sending=self._fresh_lock)
+            uow.sync_state.set(LAST_ATTEMPT, report.started_at)
+            uow.commit()
+        self._fresh_lock = False
+        if not self.client.token:
+            report.error, report.error_kind = "Quầy chưa đăng ký với máy chủ tỉnh (thiếu mã xác thực).", "auth"
+            return self._finish(report)
+        try:
+            self._push(report, cancel)
+            if not report.cancelled:
+                self._pull(report, cancel)
+                self._apply_deferred(report)
+            if not report.cancelled:
+                self._reconcile(report, cancel)
+            report.online = True
+        except SyncFailure as failure:
+            report.online = failure.kind not in (FailureKind.RETRYABLE,)
+            report.error, report.error_kind, report.error_detail = failure.message, failure.kind.value, failure.detail
+        return self._finish(report)
+
+    def _finish(self, report: SyncReport) -> SyncReport:
+        now = self._clock.now()
+        report.finished_at = iso(now)
+        self._check_clock(report, now)
+        with self._uow() as uow:
+            counts = uow.outbox.counts()
+            if report.error is None:
+                uow.sync_state.set(LAST_SUCCESS, report.finished_at)
+                uow.sync_state.set(LAST_ERROR, None)
+            elif report.error_kind != "locked":
+                uow.sync_state.set(LAST_ERROR, {"message": report.error, "kind": report.error_kind,
+                                                "at": report.finished_at})
+            if report.clock_skew_seconds is not None:
+                uow.sync_state.set(LAST_SKEW, report.clock_skew_seconds)
+            uow.commit()
+        report.pending, report.sending = counts["pending"], counts["sending"]
+        report.failed, report.delivered = counts["rejected"] + counts["conflict"], counts["delivered"]
+        return report
+
+    def _check_clock(self, report: SyncReport, now: datetime) -> None:
+        if not self.client.last_server_time:
+            return
+        server = datetime.fromisoformat(self.client.last_server_time)
+        report.server_time = self.client.last_server_time
+        skew = (now - server).total_seconds()
+        report.clock_skew_seconds = round(skew, 1)
+        if abs(skew) > protocol.CLOCK_SKEW_WARN_SECONDS:
+            correct = server.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y")
+            direction = "nhanh" if skew > 0 else "chậm"
+            report.clock_warning = (f"Đồng hồ máy {direction} {abs(skew) / 60:.0f} phút so với máy chủ tỉnh. "
+                                    f"Giờ đúng: {correct}. Hãy chỉnh lại giờ máy; việc tiếp nhận vẫn tiếp tục.")
+
+    # -- push ---------------------------------------------------------------------------------
+    def _push(self, report: SyncReport, cancel) -> None:
+        while not _cancelled(cancel):
+            with self._uow() as uow:
+                batch = uow.outbox.claim(self._clock.now(), self._lease)
+                uow.commit()
+            if not batch:
+                return
+            uuids = [e["uuid"] for e in batch]
+            try:
+                answer = self.client.push(batch)
+            except SyncFailure as failure:
+                with self._uow() as uow:
+                    uow.outbox.release(uuids, f"{failure.message} {failure.detail}".strip())
+                    uow.commit()
+                raise
+            results = [r for r in answer.get("results", []) if isinstance(r, dict)]
+            answered = {r.get("uuid") for r in results}
+            with self._uow() as uow:
+                tally = uow.outbox.settle(results, self._clock.now())
+                unanswered = [u for u in uuids if u not in answered]
+                if unanswered:
+                    uow.outbox.release(unanswered, "Máy chủ không trả kết quả cho sự kiện này.")
+                uow.commit()
+            report.accepted += tally[protocol.ACCEPTED]
+            report.duplicates += tally[protocol.DUPLICATE]
+            report.rejected += tally[protocol.REJECTED]
+            report.conflicts += tally[protocol.CONFLICT]
+            report.pushed = report.accepted + report.duplicates
+            if unanswered:
+                return
+        report.cancelled = True
+
+    # -- pull ---------------------------------------------------------------------------------
+    def _pull(self, report: SyncReport, cancel) -> None:
+        while not _cancelled(cancel):
+            with self._uow(write=False) as uow:
+                cursor = int(uow.sync_state.get(CURSOR, 0) or 0)
+            answer = self.client.pull(cursor)
+            changes = answer.get("changes") or []
+            with self._uow() as uow:
+                for change in changes:
+                    self._apply(uow, change, report)
+                uow.sync_state.set(CURSOR, int(answer.get("cursor", cursor)))
+                uow.commit()  # changes and the cursor together: each change applied exactly once
+            report.pulled += len(changes)
+            if not answer.get("more"):
+                return
+        report.cancelled = True
+
+    def _apply(self, uow, change: dict[str, Any], report: SyncReport) -> None:
+        kind, data, seq = change.get("kind"), change.get("data") or {}, int(change.get("seq", 0))
+        if kind == protocol.CHANGE_STATUS:
+            outcome = uow.remote.apply_status(seq, data)
+            if outcome == "deferred":
+                report.deferred += 1
+        elif kind == protocol.CHANGE_DOSSIER:
+            outcome = uow.remote.import_dossier(data)
+        elif kind == protocol.CHANGE_CATALOGUE:
+            try:
+                outcome = uow.catalogue.upsert(parse_procedure(data, f"Thủ tục {data.get('code')}"))
+            except ValidationError:
+                outcome = "invalid"  # a bad entry from the province must not stop the feed
+            report.settings_changed = True
+        elif kind == protocol.CHANGE_CALENDAR:
+            try:
+                uow.calendar.replace_overrides(parse_overrides(json.dumps(data.get("overrides", [])), "json"))
+                outcome = "replaced"
+            except ValidationError:
+                outcome = "invalid"
+            report.settings_changed = True
+        else:
+            outcome = "ignored"  # a newer server's change kind: skip, never stall
+        key = f"{kind}:{outcome}"
+        report.applied[key] = report.applied.get(key, 0) + 1
+
+    def _apply_deferred(self, report: SyncReport) -> None:
+        with self._uow() as uow:
+            waiting = uow.remote.deferred()
+            still = sum(1 for seq, data in waiting if uow.remote.apply_status(seq, data) == "deferred")
+            uow.commit()
+        report.deferred = still
+
+    # -- reconcile ----------------------------------------------------------------------------
+    def _reconcile(self, report: SyncReport, cancel) -> None:
+        since = self._clock.now() - timedelta(days=RECONCILE_DAYS)
+        with self._uow(write=False) as uow:
+            local = uow.outbox.delivered_per_day(since)
+        if not local:
+            return
+        remote = self.client.reconcile(sorted(local))
+        for day, count in sorted(local.items()):
+            if int(remote.get(day, 0)) >= count or _cancelled(cancel):
+                continue
+            on_server = self.client.uuids_of_day(day)
+            with self._uow() as uow:
+                report.requeued += uow.outbox.requeue_missing(day, on_server)
+                uow.commit()
+        if report.requeued:
+            self._push(report, cancel)

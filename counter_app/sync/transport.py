@@ -1,0 +1,134 @@
+"""HTTP to the provincial server: one ``requests.Session``, a timeout on every call, and every
+failure sorted into one class the engine can act on."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from counter_app import __version__
+from counter_app.core import protocol
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 20.0
+READ_TIMEOUT_PER_EVENT = 0.08  # a 250-event batch may take the server a while on a slow disk
+
+
+class FailureKind(str, enum.Enum):
+    RETRYABLE = "retryable"  # network, timeout, 5xx, 429: try again later, the queue is intact
+    AUTH = "auth"  # 401: stop and ask for re-enrollment
+    REJECTED = "rejected"  # other 4xx: the request itself is wrong
+    CONFLICT = "conflict"  # 409
+    VERSION = "version"  # 426: this counter's software is too old
+
+
+class SyncFailure(Exception):
+    def __init__(self, kind: FailureKind, message: str, detail: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.detail = detail
+        self.status = status
+
+
+def classify_status(status: int) -> FailureKind:
+    if status == 401 or status == 403:
+        return FailureKind.AUTH
+    if status == 426:
+        return FailureKind.VERSION
+    if status == 409:
+        return FailureKind.CONFLICT
+    if status == 429 or status >= 500:
+        return FailureKind.RETRYABLE
+    return FailureKind.REJECTED
+
+
+def normalise_url(url: str) -> str:
+    url = (url or "").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(url)
+    return url
+
+
+class SyncClient:
+    def __init__(self, base_url: str, token: str | None = None, *, session: requests.Session | None = None) -> None:
+        self.base_url = normalise_url(base_url)
+        self.token = token
+        self.session = session or requests.Session()
+        # A couple of quick retries inside one call smooth over a dropped keep-alive connection;
+        # POSTs are safe to repeat because the server is idempotent on event UUIDs.
+        retry = Retry(total=2, connect=2, read=2, status=2, backoff_factor=0.2,
+                      status_forcelist=(429, 502, 503, 504), allowed_methods=None, raise_on_status=False,
+                      respect_retry_after_header=False)
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({protocol.CLIENT_VERSION_HEADER: __version__,
+                                     "User-Agent": f"counter_app/{__version__}"})
+        self.last_server_time: str | None = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def call(self, method: str, path: str, *, json: Any = None, params=None, data: bytes | None = None,
+             read_timeout: float = READ_TIMEOUT) -> dict[str, Any]:
+        url = f"{self.base_url}{protocol.API_PREFIX}{path}"
+        try:
+            response = self.session.request(method, url, json=json, params=params, data=data,
+                                            headers=self._headers(), timeout=(CONNECT_TIMEOUT, read_timeout))
+        except requests.Timeout as exc:
+            raise SyncFailure(FailureKind.RETRYABLE, "Máy chủ tỉnh không trả lời kịp.", type(exc).__name__) from None
+        except requests.RequestException as exc:  # connection refused, reset, DNS, TLS, truncated body
+            raise SyncFailure(FailureKind.RETRYABLE, "Không kết nối được máy chủ tỉnh.",
+                              f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("server_time"):
+            self.last_server_time = body["server_time"]
+        if response.status_code >= 400 or not isinstance(body, dict):
+            status = response.status_code if response.status_code >= 400 else 502
+            message = (body or {}).get("error") if isinstance(body, dict) else None
+            raise SyncFailure(classify_status(status), message or f"Máy chủ tỉnh trả lỗi HTTP {status}.",
+                              (body or {}).get("detail", "") if isinstance(body, dict) else "", status)
+        return body
+
+    # -- protocol calls -----------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self.call("GET", "/health", read_timeout=10)
+
+    def enroll(self, code: str, device_name: str) -> dict[str, Any]:
+        return self.call("POST", "/enroll", json={"code": code, "device_name": device_name})
+
+    def push(self, events: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.call("POST", "/sync/push", json={"events": events},
+                         read_timeout=READ_TIMEOUT + READ_TIMEOUT_PER_EVENT * len(events))
+
+    def pull(self, cursor: int) -> dict[str, Any]:
+        return self.call("GET", "/sync/pull", params={"cursor": cursor})
+
+    def reconcile(self, days: list[str]) -> dict[str, int]:
+        return self.call("POST", "/sync/reconcile", json={"days": days})["days"]
+
+    def uuids_of_day(self, day: str) -> set[str]:
+        return set(self.call("GET", f"/sync/reconcile/{day}", read_timeout=60)["uuids"])
+
+    def attachment_state(self, sha256: str) -> dict[str, Any] | None:
+        try:
+            return self.call("GET", f"/attachments/{sha256}")
+        except SyncFailure as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def put_attachment_piece(self, sha256: str, offset: int, size: int, piece: bytes) -> dict[str, Any]:
+        return self.call("PUT", f"/attachments/{sha256}", params={"offset": offset, "size": size}, data=piece,
+                         read_timeout=60)

@@ -1,0 +1,190 @@
+"""The HTTP API (OpenAPI at /docs and /openapi.json). Run behind a TLS-terminating proxy."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from counter_app.core import protocol
+from provincial_server import __version__
+from provincial_server.attachments import AttachmentStore
+from provincial_server.db import ServerDatabase
+from provincial_server.service import ProvincialService, ServerError
+
+MAX_PUSH_BODY = 2 * protocol.MAX_BATCH_BYTES  # a full batch plus JSON overhead
+MAX_SMALL_BODY = 64 * 1024
+MAX_CHUNK = 4 * 1024 * 1024
+
+
+class EventIn(BaseModel):
+    uuid: str
+    device_seq: int = Field(ge=1)
+    dossier_code: str = Field(min_length=1, max_length=60)
+    agency: str = Field(min_length=1, max_length=35)
+    kind: str = Field(min_length=1, max_length=30)
+    at: str = Field(min_length=10, max_length=40)
+    officer: str = Field(max_length=100)
+    status_before: str | None = Field(default=None, max_length=30)
+    status_after: str = Field(max_length=30)
+    prev_uuid: str | None = None
+    payload: dict[str, Any]
+
+    @field_validator("uuid")
+    @classmethod
+    def _uuid(cls, v: str) -> str:
+        if not protocol.is_uuid(v):
+            raise ValueError("not a lowercase UUID")
+        return v
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, v: str) -> str:
+        datetime.fromisoformat(v)
+        return v
+
+
+class EnrollIn(BaseModel):
+    code: str = Field(min_length=4, max_length=40)
+    device_name: str = Field(default="", max_length=200)
+
+
+class ReconcileIn(BaseModel):
+    days: list[str] = Field(max_length=400)
+
+
+def server_time() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _answer(data: dict[str, Any], status: int = 200) -> JSONResponse:
+    data = {**data, "server_time": server_time()}
+    return JSONResponse(data, status_code=status)
+
+
+def _error(message: str, status: int, detail: str = "", **extra) -> JSONResponse:
+    return _answer({"error": message, "detail": detail, **extra}, status)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and int(declared) > limit:
+        raise ServerError(f"Yêu cầu quá lớn (tối đa {limit} byte).", 413, "request too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ServerError(f"Yêu cầu quá lớn (tối đa {limit} byte).", 413, "request too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    try:
+        return json.loads(await read_body(request, limit))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ServerError("Nội dung không phải JSON hợp lệ.", 400, "invalid JSON") from None
+
+
+def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
+    service = ProvincialService(db)
+    blobs = AttachmentStore(db, blob_dir)
+    app = FastAPI(title="counter_app provincial sync server", version=__version__,
+                  description="Sync gateway for one-stop-shop counters. See docs/sync-protocol.md.")
+    app.state.service = service
+
+    @app.exception_handler(ServerError)
+    async def _server_error(_request: Request, exc: ServerError) -> JSONResponse:
+        return _error(exc.message, exc.status, exc.detail)
+
+    @app.middleware("http")
+    async def _version_gate(request: Request, call_next):
+        if request.url.path.startswith(protocol.API_PREFIX) and request.url.path != f"{protocol.API_PREFIX}/health":
+            version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "0")
+            minimum = await run_in_threadpool(service.min_client_version)
+            if not protocol.version_at_least(version, minimum):
+                return _error(f"Phiên bản phần mềm quầy {version} đã cũ; cần cập nhật lên {minimum} trở lên. "
+                              "Hồ sơ chờ gửi vẫn được giữ nguyên.", 426, "client too old", min_version=minimum)
+        return await call_next(request)
+
+    async def scope_of(request: Request):
+        auth = request.headers.get("authorization", "")
+        token = auth[7:] if auth.lower().startswith("bearer ") else None
+        return await run_in_threadpool(service.authenticate, token,
+                                       request.headers.get(protocol.CLIENT_VERSION_HEADER, ""))
+
+    @app.get(f"{protocol.API_PREFIX}/health")
+    async def health() -> JSONResponse:
+        return _answer({"status": "ok", "version": __version__, "protocol": protocol.PROTOCOL_VERSION})
+
+    @app.post(f"{protocol.API_PREFIX}/enroll")
+    async def enroll(request: Request) -> JSONResponse:
+        try:
+            body = EnrollIn.model_validate(await read_json(request, MAX_SMALL_BODY))
+        except ValidationError as exc:
+            raise ServerError("Yêu cầu đăng ký không hợp lệ.", 422, str(exc)) from None
+        version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "")
+        return _answer(await run_in_threadpool(service.enroll, body.code, body.device_name, version))
+
+    @app.post(f"{protocol.API_PREFIX}/sync/push")
+    async def push(request: Request) -> JSONResponse:
+        scope = await scope_of(request)
+        data = await read_json(request, MAX_PUSH_BODY)
+        raw = data.get("events") if isinstance(data, dict) else None
+        if not isinstance(raw, list) or len(raw) > protocol.MAX_BATCH_EVENTS:
+            raise ServerError(f"Lô gửi phải là danh sách tối đa {protocol.MAX_BATCH_EVENTS} sự kiện.", 413,
+                              "batch too large or malformed")
+        valid, results = [], [None] * len(raw)
+        for i, item in enumerate(raw):
+            try:
+                valid.append((i, EventIn.model_validate(item).model_dump()))
+            except ValidationError as exc:  # one malformed event never blocks the rest
+                uuid = item.get("uuid") if isinstance(item, dict) else None
+                results[i] = {"uuid": uuid, "result": protocol.REJECTED, "reason": "invalid_event",
+                              "message": "Sự kiện sai cấu trúc.", "detail": str(exc)[:500]}
+        answered = await run_in_threadpool(service.push, scope, [e for _, e in valid]) if valid else []
+        for (i, _), result in zip(valid, answered):
+            results[i] = result
+        return _answer({"results": results})
+
+    @app.get(f"{protocol.API_PREFIX}/sync/pull")
+    async def pull(request: Request, cursor: int = 0, limit: int = protocol.MAX_PULL_CHANGES) -> JSONResponse:
+        scope = await scope_of(request)
+        return _answer(await run_in_threadpool(service.pull, scope, cursor, limit))
+
+    @app.post(f"{protocol.API_PREFIX}/sync/reconcile")
+    async def reconcile(request: Request) -> JSONResponse:
+        scope = await scope_of(request)
+        try:
+            body = ReconcileIn.model_validate(await read_json(request, MAX_SMALL_BODY))
+        except ValidationError as exc:
+            raise ServerError("Yêu cầu đối soát không hợp lệ.", 422, str(exc)) from None
+        return _answer({"days": await run_in_threadpool(service.reconcile, scope, body.days)})
+
+    @app.get(f"{protocol.API_PREFIX}/sync/reconcile/{{day}}")
+    async def reconcile_day(request: Request, day: str) -> JSONResponse:
+        scope = await scope_of(request)
+        return _answer({"day": day, "uuids": await run_in_threadpool(service.event_uuids, scope, day)})
+
+    @app.get(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
+    async def attachment_state(request: Request, sha256: str) -> JSONResponse:
+        await scope_of(request)
+        state = await run_in_threadpool(blobs.state, sha256)
+        if state is None:
+            return _error("Chưa có tệp đính kèm này.", 404, "unknown attachment", sha256=sha256, received=0)
+        return _answer(state)
+
+    @app.put(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
+    async def attachment_put(request: Request, sha256: str, offset: int, size: int) -> JSONResponse:
+        scope = await scope_of(request)
+        chunk = await read_body(request, MAX_CHUNK)
+        return _answer(await run_in_threadpool(blobs.put, scope.device_id, sha256, offset, size, chunk))
+
+    return app
+

@@ -1,0 +1,188 @@
+"""``provincial-server``: run the sync gateway and administer it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from provincial_server.db import ServerDatabase, default_url
+from provincial_server.service import ProvincialService, ServerError
+
+DB_ENV = "PROVINCIAL_SERVER_DB"
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"Lỗi tham số: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _emit(args, data, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2) if getattr(args, "json", False) else text)
+
+
+def _load_json(path: str):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServerError(f"Không đọc được tệp JSON {path}.", 2, str(exc)) from None
+
+
+def cmd_serve(args, db: ServerDatabase) -> int:
+    import uvicorn
+
+    from provincial_server.api import create_app
+
+    blob_dir = Path(args.blob_dir) if args.blob_dir else _default_blob_dir(db.url)
+    if args.min_client_version:
+        ProvincialService(db).set_min_client_version(args.min_client_version)
+    app = create_app(db, blob_dir)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _default_blob_dir(url: str) -> Path:
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return Path(url[len("sqlite:///"):]).resolve().parent / "attachments"
+    return Path("attachments").resolve()
+
+
+def cmd_agency_add(args, db) -> int:
+    serves = [c.strip() for c in (args.serves or "").split(",") if c.strip()]
+    ProvincialService(db).add_agency(args.code, args.name, args.province or "", serves)
+    print(f"Đã lưu cơ quan {args.code}" + (f" (tiếp nhận hộ: {', '.join(serves)})" if serves else ""))
+    return 0
+
+
+def cmd_enroll_code(args, db) -> int:
+    out = ProvincialService(db).create_enroll_code(args.agency, args.hours)
+    _emit(args, out, f"Mã đăng ký thiết bị cho {out['agency']}: {out['code']} (hết hạn {out['expires_at']})")
+    return 0
+
+
+def cmd_stats(args, db) -> int:
+    out = ProvincialService(db).stats()
+    lines = [f"Hồ sơ: {out['dossiers']} · sự kiện: {out['events']} · chờ sự kiện trước: {out['held_events']}"
+             f" · cách ly: {out['quarantined']} · thiết bị: {out['devices']}"]
+    lines += [f"  {a}: {v['dossiers']} hồ sơ, {v['events']} sự kiện" for a, v in out["agencies"].items()]
+    _emit(args, out, "\n".join(lines))
+    return 0
+
+
+def cmd_set_status(args, db) -> int:
+    out = ProvincialService(db).set_status(args.code, args.status, note=args.note or "", return_at=args.return_at)
+    _emit(args, out, f"{args.code}: {out['status_before']} → {out['status']}")
+    return 0
+
+
+def cmd_publish(args, db) -> int:
+    data = _load_json(args.file)
+    if args.kind == "catalogue":
+        items = data.get("procedures", data) if isinstance(data, dict) else data
+    else:
+        items = data.get("overrides", data) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ServerError("Tệp phải chứa một danh sách.", 2)
+    n = ProvincialService(db).publish(args.kind, items, args.agency)
+    print(f"Đã phát hành {n} thay đổi ({args.kind}).")
+    return 0
+
+
+def cmd_min_version(args, db) -> int:
+    ProvincialService(db).set_min_client_version(args.version)
+    print(f"Phiên bản quầy tối thiểu: {args.version}")
+    return 0
+
+
+def cmd_export_dvcqg(args, db) -> int:
+    from provincial_server.dvcqg import export
+
+    try:
+        day = datetime.fromisoformat(args.since)
+    except ValueError:
+        raise ServerError("--since phải có dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM.", 2) from None
+    if day.tzinfo is None:
+        day = datetime.combine(day.date(), day.time() or time(0), ZoneInfo("Asia/Ho_Chi_Minh"))
+    with db.read() as s:
+        out = export(s, day, updating=args.updating)
+    text = json.dumps(out, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Đã ghi {len(out['data'])} hồ sơ vào {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="provincial-server", description="Máy chủ đồng bộ cấp tỉnh (tham chiếu)")
+    p.add_argument("--db", default=os.environ.get(DB_ENV) or default_url(),
+                   help="SQLAlchemy URL, ví dụ postgresql+psycopg://user@host/db (mặc định SQLite tại chỗ)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    s = sub.add_parser("serve", help="chạy máy chủ HTTP")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8700)
+    s.add_argument("--blob-dir")
+    s.add_argument("--min-client-version")
+    s.add_argument("--log-level", default="warning")
+    s.set_defaults(func=cmd_serve)
+    a = sub.add_parser("agency", help="cơ quan").add_subparsers(dest="agency_cmd", required=True,
+                                                                 parser_class=Parser)
+    aa = a.add_parser("add")
+    aa.add_argument("--code", required=True)
+    aa.add_argument("--name", required=True)
+    aa.add_argument("--province")
+    aa.add_argument("--serves", help="mã các cơ quan được tiếp nhận hộ, cách nhau bởi dấu phẩy")
+    aa.set_defaults(func=cmd_agency_add)
+    e = sub.add_parser("enroll-code", help="cấp mã đăng ký thiết bị dùng một lần")
+    e.add_argument("--agency", required=True)
+    e.add_argument("--hours", type=int, default=72)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_enroll_code)
+    st = sub.add_parser("stats", help="thống kê")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_stats)
+    ss = sub.add_parser("set-status", help="đặt trạng thái xử lý như hệ thống của tỉnh")
+    ss.add_argument("code")
+    ss.add_argument("status")
+    ss.add_argument("--note")
+    ss.add_argument("--return-at", help="mã cơ quan nơi trả kết quả (nếu khác nơi tiếp nhận)")
+    ss.add_argument("--json", action="store_true")
+    ss.set_defaults(func=cmd_set_status)
+    for kind in ("catalogue", "calendar"):
+        pp = sub.add_parser(f"publish-{kind}", help=f"phát hành {kind} cho các quầy")
+        pp.add_argument("file")
+        pp.add_argument("--agency", help="chỉ cho một cơ quan (mặc định: mọi quầy)")
+        pp.set_defaults(func=cmd_publish, kind=kind)
+    mv = sub.add_parser("min-version", help="phiên bản phần mềm quầy tối thiểu")
+    mv.add_argument("version")
+    mv.set_defaults(func=cmd_min_version)
+    x = sub.add_parser("export-dvcqg", help="xuất hồ sơ theo cấu trúc DongBoHoSoMC")
+    x.add_argument("--since", required=True)
+    x.add_argument("--out")
+    x.add_argument("--updating", action="store_true", help="isUpdating=True (cập nhật hồ sơ đã gửi)")
+    x.set_defaults(func=cmd_export_dvcqg)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    db = ServerDatabase(args.db)
+    try:
+        db.upgrade()
+        return args.func(args, db)
+    except ServerError as exc:
+        print(f"Lỗi: {exc.message}" + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

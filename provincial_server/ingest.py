@@ -1,0 +1,178 @@
+"""Push: store each event once, answer per event, and apply events of one dossier in order.
+
+One batch is one transaction. For each event, in the order sent:
+- a UUID already stored with the same payload hash → ``duplicate`` (delivered);
+- a UUID already stored with another payload → ``rejected`` (payload_mismatch) and quarantined;
+- a dossier the device's agency may not act for → ``rejected`` (agency_not_served);
+- an intake whose dossier code another intake already holds → ``conflict`` and quarantined;
+- otherwise stored (``accepted``). It is applied to the dossier at once when its predecessor
+  (``prev_uuid``, the previous event this dossier had on the device) is applied; else it is held
+  and applied as soon as the predecessor arrives, so a later event never overtakes an earlier one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from counter_app.core import protocol
+from provincial_server.models import Device, Dossier, Event, Quarantine
+
+
+@dataclass(frozen=True)
+class DeviceScope:
+    """What one enrolled device may act for."""
+
+    device_id: int
+    agency: str
+    serves: frozenset[str]
+
+    @property
+    def agencies(self) -> frozenset[str]:
+        return self.serves | {self.agency}
+
+
+def is_intake(body: dict[str, Any]) -> bool:
+    return body.get("status_before") is None and isinstance(body.get("payload", {}).get("dossier"), dict)
+
+
+def _dossier_from_intake(body: dict[str, Any], now: datetime) -> Dossier:
+    d = body["payload"]["dossier"]
+    return Dossier(
+        code=body["dossier_code"], receiving_agency=d.get("receiving_agency") or body["agency"],
+        competent_agency=d.get("competent_agency") or body["agency"],
+        return_agency=d.get("return_agency") or d.get("receiving_agency") or body["agency"],
+        procedure_code=d.get("procedure_code", ""), procedure_name=d.get("procedure_name", ""),
+        applicant_name=d.get("applicant_name", ""), received_at=d.get("received_at") or body["at"],
+        due_at=d.get("due_at"), returned_at=None, status=body["status_after"], status_source="counter",
+        intake_uuid=body["uuid"], updated_at=now, data=d,
+    )
+
+
+def _may_act(scope: DeviceScope, dossier: Dossier | None, body: dict[str, Any]) -> bool:
+    if dossier is None:
+        return body.get("agency") in scope.agencies
+    return (dossier.competent_agency in scope.agencies or dossier.receiving_agency == scope.agency
+            or dossier.return_agency == scope.agency)
+
+
+class Ingest:
+    def __init__(self, session: Session, scope: DeviceScope, now: datetime) -> None:
+        self.s = session
+        self.scope = scope
+        self.now = now
+        self.dossiers: dict[str, Dossier | None] = {}
+        self.applied: set[str] = set()
+
+    def push(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        uuids = [e["uuid"] for e in events]
+        known = dict(self.s.execute(select(Event.uuid, Event.payload_hash).where(Event.uuid.in_(uuids))).all())
+        self._load_dossiers({e["dossier_code"] for e in events})
+        prevs = {e["prev_uuid"] for e in events if e.get("prev_uuid")}
+        if prevs:
+            self.applied.update(self.s.scalars(
+                select(Event.uuid).where(Event.uuid.in_(prevs), Event.applied.is_(True))))
+        results, rows = [], []
+        for body in events:
+            body = protocol.event_body(body)
+            digest = protocol.payload_hash(body)
+            result = self._one(body, digest, known, rows)
+            results.append(result)
+        if rows:
+            self.s.execute(Event.__table__.insert(), rows)
+        self._release_held()
+        return results
+
+    def _one(self, body, digest, known, rows) -> dict[str, Any]:
+        uuid = body["uuid"]
+        if uuid in known:
+            if known[uuid] == digest:
+                return {"uuid": uuid, "result": protocol.DUPLICATE}
+            self._quarantine(body, digest, "payload_mismatch")
+            return {"uuid": uuid, "result": protocol.REJECTED, "reason": "payload_mismatch",
+                    "message": "Mã sự kiện đã có trên máy chủ với nội dung khác; sự kiện bị cách ly."}
+        code = body["dossier_code"]
+        dossier = self.dossiers.get(code)
+        if not _may_act(self.scope, dossier, body):
+            return {"uuid": uuid, "result": protocol.REJECTED, "reason": "agency_not_served",
+                    "message": f"Thiết bị không được phép gửi hồ sơ của cơ quan {body.get('agency')}."}
+        intake = is_intake(body)
+        if intake and dossier is not None and dossier.intake_uuid != uuid:
+            self._quarantine(body, digest, "code_conflict")
+            return {"uuid": uuid, "result": protocol.CONFLICT, "reason": "code_conflict",
+                    "message": f"Mã hồ sơ {code} đã được một lần tiếp nhận khác sử dụng."}
+        applied = False
+        if intake:
+            dossier = _dossier_from_intake(body, self.now)
+            self.s.add(dossier)
+            self.dossiers[code] = dossier
+            applied = True
+        elif dossier is not None and (body.get("prev_uuid") is None or body["prev_uuid"] in self.applied):
+            self._apply(dossier, body)
+            applied = True
+        if applied:
+            self.applied.add(uuid)
+        known[uuid] = digest
+        rows.append(self._row(body, digest, applied))
+        return {"uuid": uuid, "result": protocol.ACCEPTED, "held": not applied}
+
+    def _row(self, body, digest, applied: bool) -> dict[str, Any]:
+        return {"uuid": body["uuid"], "payload_hash": digest, "device_id": self.scope.device_id,
+                "device_seq": body["device_seq"], "device_day": str(body["at"])[:10],
+                "dossier_code": body["dossier_code"], "agency": body.get("agency") or "", "kind": body["kind"],
+                "at": body["at"], "prev_uuid": body.get("prev_uuid"), "received_at": self.now,
+                "applied": applied, "body": body}
+
+    def _apply(self, dossier: Dossier, body: dict[str, Any]) -> None:
+        dossier.status = body["status_after"]
+        dossier.status_source = "counter"
+        dossier.updated_at = self.now
+        new_due = (body.get("payload") or {}).get("new_due_at")
+        if new_due:
+            dossier.due_at = new_due
+        if body["status_after"] == "returned" and body.get("status_before") != "returned":
+            dossier.returned_at = body["at"]
+
+    def _quarantine(self, body, digest, reason: str) -> None:
+        self.s.add(Quarantine(uuid=body["uuid"], device_id=self.scope.device_id, payload_hash=digest,
+                              reason=reason, received_at=self.now, body=body))
+
+    def _load_dossiers(self, codes: set[str]) -> None:
+        missing = [c for c in codes if c not in self.dossiers]
+        for c in missing:
+            self.dossiers[c] = None
+        for d in self.s.scalars(select(Dossier).where(Dossier.code.in_(missing))):
+            self.dossiers[d.code] = d
+
+    def _release_held(self) -> None:
+        """Apply held events whose predecessor (or whose dossier) has now arrived, chain by chain."""
+        frontier = set(self.applied)
+        while frontier:
+            codes = {c for c, d in self.dossiers.items() if d is not None}
+            self.s.flush()
+            held = self.s.execute(
+                select(Event.seq, Event.uuid, Event.dossier_code, Event.body).where(
+                    Event.applied.is_(False),
+                    (Event.prev_uuid.in_(frontier)) | (Event.prev_uuid.is_(None) & Event.dossier_code.in_(codes)),
+                ).order_by(Event.seq)).all()
+            frontier = set()
+            for seq, uuid, code, body in held:
+                self._load_dossiers({code})
+                dossier = self.dossiers.get(code)
+                if dossier is None or (body.get("prev_uuid") and body["prev_uuid"] not in self.applied):
+                    continue
+                self._apply(dossier, body)
+                self.s.execute(update(Event).where(Event.seq == seq).values(applied=True))
+                self.applied.add(uuid)
+                frontier.add(uuid)
+
+
+def device_scope(session: Session, device: Device) -> DeviceScope:
+    from provincial_server.models import AgencyServes
+
+    serves = frozenset(session.scalars(select(AgencyServes.served).where(AgencyServes.agency == device.agency)))
+    return DeviceScope(device.id, device.agency, serves)

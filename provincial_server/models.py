@@ -1,0 +1,151 @@
+"""Server tables. ``event`` is append-only: the permanent idempotency index is its unique UUID."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Serial = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER keys
+UtcTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    code: Mapped[str] = mapped_column(String(35), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    province: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AgencyServes(Base):
+    """A shared (phi địa giới) counter's agency receives dossiers on behalf of ``served``."""
+
+    __tablename__ = "agency_serves"
+    agency: Mapped[str] = mapped_column(ForeignKey("agency.code"), primary_key=True)
+    served: Mapped[str] = mapped_column(ForeignKey("agency.code"), primary_key=True)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    __table_args__ = (UniqueConstraint("agency", "slot", name="uq_device_agency_slot"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(ForeignKey("agency.code"), index=True)
+    slot: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the bearer token
+    enrolled_at: Mapped[datetime] = mapped_column(UtcTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    client_version: Mapped[str] = mapped_column(String(40), default="")
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    created_at: Mapped[datetime] = mapped_column(UtcTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
+
+
+class Event(Base):
+    """Every event a counter delivered, in arrival order (``seq``). Never updated except ``applied``
+    (false while it waits for an earlier event of its dossier)."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_device_day", "device_id", "device_day"),)
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    device_day: Mapped[str] = mapped_column(String(10))  # local date of the device time
+    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
+    agency: Mapped[str] = mapped_column(String(35), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[str] = mapped_column(String(40))  # device time exactly as sent (ISO 8601 with offset)
+    prev_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcTime)
+    applied: Mapped[bool] = mapped_column(Boolean, index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class Quarantine(Base):
+    """Refused events kept for the province IT team: a reused UUID with another payload, a dossier
+    code another intake already holds. Never applied."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(UtcTime)
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class Dossier(Base):
+    """State materialised from the events, plus the processing state the province owns."""
+
+    __tablename__ = "dossier"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    receiving_agency: Mapped[str] = mapped_column(String(35), index=True)
+    competent_agency: Mapped[str] = mapped_column(String(35), index=True)
+    return_agency: Mapped[str] = mapped_column(String(35), index=True)
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    procedure_name: Mapped[str] = mapped_column(Text)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[str | None] = mapped_column(String(40))
+    returned_at: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30))
+    status_source: Mapped[str] = mapped_column(String(10))  # "counter" or "province"
+    intake_uuid: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UtcTime, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class Change(Base):
+    """What counters pull, in ``seq`` order. ``agency`` null: for every counter."""
+
+    __tablename__ = "change"
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    agency: Mapped[str | None] = mapped_column(String(35), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcTime)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class Attachment(Base):
+    """Scans, addressed by SHA-256; bytes live in the blob folder, uploaded in resumable pieces."""
+
+    __tablename__ = "attachment"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcTime)
+
+
+class ServerSetting(Base):
+    __tablename__ = "server_setting"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
