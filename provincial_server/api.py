@@ -53,6 +53,7 @@ class EventIn(BaseModel):
 class EnrollIn(BaseModel):
     code: str = Field(min_length=4, max_length=40)
     device_name: str = Field(default="", max_length=200)
+    nonce: str = Field(default="", max_length=100)
 
 
 class ReconcileIn(BaseModel):
@@ -130,7 +131,8 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
         except ValidationError as exc:
             raise ServerError("Yêu cầu đăng ký không hợp lệ.", 422, str(exc)) from None
         version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "")
-        return _answer(await run_in_threadpool(service.enroll, body.code, body.device_name, version))
+        return _answer(await run_in_threadpool(service.enroll, body.code, body.device_name, version,
+                                                 body.nonce))
 
     @app.post(f"{protocol.API_PREFIX}/sync/push")
     async def push(request: Request) -> JSONResponse:

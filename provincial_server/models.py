@@ -63,6 +63,9 @@ class EnrollCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcTime)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
+    # The client's random request id: a retry whose answer was lost gets a fresh token for the
+    # same device instead of "code already used".
+    nonce_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Event(Base):

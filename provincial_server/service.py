@@ -91,10 +91,13 @@ class ProvincialService:
             return row.value if row else "0"
 
     # -- enrollment and authentication --------------------------------------------------------
-    def enroll(self, code: str, device_name: str, client_version: str) -> dict[str, Any]:
+    def enroll(self, code: str, device_name: str, client_version: str, nonce: str = "") -> dict[str, Any]:
         now = utcnow()
         with self.db.transaction() as s:
             row = s.get(EnrollCode, sha256_text(normalise_code(code)))
+            if (row is not None and row.used_at is not None and nonce and row.nonce_hash == sha256_text(nonce)
+                    and _aware(row.expires_at) >= now):
+                return self._reissue(s, row)
             if row is None or row.used_at is not None or _aware(row.expires_at) < now:
                 raise ServerError("Mã đăng ký thiết bị không đúng, đã dùng hoặc đã hết hạn; "
                                   "xin quản trị tỉnh cấp mã mới.", 400, "invalid enrollment code")
@@ -108,11 +111,22 @@ class ProvincialService:
             s.add(device)
             s.flush()
             row.used_at, row.device_id = now, device.id
-            agency = s.get(Agency, row.agency)
-            served = [s.get(Agency, c) for c in s.scalars(
-                select(AgencyServes.served).where(AgencyServes.agency == row.agency))]
-            return {"device_id": device.id, "token": token, "device_slot": slot,
-                    "agency": _agency_dict(agency), "serves": [_agency_dict(a) for a in served]}
+            row.nonce_hash = sha256_text(nonce) if nonce else None
+            return self._enrolled(s, device, token)
+
+    def _reissue(self, s, row: EnrollCode) -> dict[str, Any]:
+        device = s.get(Device, row.device_id)
+        token = secrets.token_urlsafe(32)
+        device.token_hash = sha256_text(token)
+        return self._enrolled(s, device, token)
+
+    @staticmethod
+    def _enrolled(s, device: Device, token: str) -> dict[str, Any]:
+        agency = s.get(Agency, device.agency)
+        served = [s.get(Agency, c) for c in s.scalars(
+            select(AgencyServes.served).where(AgencyServes.agency == device.agency))]
+        return {"device_id": device.id, "token": token, "device_slot": device.slot,
+                "agency": _agency_dict(agency), "serves": [_agency_dict(a) for a in served]}
 
     def authenticate(self, token: str | None, client_version: str) -> DeviceScope:
         if not token:

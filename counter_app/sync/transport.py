@@ -106,7 +106,12 @@ class SyncClient:
         return self.call("GET", "/health", read_timeout=10)
 
     def enroll(self, code: str, device_name: str) -> dict[str, Any]:
-        return self.call("POST", "/enroll", json={"code": code, "device_name": device_name})
+        # The nonce makes a retried enrollment (answer lost on the way back) safe: the server issues
+        # a fresh token for the same device instead of refusing the already-used code.
+        import secrets
+
+        return self.call("POST", "/enroll", json={"code": code, "device_name": device_name,
+                                                   "nonce": secrets.token_urlsafe(24)})
 
     def push(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         return self.call("POST", "/sync/push", json={"events": events},

@@ -108,6 +108,7 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('device_id', sa.Integer(), nullable=True),
+    sa.Column('nonce_hash', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['agency'], ['agency.code'], name=op.f('fk_enroll_code_agency_agency')),
     sa.ForeignKeyConstraint(['device_id'], ['device.id'], name=op.f('fk_enroll_code_device_id_device')),
     sa.PrimaryKeyConstraint('code_hash', name=op.f('pk_enroll_code'))
