@@ -106,7 +106,9 @@ class Ingest:
             return {"uuid": uuid, "result": protocol.CONFLICT, "reason": "code_conflict",
                     "message": f"Mã hồ sơ {code} đã được một lần tiếp nhận khác sử dụng."}
         applied = False
-        if intake:
+        if intake and dossier is not None:  # re-sent after the server lost the event (reconciliation)
+            applied = True
+        elif intake:
             dossier = _dossier_from_intake(body, self.now)
             self.s.add(dossier)
             self.dossiers[code] = dossier

@@ -93,19 +93,24 @@ class SqlOutbox:
     # -- results ------------------------------------------------------------------------------
     def settle(self, results: list[dict[str, Any]], now: datetime) -> dict[str, int]:
         tally = {r: 0 for r in protocol.RESULTS}
+        delivered: dict[str, list[str]] = {protocol.ACCEPTED: [], protocol.DUPLICATE: []}
         for r in results:
             result, uuid = r.get("result"), r.get("uuid")
             if result not in tally or not uuid:
                 continue
             tally[result] += 1
-            values: dict[str, Any] = {"result": result, "lease_until": None}
-            if result in (protocol.ACCEPTED, protocol.DUPLICATE):
-                values.update(state=DELIVERED, delivered_at=now, reason=None, last_error=None)
-            else:
-                values.update(state=REJECTED if result == protocol.REJECTED else CONFLICT,
-                              reason=r.get("message") or r.get("reason") or result)
-            self.s.execute(update(OutboxRow).where(OutboxRow.event_uuid == uuid, OutboxRow.state == SENDING)
-                           .values(**values))
+            if result in delivered:
+                delivered[result].append(uuid)
+                continue
+            # Set aside, one by one (rare): each keeps the server's own words for staff.
+            self.s.execute(update(OutboxRow).where(OutboxRow.event_uuid == uuid, OutboxRow.state == SENDING).values(
+                state=REJECTED if result == protocol.REJECTED else CONFLICT, result=result, lease_until=None,
+                reason=r.get("message") or r.get("reason") or result))
+        for result, uuids in delivered.items():
+            if uuids:
+                self.s.execute(update(OutboxRow).where(OutboxRow.event_uuid.in_(uuids), OutboxRow.state == SENDING)
+                               .values(state=DELIVERED, result=result, delivered_at=now, lease_until=None,
+                                       reason=None, last_error=None))
         return tally
 
     def release(self, uuids: list[str], error: str) -> None:
