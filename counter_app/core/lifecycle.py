@@ -142,9 +142,15 @@ def transition(status: Status | str, action: Action, *, reschedule_count: int = 
 PRINTED = "printed"  # an event that is not a transition: a form was printed for the dossier
 
 
+# Recorded when the provincial system changes a dossier's processing status (pulled by sync).
+PROVINCE_STATUS = "province_status"
+
+
 def event_label_vi(kind: str) -> str:
     if kind == PRINTED:
         return "in biểu mẫu"
+    if kind == PROVINCE_STATUS:
+        return "cập nhật trạng thái từ tỉnh"
     try:
         return Action(kind).label_vi
     except ValueError:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.core.calendar import TZ
-from counter_app.core.lifecycle import Status
+from counter_app.core.lifecycle import PROVINCE_STATUS, Status
 from counter_app.core.text import fold, nfc_deep
 from counter_app.storage.models import (
     DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow, ProcedureRow, SyncDeferredRow,
@@ -23,7 +23,6 @@ from counter_app.storage.models import (
 from counter_app.storage.outbox import DELIVERED
 
 PROVINCE_OFFICER = "Hệ thống xử lý của tỉnh"
-PROVINCE_STATUS_EVENT = "province_status"
 
 
 def _when(text: str | None) -> datetime | None:
@@ -59,7 +58,7 @@ class SqlRemoteChanges:
                 self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
             return "deferred"
         status = Status(data["status"]).value
-        self.s.add(DossierEventRow(uuid=data["uuid"], dossier_id=row.id, kind=PROVINCE_STATUS_EVENT,
+        self.s.add(DossierEventRow(uuid=data["uuid"], dossier_id=row.id, kind=PROVINCE_STATUS,
                                    at=_when(data["at"]), officer=PROVINCE_OFFICER, status_before=row.status,
                                    status_after=status, payload=nfc_deep({"note": data.get("note") or "",
                                                                           "change_seq": seq})))

@@ -31,16 +31,17 @@ def backoff_delay(failures: int, rng: Callable[[], float] = random.random) -> fl
 class SyncScheduler:
     def __init__(self, run: Callable[[threading.Event], SyncReport], on_report: Callable[[SyncReport], None], *,
                  interval: float = INTERVAL_S, nudge_delay: float = NUDGE_DELAY_S,
-                 rng: Callable[[], float] = random.random) -> None:
+                 backoff: Callable[[int], float] = backoff_delay) -> None:
         self._run = run
         self._on_report = on_report
         self._interval = interval
         self._nudge_delay = nudge_delay
-        self._rng = rng
+        self._backoff = backoff
         self._cond = threading.Condition()
         self._cancel = threading.Event()
         self._stopping = False
         self._next = time.monotonic()  # at start
+        self._requested: float | None = None  # a nudge or "sync now", kept even if it came mid-run
         self.failures = 0
         self._thread: threading.Thread | None = None
 
@@ -52,13 +53,18 @@ class SyncScheduler:
         """A local commit happened: sync soon, unless backing off from a failure."""
         with self._cond:
             if self.failures == 0:
-                self._next = min(self._next, time.monotonic() + self._nudge_delay)
-                self._cond.notify()
+                self._request(time.monotonic() + self._nudge_delay)
 
     def sync_now(self) -> None:
         with self._cond:
-            self._next = time.monotonic()
-            self._cond.notify()
+            self._request(time.monotonic())
+
+    def _request(self, at: float) -> None:
+        self._requested = at if self._requested is None else min(self._requested, at)
+        self._cond.notify()
+
+    def _due(self) -> float:
+        return self._next if self._requested is None else min(self._next, self._requested)
 
     def stop(self, timeout: float = 10.0) -> None:
         with self._cond:
@@ -71,10 +77,11 @@ class SyncScheduler:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._stopping and time.monotonic() < self._next:
-                    self._cond.wait(max(0.0, self._next - time.monotonic()))
+                while not self._stopping and time.monotonic() < self._due():
+                    self._cond.wait(max(0.0, self._due() - time.monotonic()))
                 if self._stopping:
                     return
+                self._requested = None
             try:
                 report = self._run(self._cancel)
             except Exception as exc:  # a bug must not kill the thread: report it and back off
@@ -82,13 +89,12 @@ class SyncScheduler:
             with self._cond:
                 if report.error_kind in ("retryable", "locked"):
                     self.failures += 1
-                    delay = backoff_delay(self.failures, self._rng)
+                    delay = self._backoff(self.failures)
                 elif report.error_kind in ("auth", "version"):
                     self.failures += 1
-                    delay = BACKOFF_CAP_S  # needs a person; keep checking, quietly
+                    delay = max(self._backoff(self.failures), BACKOFF_CAP_S / 2)  # needs a person; check quietly
                 else:
                     self.failures = 0
                     delay = self._interval
-                self._next = max(self._next, time.monotonic() + delay) if self._next > time.monotonic() \
-                    else time.monotonic() + delay
+                self._next = time.monotonic() + delay
             self._on_report(report)

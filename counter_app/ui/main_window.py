@@ -21,9 +21,10 @@ from counter_app.ui.register_view import RegisterView
 from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
+from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
 from counter_app.ui.tasks import TaskRunner
 
-SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt")
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ")
 
 
 class MainWindow(QMainWindow):
@@ -41,11 +42,13 @@ class MainWindow(QMainWindow):
         self.register = RegisterView(core, self.tasks)
         self.settings = SettingsView(core, self.local, self.tasks) if officer.is_admin else QLabel(
             "Chỉ quản trị viên được sửa cài đặt, danh mục và lịch.")
+        self.sync = SyncBridge(core, self)
+        self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.nav = QListWidget()
         self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for view in (self.intake, self.returns, self.search, self.register, self.settings):
+        for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -66,6 +69,12 @@ class MainWindow(QMainWindow):
         self.periodic.timeout.connect(self.maintain)
         self.periodic.start()
         self._status_bar()
+        # Sync: at start, on its timer, shortly after every local commit, and on F5 / "Đồng bộ ngay".
+        for signal in (self.intake.saved, self.returns.returned):
+            signal.connect(lambda _: self.sync.nudge())
+        self.sync.report.connect(self.on_sync_report)
+        self.sync.start()
+        QShortcut(QKeySequence("F5"), self, activated=self.outbox.sync_now)
         QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         for i in range(len(SCREENS)):
@@ -79,13 +88,29 @@ class MainWindow(QMainWindow):
         self.officer_label = QLabel(f"{tr('Cán bộ')}: {self.officer.full_name}")
         self.desk_label = QLabel(f"{tr('Quầy')} {s.desk} – {s.agency.code}")
         self.clock_label = QLabel()
-        self.sync_label = QLabel(f"{tr('Đồng bộ')}: chưa kết nối máy chủ tỉnh")  # filled by the sync issue
+        self.sync_label = QLabel()
+        self.update_sync_label()
         for w in (self.officer_label, self.desk_label, self.sync_label, self.clock_label):
             bar.addPermanentWidget(w)
         self._tick()
         self.clock = QTimer(self, interval=1000)
         self.clock.timeout.connect(self._tick)
         self.clock.start()
+
+    def update_sync_label(self, report=None) -> None:
+        counts, state = self.sync.snapshot()
+        report = report or self.sync.last_report
+        text = status_text(self.sync.enrolled, report.online if report else None, counts, state.get("last_success"))
+        if report and report.clock_warning:
+            text += " · ⚠ lệch giờ"
+            self.sync_label.setToolTip(report.clock_warning)
+        self.sync_label.setText(text)
+
+    def on_sync_report(self, report) -> None:
+        self.sync.last_report = report
+        self.update_sync_label(report)
+        if report.clock_warning:
+            self.statusBar().showMessage(report.clock_warning, 30_000)
 
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now(TZ).strftime("%H:%M:%S %d/%m/%Y"))
@@ -97,6 +122,8 @@ class MainWindow(QMainWindow):
             self.search.box.setFocus()
         elif row == 1:
             self.returns.code.setFocus()
+        elif row == 5:
+            self.outbox.refresh()
 
     def new_intake(self) -> None:
         self.nav.setCurrentRow(0)
@@ -105,6 +132,7 @@ class MainWindow(QMainWindow):
     def open_dossier(self, code: str) -> DossierDialog:
         dialog = DossierDialog(self.core, self.officer, self.local, code, self)
         dialog.changed.connect(lambda _: self.search.refresh())
+        dialog.changed.connect(lambda _: self.sync.nudge())
         self.last_dialog = dialog
         dialog.open()
         return dialog
@@ -135,6 +163,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.tasks.wait_all()
+        self.sync.stop()  # the queue stays as it is; the next start sends it
         for timer in (self.quiet, self.periodic, self.clock):
             timer.stop()
         super().closeEvent(event)

@@ -37,11 +37,11 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *extra: str) -> ServerProcess:
-        log = open(self.workdir / "server.log", "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "provincial_server", "--db", self.db_url, "serve", "--port", str(self.port),
-             "--blob-dir", str(self.workdir / "blobs"), *extra],
-            cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.workdir / "server.log", "ab") as log:  # the child keeps its own handle
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "provincial_server", "--db", self.db_url, "serve", "--port", str(self.port),
+                 "--blob-dir", str(self.workdir / "blobs"), *extra],
+                cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -1,0 +1,217 @@
+"""Sync in the window: the bridge that runs ``SyncScheduler`` and hands reports to the GUI thread,
+the status-bar text, and the "Đồng bộ" screen (the outbox by state, reasons, retry, sync now).
+Nothing here can delete or clear a queued event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from counter_app.core.lifecycle import event_label_vi
+from counter_app.ui.common import heading, show_error
+from counter_app.ui.i18n import tr
+
+STATE_LABELS = {"pending": "Chờ gửi", "sending": "Đang gửi", "delivered": "Đã gửi", "rejected": "Bị từ chối",
+                "conflict": "Xung đột"}
+
+
+def _hhmm(iso_text: str | None) -> str:
+    if not iso_text:
+        return "chưa có"
+    return datetime.fromisoformat(iso_text).strftime("%H:%M %d/%m")
+
+
+def status_text(enrolled: bool, online: bool | None, counts: dict, last_success: str | None) -> str:
+    """"Trực tuyến · 12 chờ gửi · 1 lỗi · đồng bộ 10:15 29/11" — short enough for the status bar."""
+    if not enrolled:
+        return f"{tr('Đồng bộ')}: chưa đăng ký máy chủ tỉnh"
+    link = "Trực tuyến" if online else ("Ngoại tuyến" if online is False else "Đang kiểm tra")
+    failed = counts.get("rejected", 0) + counts.get("conflict", 0)
+    pending = counts.get("pending", 0) + counts.get("sending", 0)
+    return f"{link} · {pending} chờ gửi · {failed} lỗi · đồng bộ {_hhmm(last_success)}"
+
+
+class SyncBridge(QObject):
+    """Owns the engine and scheduler of the open data directory (if it is enrolled)."""
+
+    report = Signal(object)
+
+    def __init__(self, core, parent=None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.engine = None
+        self.scheduler = None
+        self.last_report = None
+
+    @property
+    def enrolled(self) -> bool:
+        from counter_app.enrollment import sync_identity
+
+        return sync_identity(self.core) is not None
+
+    def start(self, *, interval: float | None = None) -> bool:
+        from counter_app.enrollment import build_engine
+        from counter_app.sync.scheduler import INTERVAL_S, SyncScheduler
+
+        self.stop()
+        self.engine = build_engine(self.core)
+        if self.engine is None:
+            return False
+        self.scheduler = SyncScheduler(self.engine.run_once, self._from_worker, interval=interval or INTERVAL_S)
+        self.scheduler.start()
+        return True
+
+    def _from_worker(self, report) -> None:
+        self.report.emit(report)  # queued to the GUI thread
+
+    def nudge(self) -> None:
+        if self.scheduler:
+            self.scheduler.nudge()
+
+    def sync_now(self) -> None:
+        if self.scheduler:
+            self.scheduler.sync_now()
+
+    def stop(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
+            self.scheduler = None
+        if self.engine:
+            self.engine.close()
+            self.engine = None
+
+    def snapshot(self) -> tuple[dict, dict]:
+        with self.core.read_uow() as uow:
+            return uow.outbox.counts(), uow.sync_state.all()
+
+
+class OutboxView(QWidget):
+    """"Đồng bộ": the queue as staff see it, and enrollment with the provincial server."""
+
+    COLUMNS = ("Số TT", "Mã hồ sơ", "Sự kiện", "Thời điểm", "Trạng thái", "Lần gửi", "Lý do / lỗi")
+
+    def __init__(self, core, bridge: SyncBridge, *, admin: bool, parent=None) -> None:
+        super().__init__(parent)
+        self.core, self.bridge, self.admin = core, bridge, admin
+        self.summary = QLabel()
+        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.warning = QLabel()
+        self.warning.setStyleSheet("color: #a40000; font-weight: bold")
+        self.warning.setWordWrap(True)
+        self.state = QComboBox()
+        self.state.addItem("Cần chú ý (lỗi, chờ gửi)", ("rejected", "conflict", "pending", "sending"))
+        for key, label in STATE_LABELS.items():
+            self.state.addItem(label, (key,))
+        self.state.currentIndexChanged.connect(self.refresh)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.sync_button = QPushButton("Đồng bộ ngay (F5)")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.retry_button = QPushButton("Gửi lại mục bị từ chối đã chọn")
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.retry_all = QPushButton("Gửi lại tất cả mục bị từ chối")
+        self.retry_all.clicked.connect(lambda: self.retry(None))
+        buttons = QHBoxLayout()
+        for w in (QLabel("Hiển thị:"), self.state, self.sync_button, self.retry_button, self.retry_all):
+            buttons.addWidget(w)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Đồng bộ")))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.warning)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._enrollment_box())
+        bridge.report.connect(self.on_report)
+        self.refresh()
+
+    def _enrollment_box(self) -> QWidget:
+        box = QWidget()
+        form = QFormLayout(box)
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText("https://dongbo.tinh.gov.vn")
+        self.enroll_code = QLineEdit()
+        self.enroll_code.setPlaceholderText("XXXX-XXXX-XXXX (quản trị tỉnh cấp, dùng một lần)")
+        self.enroll_button = QPushButton("Đăng ký thiết bị với máy chủ tỉnh")
+        self.enroll_button.clicked.connect(self.enroll)
+        self.enroll_status = QLabel()
+        form.addRow(heading("Máy chủ tỉnh"))
+        form.addRow("Địa chỉ máy chủ", self.server_url)
+        form.addRow("Mã đăng ký", self.enroll_code)
+        form.addRow(self.enroll_button, self.enroll_status)
+        box.setVisible(self.admin)  # only administrators join a counter to the province
+        return box
+
+    # -- actions ------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if not self.bridge.scheduler:
+            self.warning.setText("Quầy chưa đăng ký với máy chủ tỉnh; hồ sơ vẫn được lưu và chờ gửi.")
+            return
+        self.summary.setText(self.summary.text() + " · đang đồng bộ…")
+        self.bridge.sync_now()
+
+    def retry_selected(self) -> None:
+        seqs = sorted({int(self.table.item(i.row(), 0).text()) for i in self.table.selectedIndexes()})
+        if seqs:
+            self.retry(seqs)
+
+    def retry(self, seqs: list[int] | None) -> int:
+        with self.core.uow() as uow:
+            n = uow.outbox.retry_set_aside(seqs)
+            uow.commit()
+        self.refresh()
+        self.bridge.sync_now()
+        return n
+
+    def enroll(self) -> None:
+        from counter_app.enrollment import enroll
+
+        try:
+            out = enroll(self.core.data_dir, self.server_url.text(), self.enroll_code.text(), clock=self.core.clock)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.core.reload()
+        self.enroll_code.clear()
+        self.enroll_status.setText(f"Đã đăng ký: thiết bị {out['device_id']}, dãy mã {out['device_slot']:02d}.")
+        self.bridge.start()
+        self.refresh()
+
+    # -- display ------------------------------------------------------------------------------
+    def on_report(self, report) -> None:
+        if report.settings_changed:
+            self.core.reload()
+        self.refresh(report)
+
+    def refresh(self, report=None) -> None:
+        counts, state = self.bridge.snapshot()
+        report = report or self.bridge.last_report
+        online = report.online if report else None
+        self.summary.setText(status_text(self.bridge.enrolled, online, counts, state.get("last_success"))
+                             + (f" · máy chủ {state['server_url']}" if state.get("server_url") else ""))
+        problems = []
+        if report and report.clock_warning:
+            problems.append(report.clock_warning)
+        if report and report.error and report.error_kind != "retryable":
+            problems.append(report.error)
+        if counts.get("waiting"):
+            problems.append(f"{counts['waiting']} sự kiện chờ sau một sự kiện bị từ chối của cùng hồ sơ.")
+        self.warning.setText("\n".join(problems))
+        with self.core.read_uow() as uow:
+            items = uow.outbox.items(states=self.state.currentData(), limit=500)
+        self.table.setRowCount(len(items))
+        for r, item in enumerate(items):
+            values = (str(item.device_seq), item.dossier_code, event_label_vi(item.kind),
+                      item.at.strftime("%d/%m/%Y %H:%M"), STATE_LABELS.get(item.state, item.state),
+                      str(item.attempts), item.reason or item.last_error or "")
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
