@@ -113,6 +113,7 @@ class OutboxView(QWidget):
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         self.sync_button = QPushButton("Đồng bộ ngay (F5)")
         self.sync_button.clicked.connect(self.sync_now)
         self.retry_button = QPushButton("Gửi lại mục bị từ chối đã chọn")

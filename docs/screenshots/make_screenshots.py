@@ -62,7 +62,8 @@ def main() -> None:
         intake.filter_procedures("khai sinh")
         intake.choose_procedure()
         intake.phone.setText("0912345678")
-        shots = {"01-tiep-nhan": 0, "02-tra-ket-qua": 1, "03-tra-cuu": 2, "04-so-theo-doi": 3, "05-cai-dat": 4}
+        shots = {"01-tiep-nhan": 0, "02-tra-ket-qua": 1, "03-tra-cuu": 2, "04-so-theo-doi": 3, "05-cai-dat": 4,
+                 "07-dong-bo": 5}
         for name, row in shots.items():
             window.nav.setCurrentRow(row)
             if row == 1:
