@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
     def update_sync_label(self, report=None) -> None:
         counts, state = self.sync.snapshot()
         report = report or self.sync.last_report
-        text = status_text(self.sync.enrolled, report.online if report else None, counts, state.get("last_success"))
+        text = status_text(self.sync.enrolled, report.online if report else None, counts, state.get("last_success"),
+                           report.error_kind if report else None)
         if report and report.clock_warning:
             text += " · ⚠ lệch giờ"
             self.sync_label.setToolTip(report.clock_warning)

@@ -26,11 +26,19 @@ def _hhmm(iso_text: str | None) -> str:
     return datetime.fromisoformat(iso_text).strftime("%H:%M %d/%m")
 
 
-def status_text(enrolled: bool, online: bool | None, counts: dict, last_success: str | None) -> str:
+def status_text(enrolled: bool, online: bool | None, counts: dict, last_success: str | None,
+                error_kind: str | None = None) -> str:
     """"Trực tuyến · 12 chờ gửi · 1 lỗi · đồng bộ 10:15 29/11" — short enough for the status bar."""
     if not enrolled:
         return f"{tr('Đồng bộ')}: chưa đăng ký máy chủ tỉnh"
-    link = "Trực tuyến" if online else ("Ngoại tuyến" if online is False else "Đang kiểm tra")
+    if error_kind == "locked":
+        link = "Cửa sổ khác đang đồng bộ"
+    elif error_kind == "auth":
+        link = "Cần đăng ký lại"
+    elif error_kind == "version":
+        link = "Cần cập nhật phần mềm"
+    else:
+        link = "Trực tuyến" if online else ("Ngoại tuyến" if online is False else "Đang kiểm tra")
     failed = counts.get("rejected", 0) + counts.get("conflict", 0)
     pending = counts.get("pending", 0) + counts.get("sending", 0)
     return f"{link} · {pending} chờ gửi · {failed} lỗi · đồng bộ {_hhmm(last_success)}"
@@ -196,7 +204,8 @@ class OutboxView(QWidget):
         counts, state = self.bridge.snapshot()
         report = report or self.bridge.last_report
         online = report.online if report else None
-        self.summary.setText(status_text(self.bridge.enrolled, online, counts, state.get("last_success"))
+        self.summary.setText(status_text(self.bridge.enrolled, online, counts, state.get("last_success"),
+                                         report.error_kind if report else None)
                              + (f" · máy chủ {state['server_url']}" if state.get("server_url") else ""))
         problems = []
         if report and report.clock_warning:

@@ -91,3 +91,37 @@ def test_a_ten_thousand_event_backlog_created_offline(province, make_counter):
     assert report.failed == 0
     assert province.service.stats()["events"] == 10_000
     assert_exactly_once_in_order(province, counter)
+
+
+def test_counter_killed_mid_sync_then_resumed(province, make_counter, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    counter = make_counter(province)
+    bulk_receive(counter.app, 2000)
+    # The subprocess needs the token from a keyring it can read: copy it into a file-backed one.
+    from counter_app.enrollment import sync_identity, token_store
+
+    url, device = sync_identity(counter.app)
+    token = token_store(url, device).load()
+    keyring_file = tmp_path / "os-keyring.json"
+    import json
+
+    keyring_file.write_text(json.dumps({f"counter_app provincial sync\n{url}#device-{device}": token}))
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "testkeyring.FileKeyring", "TEST_KEYRING_FILE": str(keyring_file)}
+    proc = subprocess.Popen([sys.executable, "-m", "counter_app", "sync", "--once", "--data-dir",
+                             str(counter.app.data_dir)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and province.service.stats()["events"] == 0:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)  # mid-backlog: some events delivered, some "sending"
+    proc.wait(10)
+    delivered_before = province.service.stats()["events"]
+    assert 0 < delivered_before < 2000
+    sync_until_drained(counter)  # a fresh engine takes the lock and returns "sending" rows to pending
+    assert_exactly_once_in_order(province, counter)
