@@ -58,6 +58,14 @@ def load_copy_schedules(path: Path) -> list[CertifiedCopyFeeSchedule]:
     return out or [DEFAULT_COPY_SCHEDULE]
 
 
+def load_signature_schedules(path: Path) -> list:
+    from counter_app.core.certification import DEFAULT_SIGNATURE_SCHEDULE, SignatureFeeSchedule
+
+    out = [SignatureFeeSchedule(date.fromisoformat(item["effective_from"]), item["per_case"], item.get("source", ""))
+           for item in load_json(path).get("signature", [])]
+    return out or [DEFAULT_SIGNATURE_SCHEDULE]
+
+
 def prepare_store(data_dir: Path) -> Database:
     """Create the data directory if needed and bring the schema to head (backing up first)."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +149,7 @@ class CounterApp:
     def reload(self) -> None:
         """Re-read settings, calendar overrides and fees after an administrator changed them."""
         self.ctx = self._load_context()
-        for name in ("intake", "actions", "prints", "tracking_register"):
+        for name in ("intake", "actions", "prints", "tracking_register", "certification", "cert_prints"):
             self.__dict__.pop(name, None)
 
     # -- services -----------------------------------------------------------------------------
@@ -172,6 +180,18 @@ class CounterApp:
     @cached_property
     def tracking_register(self) -> TrackingRegister:
         return TrackingRegister(self.read_uow, self.ctx)
+
+    @cached_property
+    def certification(self):
+        from counter_app.core.certify import CertificationService
+
+        holder = None
+        if self.ctx.settings.register_holder:
+            from counter_app.holder.client import remote_holder
+
+            holder = remote_holder(self)
+        return CertificationService(self.uow, self.ctx, self.clock, holder, self.ctx.settings.cert_book_size,
+                                    load_signature_schedules(paths.resource_path(*BUNDLED_FEES)))
 
     @cached_property
     def officers(self) -> OfficerService:

@@ -376,7 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("print", admin.cmd_print, "in biểu mẫu của hồ sơ ra PDF")
     sp.add_argument("code")
-    sp.add_argument("--form", required=True, choices=["receipt", "supplement", "refusal", "apology", "stop", "control"])
+    sp.add_argument("--form", required=True, choices=["receipt", "supplement", "refusal", "apology", "stop", "control",
+                                                      "stamps", "cert_receipt"])
     sp.add_argument("--out", required=True, help="tệp .pdf")
     sp.add_argument("--preview", action="store_true", help="bản xem trước: đóng dấu BẢN XEM TRƯỚC, không ghi vào lịch sử")
     sp = add("register", admin.cmd_register, "Sổ theo dõi hồ sơ theo khoảng ngày, ra PDF hoặc XLSX")
@@ -387,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     from counter_app import cli_sync
 
     cli_sync.add_commands(add)
+    from counter_app import cli_cert
+
+    cli_cert.add_commands(add)
     add("check", admin.cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     sp = add("backup", admin.cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)")
     sp.add_argument("--out", required=True)

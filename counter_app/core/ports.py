@@ -97,6 +97,8 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     fees: FeeRepository
     officers: OfficerRepository
+    cert_register: object  # storage.certifications.SqlCertRegister: the registers this machine holds
+    certifications: object  # storage.certifications.SqlCertifications: the desk's requests
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -30,6 +30,12 @@ class FormKind(str, enum.Enum):
     APOLOGY = "apology"  # Mẫu 04 (2018: Phiếu xin lỗi…; 2025: Văn bản xin lỗi và đề nghị gia hạn…)
     STOP = "stop"  # 2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ
     CONTROL = "control"  # Phiếu kiểm soát quá trình giải quyết hồ sơ (2018: 05, 2025: 06)
+    STAMPS = "stamps"  # lời chứng "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH" for each copy
+    CERT_RECEIPT = "cert_receipt"  # biên nhận chứng thực: documents, numbers, fees, due time
+
+
+CERTIFICATION_FORMS = (FormKind.STAMPS, FormKind.CERT_RECEIPT)
+CERTIFICATION_PROCEDURES = ("2.000815", "2.000884")
 
 
 class Mark(str, enum.Enum):
@@ -49,6 +55,7 @@ class PrintJob:
     printed_at: datetime
     officer: str
     agency_names: dict[str, str] = field(default_factory=dict)  # code -> name, for the agencies served
+    certification: object | None = None  # core.certification.Certification, for the certification forms
 
     def agency_name(self, code: str) -> str:
         return self.agency_names.get(code, code)
@@ -73,6 +80,8 @@ def check_printable(form: FormKind, dossier: Dossier) -> None:
         problem = "hồ sơ chưa được hẹn lại (reschedule)"
     elif form is FormKind.STOP and status is not Status.STOPPED:
         problem = "hồ sơ không ở trạng thái dừng xử lý"
+    elif form in CERTIFICATION_FORMS and dossier.procedure_code not in CERTIFICATION_PROCEDURES:
+        problem = "hồ sơ không phải yêu cầu chứng thực"
     if problem:
         raise ValidationError(f"Không in được biểu mẫu «{form.value}» cho hồ sơ {dossier.code}: {problem}.",
                               f"form {form.value} not applicable in status {status.value}")
@@ -92,12 +101,17 @@ class PrintService:
     def _job(self, uow: UnitOfWork, code: str, form: FormKind, officer: str, preview: bool) -> PrintJob:
         dossier = uow.dossiers.get(clean(code).upper())
         check_printable(form, dossier)
+        certification = uow.certifications.get(dossier.code) if form in CERTIFICATION_FORMS else None
+        if form is FormKind.STAMPS and not certification.numbered:
+            raise ValidationError(f"Hồ sơ {dossier.code} chưa có số chứng thực (máy giữ sổ chưa cấp số); "
+                                  "chưa in được lời chứng.", "certification not numbered")
         prior = sum(1 for e in dossier.events if e.kind == PRINTED and e.payload.get("form") == form.value)
         mark = Mark.PREVIEW if preview else (Mark.REPRINT if prior else Mark.ORIGINAL)
         return PrintJob(form=form, dossier=dossier, procedure=uow.catalogue.get(dossier.procedure_code),
                         settings=self._ctx.settings, mark=mark, print_number=prior + 1,
                         printed_at=self._clock.now(), officer=clean(officer),
-                        agency_names={a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)})
+                        agency_names={a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)},
+                        certification=certification)
 
     def produce(self, code: str, form: FormKind, officer: str, render: Renderer, *,
                 preview: bool = False) -> tuple[bytes, PrintJob]:

@@ -40,6 +40,31 @@ class FormSettings:
 
 
 @dataclass(frozen=True)
+class StampSettings:
+    """Where the certification text goes: labels on a sheet, or printed onto the copy itself."""
+
+    layout: str = "labels"  # "labels" or "overlay"
+    columns: int = 3  # a common A4 sheet of 24 labels, 70 × 37 mm
+    rows: int = 8
+    label_width_mm: float = 70.0
+    label_height_mm: float = 37.0
+    margin_left_mm: float = 0.0
+    margin_top_mm: float = 0.5
+    overlay_x_mm: float = 110.0  # bottom-left corner of the block on the copy, from the page's
+    overlay_y_mm: float = 25.0  # bottom-left corner (blank space at the foot of the last page)
+
+    def as_values(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_values(cls, values: dict) -> StampSettings:
+        return cls(**{k: v for k, v in (values or {}).items() if k in cls.__dataclass_fields__})
+
+
+STAMP_LAYOUTS = ("labels", "overlay")
+
+
+@dataclass(frozen=True)
 class CounterSettings:
     agency: Agency
     desk: int = 1
@@ -55,6 +80,11 @@ class CounterSettings:
     # After a supplement the time limit runs again from the complete dossier [unverified]: a setting.
     restart_due_on_supplement: bool = True
     forms: FormSettings = field(default_factory=FormSettings)
+    # Certification register: 0 = one book per year, else entries per book (numbers continue).
+    cert_book_size: int = 0
+    # The office's register holder ("http://may-giu-so:8765"); empty: this machine holds the registers.
+    register_holder: str = ""
+    stamps: StampSettings = field(default_factory=StampSettings)
 
     @property
     def prefix(self) -> str:
@@ -79,6 +109,9 @@ def settings_to_values(s: CounterSettings) -> dict:
         "register_book_size": s.register_book_size,
         "restart_due_on_supplement": s.restart_due_on_supplement,
         "forms": s.forms.as_values(),
+        "cert_book_size": s.cert_book_size,
+        "register_holder": s.register_holder,
+        "stamps": s.stamps.as_values(),
     }
 
 
@@ -105,6 +138,9 @@ def settings_from_values(agency: Agency, values: dict) -> CounterSettings:
         restart_due_on_supplement=bool(values.get("restart_due_on_supplement",
                                                   defaults.restart_due_on_supplement)),
         forms=FormSettings.from_values(values.get("forms") or default_form_values(agency)),
+        cert_book_size=int(values.get("cert_book_size", 0)),
+        register_holder=values.get("register_holder", "") or "",
+        stamps=StampSettings.from_values(values.get("stamps") or {}),
     )
 
 
@@ -133,6 +169,17 @@ SETTING_KEYS = {
     "register_book_size": "số dòng mỗi quyển Sổ theo dõi (0: một quyển mỗi năm)",
     "restart_due_on_supplement": "tính lại hạn trả khi nhận đủ hồ sơ bổ sung (true/false)",
     "cutoff": "giờ chốt nhận trong ngày, HH:MM",
+    "cert_book_size": "số chứng thực mỗi quyển sổ chứng thực (0: một quyển mỗi năm; số tiếp nối giữa các quyển)",
+    "register_holder": "địa chỉ máy giữ sổ chứng thực của cơ quan (để trống: máy này giữ sổ)",
+    "stamps.layout": "labels (nhãn trên tờ nhãn) hoặc overlay (in thẳng lên bản sao)",
+    "stamps.columns": "số cột nhãn trên tờ",
+    "stamps.rows": "số hàng nhãn trên tờ",
+    "stamps.label_width_mm": "chiều rộng nhãn (mm)",
+    "stamps.label_height_mm": "chiều cao nhãn (mm)",
+    "stamps.margin_left_mm": "lề trái tờ nhãn (mm)",
+    "stamps.margin_top_mm": "lề trên tờ nhãn (mm)",
+    "stamps.overlay_x_mm": "vị trí lời chứng trên bản sao: cách mép trái (mm)",
+    "stamps.overlay_y_mm": "vị trí lời chứng trên bản sao: cách mép dưới (mm)",
 }
 
 
@@ -165,6 +212,27 @@ def apply_setting(settings: CounterSettings, key: str, value: str) -> CounterSet
         return replace(settings, forms=replace(settings.forms, **{name: new}))
     if key == "max_reschedules":
         return replace(settings, max_reschedules=integer(0))
+    if key == "cert_book_size":
+        return replace(settings, cert_book_size=integer(0))
+    if key == "register_holder":
+        if value and not value.startswith(("http://", "https://")):
+            raise ValidationError("Địa chỉ máy giữ sổ phải bắt đầu bằng http:// hoặc https://.", "bad URL")
+        return replace(settings, register_holder=value.rstrip("/"))
+    if key.startswith("stamps."):
+        name = key.split(".", 1)[1]
+        if name == "layout":
+            if value not in STAMP_LAYOUTS:
+                raise ValidationError(f"Kiểu in lời chứng phải là một trong: {', '.join(STAMP_LAYOUTS)}.", "bad layout")
+            return replace(settings, stamps=replace(settings.stamps, layout=value))
+        if name in ("columns", "rows"):
+            return replace(settings, stamps=replace(settings.stamps, **{name: integer(1)}))
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 400:
+            raise ValidationError(f"«{key}» phải là số milimét từ 0 đến 400.", "bad millimetres")
+        return replace(settings, stamps=replace(settings.stamps, **{name: number}))
     if key == "register_book_size":
         return replace(settings, register_book_size=integer(0))
     if key == "restart_due_on_supplement":

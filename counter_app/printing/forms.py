@@ -425,4 +425,8 @@ RENDERERS: dict[FormKind, type[FormRenderer]] = {
 
 def render(job: PrintJob) -> bytes:
     """The renderer the PrintService is handed: the job's form in the office's chosen form set."""
+    if job.form in (FormKind.STAMPS, FormKind.CERT_RECEIPT):
+        from counter_app.printing import certificates
+
+        return certificates.render(job, load_form_set(job.settings.forms.form_set))
     return RENDERERS[job.form](job, load_form_set(job.settings.forms.form_set)).render()

@@ -53,6 +53,7 @@ class _GridPainter:
     each time they split across a page (minutes for 10,000 rows); here each cell is wrapped once."""
 
     font, size, lead, pad = FAMILY, 7.5, 8.6, 2.0
+    left_aligned = _WRAPPED  # keys whose cells read left to right; the rest are centred
 
     def __init__(self, canvas, cols: list[dict], widths: list[float], left: float, top: float, bottom: float):
         self.c, self.cols, self.widths = canvas, cols, widths
@@ -96,8 +97,8 @@ class _GridPainter:
         wrapped = {i: self.wrap(cols[i]["title"], self.widths[i], BOLD) for i in range(len(cols))}
         group_lines = {i: self.wrap(g, x[j + 1] - x[i], BOLD) for i, j, g in groups if g}
         h1 = max((len(v) for v in group_lines.values()), default=1) * self.lead + 2 * self.pad
-        h2 = max(len(wrapped[k]) for i, j, g in groups if g for k in range(i, j + 1)) * self.lead + 2 * self.pad
-        h2 = max(h2, max(len(wrapped[i]) for i, j, g in groups if not g) * self.lead + 2 * self.pad - h1)
+        h2 = max((len(wrapped[k]) for i, j, g in groups if g for k in range(i, j + 1)), default=0) * self.lead + 2 * self.pad
+        h2 = max(h2, max((len(wrapped[i]) for i, j, g in groups if not g), default=0) * self.lead + 2 * self.pad - h1)
         self.c.setLineWidth(0.4)
         for i, j, g in groups:
             if g:
@@ -120,7 +121,7 @@ class _GridPainter:
             if y - height < self.bottom:
                 y = self.head(new_page())
             for k, lines in enumerate(cells):
-                self.cell(self.x[k], self.x[k + 1], y, height, lines, self.font, keys[k] not in _WRAPPED)
+                self.cell(self.x[k], self.x[k + 1], y, height, lines, self.font, keys[k] not in self.left_aligned)
             y -= height
         return y
 

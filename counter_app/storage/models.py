@@ -239,3 +239,82 @@ class SyncDeferredRow(Base):
     dossier_code: Mapped[str] = mapped_column(String(60), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CertRegisterRow(Base):
+    """One certification register (sổ chứng thực) per agency, year and type, on the machine that
+    holds it. ``last`` only moves forward; a closed register accepts no new number."""
+
+    __tablename__ = "cert_register"
+    agency: Mapped[str] = mapped_column(String(35), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    closed_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class CertEntryRow(Base):
+    """A line of the register: one number per original document. Never deleted; a mistake is
+    voided. ``reserved`` numbers were handed to another desk that has not confirmed yet."""
+
+    __tablename__ = "cert_entry"
+    __table_args__ = (
+        UniqueConstraint("agency", "year", "register_type", "number", name="uq_cert_entry_number"),
+        UniqueConstraint("request_id", "position", name="uq_cert_entry_request"),
+        Index("ix_cert_entry_day", "register_type", "day"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(35))
+    year: Mapped[int] = mapped_column(Integer)
+    register_type: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int] = mapped_column(Integer)
+    book: Mapped[str] = mapped_column(String(10))
+    request_id: Mapped[str] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))  # reserved | issued | void
+    day: Mapped[date] = mapped_column(Date)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_id: Mapped[str | None] = mapped_column(String(20))
+    document: Mapped[str] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer)
+    copies: Mapped[int] = mapped_column(Integer)
+    fee: Mapped[int] = mapped_column(Integer)
+    officer: Mapped[str] = mapped_column(String(100))
+    desk: Mapped[int] = mapped_column(Integer)
+    dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
+    reserved_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class CertificationRow(Base):
+    """The desk's record of a certification request (the dossier holds applicant, fees, history)."""
+
+    __tablename__ = "certification"
+    dossier_code: Mapped[str] = mapped_column(ForeignKey("dossier.code"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    request_id: Mapped[str] = mapped_column(String(40), unique=True)
+    exemption_reason: Mapped[str | None] = mapped_column(Text)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    holder_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)  # the remote holder knows the code
+
+    items: Mapped[list[CertItemRow]] = relationship(order_by="CertItemRow.position", cascade="all, delete-orphan")
+
+
+class CertItemRow(Base):
+    __tablename__ = "cert_item"
+    __table_args__ = (UniqueConstraint("dossier_code", "position", name="uq_cert_item_position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_code: Mapped[str] = mapped_column(ForeignKey("certification.dossier_code"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer)
+    copies: Mapped[int] = mapped_column(Integer)
+    fee: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    book: Mapped[str | None] = mapped_column(String(10))
+    void: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(Text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from counter_app.storage.config_repos import (
     SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
+from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
 from counter_app.storage.db import Database
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
@@ -31,6 +32,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.session)
         self.sync_state = SqlSyncState(self.session)
         self.remote = SqlRemoteChanges(self.session)
+        self.cert_register = SqlCertRegister(self.session)
+        self.certifications = SqlCertifications(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -1,0 +1,308 @@
+"""``CertificationService``: the bulk desk's flow. Every request is a dossier with events and
+outbox rows like any other, so it syncs; its register numbers come from the office's register
+holder: this machine (inside the same transaction) or another desk over the office network.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Callable
+
+from counter_app.core.calendar import TZ
+from counter_app.core.certification import (
+    DEFAULT_SIGNATURE_SCHEDULE, CertItem, CertItemInput, Certification, CertKind, ClosingReport, EntryDraft,
+    RegisterHolder, RegisterNumber, certification_due, item_fee, validate_items,
+)
+from counter_app.core.context import CounterContext, new_event_uuid
+from counter_app.core.errors import CounterError, NotFound, ValidationError
+from counter_app.core.intake import ApplicantInput, merge_qr, normalise_applicant
+from counter_app.core.lifecycle import Action, Status
+from counter_app.core.model import (
+    Channel, Dossier, DossierEvent, DocumentKind, DocumentLine, FeeLine, ReturnMethod,
+)
+from counter_app.core.ports import Clock, UnitOfWork
+from counter_app.core.serialize import dossier_to_dict
+from counter_app.core.text import clean
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+VOIDED = "certificate_voided"
+NUMBERED = "certificate_numbered"
+
+
+class HolderUnavailable(CounterError):
+    """The register holder could not be reached; nothing was numbered."""
+
+
+@dataclass(frozen=True)
+class CertRequest:
+    applicant: ApplicantInput
+    items: tuple[CertItemInput, ...]
+    officer: str
+    kind: CertKind = CertKind.COPY
+    cccd_qr: str | None = None
+    received_at: datetime | None = None
+    exemption_reason: str | None = None
+    extension_days: int = 0
+    extension_reason: str | None = None
+    return_now: bool = False  # the copies are ready at once: intake and return in one step
+    queue_if_unreachable: bool = False  # holder down: keep the request without numbers
+    request_id: str | None = None
+
+
+def _item_payload(items: tuple[CertItem, ...]) -> list[dict]:
+    return [{"position": i.position, "document": i.document, "pages": i.pages, "copies": i.copies, "fee": i.fee,
+             "number": i.number, "book": i.book} for i in items]
+
+
+class CertificationService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], ctx: CounterContext, clock: Clock,
+                 holder: RegisterHolder | None = None, book_size: int = 0,
+                 signature_schedules=(DEFAULT_SIGNATURE_SCHEDULE,)) -> None:
+        self._uow = uow_factory
+        self._ctx = ctx
+        self._clock = clock
+        self.holder = holder  # None: this machine holds the registers
+        self._book_size = book_size
+        self._signature_schedules = tuple(signature_schedules)
+
+    # -- building -------------------------------------------------------------------------------
+    def _received_at(self, value: datetime | None) -> datetime:
+        now = self._clock.now()
+        if value is None:
+            return now
+        value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+        if value > now + FUTURE_TOLERANCE:
+            raise ValidationError("Thời điểm tiếp nhận ở tương lai.", "received_at in the future")
+        return value.replace(microsecond=0)
+
+    def quote(self, kind: CertKind, items, day: date, exempt: bool = False) -> list[int]:
+        """Fees per row as the officer types (the grid's live total)."""
+        items = validate_items(items, kind)
+        if exempt:
+            return [0] * len(items)
+        return [item_fee(kind, i, day, self._ctx.copy_fee_schedules, self._signature_schedules) for i in items]
+
+    def _build(self, uow: UnitOfWork, request: CertRequest) -> tuple[Dossier, tuple[CertItem, ...]]:
+        ctx = self._ctx
+        received_at = self._received_at(request.received_at)
+        procedure = uow.catalogue.get(request.kind.procedure_code)
+        if procedure is None or not procedure.active:
+            raise ValidationError(f"Danh mục chưa có thủ tục {request.kind.procedure_code} "
+                                  f"({request.kind.label_vi}) đang áp dụng.", "certification procedure missing")
+        applicant = normalise_applicant(merge_qr(request.applicant, request.cccd_qr), ctx, received_at.date())
+        items_in = validate_items(request.items, request.kind)
+        exemption = clean(request.exemption_reason or "") or None
+        extension_reason = clean(request.extension_reason or "") or None
+        if request.extension_days and not extension_reason:
+            raise ValidationError("Gia hạn trả kết quả phải ghi lý do.", "extension reason missing")
+        fees = self.quote(request.kind, items_in, received_at.date(), exempt=bool(exemption))
+        items = tuple(CertItem(n, i.document, i.pages, i.copies, fee)
+                      for n, (i, fee) in enumerate(zip(items_in, fees), 1))
+        officer = clean(request.officer)
+        if not officer:
+            raise ValidationError("Chưa xác định cán bộ thực hiện chứng thực.", "officer missing")
+        due = certification_due(ctx.calendar, received_at, request.extension_days)
+        fee_lines = tuple(FeeLine(f"{'Lệ phí' if request.kind is CertKind.SIGNATURE else 'Phí'} chứng thực: "
+                                  f"{i.document}", i.fee) for i in items)
+        dossier = Dossier(
+            code="", procedure_code=procedure.code, procedure_name=procedure.name,
+            receiving_agency=ctx.settings.agency.code, competent_agency=ctx.settings.agency.code,
+            channel=Channel.COUNTER, applicant=applicant,
+            documents=tuple(DocumentLine(i.document, DocumentKind.ORIGINAL, i.copies, i.pages) for i in items),
+            fees=fee_lines, received_at=received_at, due_at=due, return_method=ReturnMethod.COUNTER,
+            return_address=None, receiving_officer=officer, status=Status.RECEIVED.value, desk=ctx.settings.desk)
+        return dossier, items
+
+    def _drafts(self, dossier: Dossier, items: tuple[CertItem, ...]) -> list[EntryDraft]:
+        a = dossier.applicant
+        return [EntryDraft(i.position, i.document, i.pages, i.copies, i.fee, a.full_name, a.id_number,
+                           dossier.receiving_officer, dossier.desk, dossier.received_at.date()) for i in items]
+
+    # -- the flow -------------------------------------------------------------------------------
+    def certify(self, request: CertRequest) -> tuple[Dossier, Certification]:
+        request_id = request.request_id or str(uuid.uuid4())
+        with self._uow() as uow:  # validate everything before asking anyone for numbers
+            dossier, items = self._build(uow, request)
+        numbers: list[RegisterNumber] | None = None
+        if self.holder is not None:
+            try:
+                numbers = self.holder.reserve(request_id, request.kind.register_type, dossier.received_at.year,
+                                              self._drafts(dossier, items))
+            except HolderUnavailable:
+                if not request.queue_if_unreachable:
+                    raise
+        with self._uow() as uow:
+            settings = self._ctx.settings
+            code = uow.dossiers.allocate_code(settings.prefix, dossier.received_at.date(), settings.device_slot)
+            dossier = replace(dossier, code=code)
+            if self.holder is None:
+                numbers = uow.cert_register.allocate(
+                    settings.agency.code, dossier.received_at.year, request.kind.register_type, self._book_size,
+                    request_id, self._drafts(dossier, items), self._clock.now(), dossier_code=code)
+            if numbers is not None:
+                items = tuple(replace(i, number=n.number, book=n.book) for i, n in zip(items, numbers))
+            now = self._clock.now()
+            payload = {"dossier": dossier_to_dict(dossier, include_events=False),
+                       "certification": {"kind": request.kind.value, "request_id": request_id,
+                                         "register_type": request.kind.register_type, "items": _item_payload(items),
+                                         "exemption_reason": clean(request.exemption_reason or "") or None,
+                                         "extension_days": request.extension_days,
+                                         "extension_reason": clean(request.extension_reason or "") or None}}
+            events = [DossierEvent(new_event_uuid(), Action.RECEIVE.value, now, dossier.receiving_officer, None,
+                                   Status.RECEIVED.value, payload)]
+            uow.dossiers.add(dossier, events[0])
+            uow.certifications.add(code, request.kind, request_id, list(items),
+                                   exemption_reason=payload["certification"]["exemption_reason"],
+                                   extension_days=request.extension_days,
+                                   extension_reason=payload["certification"]["extension_reason"],
+                                   holder_confirmed=self.holder is None)
+            if request.return_now and numbers is not None:
+                for action, before, after in ((Action.RESULT_READY, Status.RECEIVED, Status.RESULT_READY),
+                                              (Action.RETURN, Status.RESULT_READY, Status.RETURNED)):
+                    event = DossierEvent(new_event_uuid(), action.value, now, dossier.receiving_officer,
+                                         before.value, after.value, {"same_visit": True})
+                    uow.dossiers.record(code, event, status=after.value, due_at=dossier.due_at, reschedule_count=0)
+                    events.append(event)
+                dossier = replace(dossier, status=Status.RETURNED.value)
+            uow.commit()
+        if self.holder is not None and numbers is not None:
+            self._confirm(code, request_id)
+        return replace(dossier, events=tuple(events)), self.get(code)
+
+    def _confirm(self, code: str, request_id: str) -> bool:
+        try:
+            self.holder.confirm(request_id, code)
+        except HolderUnavailable:
+            return False  # retried by confirm_pending(); the holder voids it only after a long wait
+        with self._uow() as uow:
+            uow.certifications.mark_confirmed(code)
+            uow.commit()
+        return True
+
+    def get(self, code: str) -> Certification:
+        with self._uow() as uow:
+            return uow.certifications.get(code)
+
+    def assign_pending(self, officer: str) -> list[str]:
+        """Requests queued while the holder was unreachable: number them now (same request id)."""
+        done = []
+        with self._uow() as uow:
+            waiting = [uow.certifications.get(c) for c in uow.certifications.awaiting_numbers()]
+        for cert in waiting:
+            drafts = [EntryDraft(i.position, i.document, i.pages, i.copies, i.fee, cert.applicant_name,
+                                 cert.applicant_id, cert.officer, cert.desk, cert.received_at.date())
+                      for i in cert.items]
+            if self.holder is None:
+                with self._uow() as uow:
+                    numbers = uow.cert_register.allocate(self._ctx.settings.agency.code, cert.received_at.year,
+                                                         cert.register_type, self._book_size, cert.request_id,
+                                                         drafts, self._clock.now(), dossier_code=cert.code)
+                    self._record_numbers(uow, cert, numbers, officer, confirmed=True)
+                    uow.commit()
+            else:
+                numbers = self.holder.reserve(cert.request_id, cert.register_type, cert.received_at.year, drafts)
+                with self._uow() as uow:
+                    self._record_numbers(uow, cert, numbers, officer, confirmed=False)
+                    uow.commit()
+                self._confirm(cert.code, cert.request_id)
+            done.append(cert.code)
+        return done
+
+    def _record_numbers(self, uow, cert: Certification, numbers, officer: str, *, confirmed: bool) -> None:
+        uow.certifications.set_numbers(cert.code, numbers, confirmed=confirmed)
+        status = uow.dossiers.get(cert.code).status
+        event = DossierEvent(new_event_uuid(), NUMBERED, self._clock.now(), officer, status, status,
+                             {"numbers": [{"position": i.position, "number": n.number, "book": n.book}
+                                          for i, n in zip(cert.items, numbers)]})
+        uow.dossiers.record(cert.code, event, status=status, due_at=cert.due_at, reschedule_count=0)
+
+    def confirm_pending(self) -> int:
+        if self.holder is None:
+            return 0
+        with self._uow() as uow:
+            pending = [(c, uow.certifications.get(c).request_id) for c in uow.certifications.unconfirmed()]
+        return sum(self._confirm(code, rid) for code, rid in pending if self.get(code).numbered)
+
+    def void(self, code: str, number: int, reason: str, officer: str) -> Certification:
+        """A mistaken certification: its number stays in the register, marked void."""
+        reason = clean(reason)
+        if not reason:
+            raise ValidationError("Hủy số chứng thực phải ghi lý do.", "void reason missing")
+        cert = self.get(code)
+        item = next((i for i in cert.items if i.number == number), None)
+        if item is None:
+            raise NotFound(f"Hồ sơ {code} không có số chứng thực {number}.", "number not in this request")
+        year = cert.received_at.year
+        if self.holder is not None:
+            self.holder.void(cert.register_type, year, number, reason, officer)
+        with self._uow() as uow:
+            if self.holder is None:
+                uow.cert_register.void(self._ctx.settings.agency.code, year, cert.register_type, number, reason,
+                                       officer, self._clock.now())
+            voided = uow.certifications.mark_void(code, number, reason)
+            status = uow.dossiers.get(code).status
+            event = DossierEvent(new_event_uuid(), VOIDED, self._clock.now(), clean(officer), status, status,
+                                 {"number": number, "book": voided.book, "register_type": cert.register_type,
+                                  "reason": reason})
+            uow.dossiers.record(code, event, status=status, due_at=cert.due_at, reschedule_count=0)
+            uow.commit()
+        return self.get(code)
+
+    # -- reports --------------------------------------------------------------------------------
+    def book(self, kind: CertKind, first: date, last: date) -> list:
+        """The register's lines for [first, last]: read here, or asked of the register holder."""
+        if last < first:
+            raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
+        if self.holder is not None:
+            return self.holder.entries(kind.register_type, first, last)
+        with self._uow() as uow:
+            return uow.cert_register.entries(kind.register_type, first, last)
+
+    def close_year(self, kind: CertKind, year: int) -> int:
+        """Year-end closing of this machine's register: its count is fixed; the next year starts at 01."""
+        if self.holder is not None:
+            raise ValidationError("Chỉ máy giữ sổ mới khóa sổ chứng thực cuối năm.", "not the register holder")
+        with self._uow() as uow:
+            count = uow.cert_register.close_year(self._ctx.settings.agency.code, year, kind.register_type,
+                                                 self._clock.now())
+            uow.commit()
+        return count
+
+    def register_state(self, kind: CertKind, year: int):
+        """(last number, closed_at) of this machine's register for ``year``."""
+        with self._uow() as uow:
+            for agency, y, rtype, last, closed_at in uow.cert_register.registers():
+                if y == year and rtype == kind.register_type and agency == self._ctx.settings.agency.code:
+                    return last, closed_at
+        return 0, None
+
+    def closing(self, day: date, *, officer: str | None = None, desk: int | None = None,
+                register_entries=None) -> ClosingReport:
+        """What this desk did on ``day`` against what the register says. ``register_entries``:
+        the holder's lines for the day (read here when this machine holds the register)."""
+        start = datetime.combine(day, time(0), TZ)
+        end = start + timedelta(days=1)
+        with self._uow() as uow:
+            rows = uow.certifications.day_items(start, end, officer, desk)
+            requests = uow.certifications.count_requests(start, end, officer, desk)
+            if register_entries is None:
+                register_entries = [e for kind in CertKind for e in uow.cert_register.entries(
+                    kind.register_type, day, day)]
+        live = [(k, c, i) for k, c, i in rows if not i.void and i.number is not None]
+        by_kind: dict[str, dict[str, int]] = {}
+        for kind, _code, item in live:
+            k = by_kind.setdefault(kind, {"certifications": 0, "copies": 0, "fees": 0})
+            k["certifications"] += 1
+            k["copies"] += item.copies
+            k["fees"] += item.fee
+        entries = [e for e in register_entries if (officer is None or e.officer == officer)
+                   and (desk is None or e.desk == desk) and e.state == "issued"]
+        return ClosingReport(
+            day=day, officer=officer, desk=desk, requests=requests, certifications=len(live),
+            copies=sum(i.copies for _, _, i in live), pages=sum(i.pages * i.copies for _, _, i in live),
+            fees=sum(i.fee for _, _, i in live), voids=sum(1 for _, _, i in rows if i.void),
+            register_certifications=len(entries), register_copies=sum(e.copies for e in entries),
+            register_fees=sum(e.fee for e in entries),
+            awaiting_numbers=sum(1 for _, _, i in rows if i.number is None), by_kind=by_kind)
