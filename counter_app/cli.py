@@ -391,6 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
     from counter_app import cli_cert
 
     cli_cert.add_commands(add)
+    from counter_app import cli_holder
+
+    cli_holder.add_commands(add, common, VietnameseArgumentParser)
     add("check", admin.cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     sp = add("backup", admin.cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)")
     sp.add_argument("--out", required=True)

@@ -35,6 +35,10 @@ class HolderUnavailable(CounterError):
     """The register holder could not be reached; nothing was numbered."""
 
 
+class HolderExpired(ValidationError):
+    """The holder voided a request's reserved numbers because the desk did not confirm in time."""
+
+
 @dataclass(frozen=True)
 class CertRequest:
     applicant: ApplicantInput
@@ -176,10 +180,27 @@ class CertificationService:
             self.holder.confirm(request_id, code)
         except HolderUnavailable:
             return False  # retried by confirm_pending(); the holder voids it only after a long wait
+        except HolderExpired as exc:
+            self._void_locally(code, f"Máy giữ sổ đã hủy số: {exc.message}")
+            return False
         with self._uow() as uow:
             uow.certifications.mark_confirmed(code)
             uow.commit()
         return True
+
+    def _void_locally(self, code: str, reason: str) -> None:
+        cert = self.get(code)
+        with self._uow() as uow:
+            status = uow.dossiers.get(code).status
+            for item in cert.items:
+                if item.number is not None and not item.void:
+                    uow.certifications.mark_void(code, item.number, reason)
+                    uow.dossiers.record(code, DossierEvent(
+                        new_event_uuid(), VOIDED, self._clock.now(), "hệ thống", status, status,
+                        {"number": item.number, "book": item.book, "register_type": cert.register_type,
+                         "reason": reason}), status=status, due_at=cert.due_at, reschedule_count=0)
+            uow.certifications.mark_confirmed(code)
+            uow.commit()
 
     def get(self, code: str) -> Certification:
         with self._uow() as uow:

@@ -73,6 +73,10 @@ class SqlCertRegister:
                                                          CertEntryRow.state == RESERVED)
                               .values(state=ISSUED, dossier_code=dossier_code)).rowcount
 
+    def request_states(self, request_id: str) -> list[str]:
+        return list(self.s.scalars(select(CertEntryRow.state).where(CertEntryRow.request_id == request_id)
+                                   .order_by(CertEntryRow.position)))
+
     def void(self, agency: str, year: int, register_type: str, number: int, reason: str, officer: str,
              now: datetime) -> RegisterEntry:
         row = self.s.scalars(select(CertEntryRow).where(
@@ -106,6 +110,43 @@ class SqlCertRegister:
         if register.closed_at is None:
             register.closed_at, register.closed_count = now, register.last
         return register.closed_count
+
+    _ENTRY_FIELDS = ("agency", "year", "register_type", "number", "book", "request_id", "position", "state", "day",
+                     "applicant_name", "applicant_id", "document", "pages", "copies", "fee", "officer", "desk",
+                     "dossier_code", "reserved_at", "void_reason", "voided_at", "voided_by")
+
+    def export_all(self) -> dict:
+        """Every register and line held here, for moving the holder role to another machine."""
+        registers = [{"agency": r.agency, "year": r.year, "register_type": r.register_type, "last": r.last,
+                      "closed_at": r.closed_at.isoformat() if r.closed_at else None, "closed_count": r.closed_count}
+                     for r in self.s.scalars(select(CertRegisterRow))]
+        entries = [{f: getattr(e, f).isoformat() if isinstance(getattr(e, f), (date, datetime)) else getattr(e, f)
+                    for f in self._ENTRY_FIELDS} for e in self.s.scalars(select(CertEntryRow).order_by(CertEntryRow.id))]
+        return {"registers": registers, "entries": entries}
+
+    def import_all(self, data: dict, agency: str) -> int:
+        from counter_app.core.calendar import TZ
+
+        for r in data.get("registers", []):
+            if r["agency"] != agency:
+                raise ValidationError(f"Sổ thuộc cơ quan {r['agency']}, máy này thuộc {agency}.", "agency mismatch")
+            if self.s.get(CertRegisterRow, (r["agency"], r["year"], r["register_type"])) is not None:
+                raise ValidationError(f"Máy này đã có sổ {r['register_type']} năm {r['year']}; không nhận chồng.",
+                                      "register exists")
+            self.s.add(CertRegisterRow(agency=r["agency"], year=r["year"], register_type=r["register_type"],
+                                       last=r["last"], closed_count=r["closed_count"],
+                                       closed_at=datetime.fromisoformat(r["closed_at"]).replace(tzinfo=TZ)
+                                       if r["closed_at"] else None))
+        for e in data.get("entries", []):
+            values = dict(e)
+            values["day"] = date.fromisoformat(e["day"])
+            for f in ("reserved_at", "voided_at"):
+                if e[f]:
+                    moment = datetime.fromisoformat(e[f])
+                    values[f] = moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+            self.s.add(CertEntryRow(**values))
+        self.s.flush()
+        return len(data.get("entries", []))
 
     def registers(self) -> list[tuple[str, int, str, int, datetime | None]]:
         return [(r.agency, r.year, r.register_type, r.last, r.closed_at)

@@ -318,3 +318,24 @@ class CertItemRow(Base):
     book: Mapped[str | None] = mapped_column(String(10))
     void: Mapped[bool] = mapped_column(Boolean, default=False)
     void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HolderDeskRow(Base):
+    """A desk of this office allowed to draw numbers from the registers held here (token hashed)."""
+
+    __tablename__ = "holder_desk"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    paired_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HolderPairCodeRow(Base):
+    __tablename__ = "holder_pair_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    expires_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    desk_id: Mapped[int | None] = mapped_column(Integer)
+    nonce_hash: Mapped[str | None] = mapped_column(String(64))

@@ -7,6 +7,7 @@ from counter_app.storage.config_repos import (
 )
 from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
 from counter_app.storage.db import Database
+from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.remote = SqlRemoteChanges(self.session)
         self.cert_register = SqlCertRegister(self.session)
         self.certifications = SqlCertifications(self.session)
+        self.holder_desks = SqlHolderDesks(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -96,7 +96,29 @@ def upgrade() -> None:
 
 
 
+    op.create_table('holder_desk',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('paired_at', LocalDateTime(), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_holder_desk')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_holder_desk_token_hash'))
+    )
+    op.create_table('holder_pair_code',
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', LocalDateTime(), nullable=False),
+    sa.Column('expires_at', LocalDateTime(), nullable=False),
+    sa.Column('used_at', LocalDateTime(), nullable=True),
+    sa.Column('desk_id', sa.Integer(), nullable=True),
+    sa.Column('nonce_hash', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('code_hash', name=op.f('pk_holder_pair_code'))
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('holder_pair_code')
+    op.drop_table('holder_desk')
     with op.batch_alter_table('cert_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cert_item_dossier_code'))
 
