@@ -24,6 +24,15 @@ from counter_app.core.text import clean
 # which this desk flow does not record, so the desk allows at most this many.
 MAX_EXTENSION_DAYS = 2
 MAX_PAGES = 10_000
+
+# What citizens most often bring to the bulk desk; the office edits its own list (cert_documents).
+COMMON_DOCUMENTS = (
+    "Giấy khai sinh", "Căn cước công dân", "Thẻ căn cước", "Giấy chứng nhận kết hôn", "Giấy xác nhận tình trạng hôn nhân",
+    "Sổ hộ khẩu", "Giấy xác nhận thông tin về cư trú", "Giấy chứng tử", "Hộ chiếu", "Giấy phép lái xe",
+    "Bằng tốt nghiệp trung học phổ thông", "Bằng tốt nghiệp đại học", "Học bạ", "Bảng điểm", "Chứng chỉ",
+    "Giấy chứng nhận quyền sử dụng đất", "Giấy chứng nhận đăng ký hộ kinh doanh", "Giấy chứng nhận đăng ký xe",
+    "Quyết định", "Hợp đồng lao động", "Sổ bảo hiểm xã hội", "Thẻ bảo hiểm y tế",
+)
 MAX_COPIES = 1_000
 
 

@@ -83,6 +83,7 @@ class CertificationService:
 
     def quote(self, kind: CertKind, items, day: date, exempt: bool = False) -> list[int]:
         """Fees per row as the officer types (the grid's live total)."""
+        kind = CertKind(kind)
         items = validate_items(items, kind)
         if exempt:
             return [0] * len(items)
@@ -126,6 +127,7 @@ class CertificationService:
 
     # -- the flow -------------------------------------------------------------------------------
     def certify(self, request: CertRequest) -> tuple[Dossier, Certification]:
+        request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
         with self._uow() as uow:  # validate everything before asking anyone for numbers
             dossier, items = self._build(uow, request)

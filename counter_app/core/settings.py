@@ -85,6 +85,7 @@ class CounterSettings:
     # The office's register holder ("http://may-giu-so:8765"); empty: this machine holds the registers.
     register_holder: str = ""
     stamps: StampSettings = field(default_factory=StampSettings)
+    cert_documents: tuple[str, ...] = ()  # the desk's autocomplete list; empty: the common documents
 
     @property
     def prefix(self) -> str:
@@ -112,6 +113,7 @@ def settings_to_values(s: CounterSettings) -> dict:
         "cert_book_size": s.cert_book_size,
         "register_holder": s.register_holder,
         "stamps": s.stamps.as_values(),
+        "cert_documents": list(s.cert_documents),
     }
 
 
@@ -141,6 +143,7 @@ def settings_from_values(agency: Agency, values: dict) -> CounterSettings:
         cert_book_size=int(values.get("cert_book_size", 0)),
         register_holder=values.get("register_holder", "") or "",
         stamps=StampSettings.from_values(values.get("stamps") or {}),
+        cert_documents=tuple(values.get("cert_documents") or ()),
     )
 
 
@@ -171,6 +174,7 @@ SETTING_KEYS = {
     "cutoff": "giờ chốt nhận trong ngày, HH:MM",
     "cert_book_size": "số chứng thực mỗi quyển sổ chứng thực (0: một quyển mỗi năm; số tiếp nối giữa các quyển)",
     "register_holder": "địa chỉ máy giữ sổ chứng thực của cơ quan (để trống: máy này giữ sổ)",
+    "cert_documents": "danh sách giấy tờ gợi ý ở bàn chứng thực, ngăn cách bằng | (để trống: danh sách chung)",
     "stamps.layout": "labels (nhãn trên tờ nhãn) hoặc overlay (in thẳng lên bản sao)",
     "stamps.columns": "số cột nhãn trên tờ",
     "stamps.rows": "số hàng nhãn trên tờ",
@@ -214,6 +218,8 @@ def apply_setting(settings: CounterSettings, key: str, value: str) -> CounterSet
         return replace(settings, max_reschedules=integer(0))
     if key == "cert_book_size":
         return replace(settings, cert_book_size=integer(0))
+    if key == "cert_documents":
+        return replace(settings, cert_documents=tuple(clean(x) for x in value.split("|") if clean(x)))
     if key == "register_holder":
         if value and not value.startswith(("http://", "https://")):
             raise ValidationError("Địa chỉ máy giữ sổ phải bắt đầu bằng http:// hoặc https://.", "bad URL")

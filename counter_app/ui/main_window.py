@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.calendar import TZ
+from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
@@ -24,7 +25,7 @@ from counter_app.ui.settings_view import SettingsView
 from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
 from counter_app.ui.tasks import TaskRunner
 
-SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ")
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực")
 
 
 class MainWindow(QMainWindow):
@@ -44,11 +45,13 @@ class MainWindow(QMainWindow):
             "Chỉ quản trị viên được sửa cài đặt, danh mục và lịch.")
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
+        self.certify = CertificationView(core, officer, self.local)
         self.nav = QListWidget()
         self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox):
+        for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox,
+                     self.certify):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -70,11 +73,12 @@ class MainWindow(QMainWindow):
         self.periodic.start()
         self._status_bar()
         # Sync: at start, on its timer, shortly after every local commit, and on F5 / "Đồng bộ ngay".
-        for signal in (self.intake.saved, self.returns.returned):
+        for signal in (self.intake.saved, self.returns.returned, self.certify.certified):
             signal.connect(lambda _: self.sync.nudge())
         self.sync.report.connect(self.on_sync_report)
         self.sync.start()
         QShortcut(QKeySequence("F5"), self, activated=self.outbox.sync_now)
+        QShortcut(QKeySequence("F3"), self, activated=self.new_certification)
         QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         for i in range(len(SCREENS)):
@@ -125,10 +129,16 @@ class MainWindow(QMainWindow):
             self.returns.code.setFocus()
         elif row == 5:
             self.outbox.refresh()
+        elif row == 6:
+            self.certify.name.setFocus()
 
     def new_intake(self) -> None:
         self.nav.setCurrentRow(0)
         self.intake.new_dossier()
+
+    def new_certification(self) -> None:
+        self.nav.setCurrentRow(6)
+        self.certify.new_request()
 
     def open_dossier(self, code: str) -> DossierDialog:
         dialog = DossierDialog(self.core, self.officer, self.local, code, self)

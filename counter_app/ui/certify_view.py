@@ -1,0 +1,257 @@
+"""Chứng thực: the bulk certified-copy desk. One applicant (CCCD scan or typed), then a grid of
+originals: name (autocomplete), pages of the original, copies; fees per row and the total update
+as you type. Enter moves along the row and opens the next one; Ctrl+Enter finishes: commit, then
+the stamps (and, if wanted, the receipt) print."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QTableWidget, QVBoxLayout, QWidget,
+)
+
+from counter_app.core.cccd import parse_qr
+from counter_app.core.certification import COMMON_DOCUMENTS, MAX_EXTENSION_DAYS, CertItemInput, CertKind
+from counter_app.core.prints import FormKind
+from counter_app.ui.common import heading, show_error, vnd
+from counter_app.ui.i18n import tr
+from counter_app.ui.intake_view import ScanCatcher
+from counter_app.ui.print_preview import print_form
+
+COLUMNS = ("Tên giấy tờ (bản chính)", "Số trang", "Số bản", "Phí (đồng)")
+
+
+class _RowKeys(QObject):
+    """Enter in a row's field moves to the next field; from the last one it opens a new row."""
+
+    def __init__(self, view: CertificationView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
+                and not event.modifiers() & Qt.ControlModifier:
+            self.view.advance(obj)
+            return True
+        return False
+
+
+class CertificationView(QWidget):
+    certified = Signal(str)  # dossier code
+
+    def __init__(self, core, officer, local, parent=None) -> None:
+        super().__init__(parent)
+        self.core, self.officer, self.local = core, officer, local
+        self.rows: list[tuple[QLineEdit, QSpinBox, QSpinBox]] = []
+        self.keys = _RowKeys(self)
+        self.kind = QComboBox()
+        for kind in CertKind:
+            self.kind.addItem(kind.label_vi, kind)
+        self.kind.currentIndexChanged.connect(self.update_fees)
+        self.name, self.id_number = QLineEdit(), QLineEdit()
+        self.name.setPlaceholderText("Quét mã QR căn cước hoặc gõ họ tên")
+        self.id_number.setPlaceholderText("Số định danh (không bắt buộc)")
+        self.return_now = QCheckBox("Trả ngay (tiếp nhận và trả kết quả một bước)")
+        self.return_now.setChecked(local.get("cert_return_now") is not False)
+        self.receipt = QCheckBox("In biên nhận")
+        self.exempt = QLineEdit()
+        self.exempt.setPlaceholderText("Lý do miễn phí (để trống nếu thu phí)")
+        self.exempt.textChanged.connect(self.update_fees)
+        self.extend = QSpinBox()
+        self.extend.setRange(0, MAX_EXTENSION_DAYS)
+        self.extend_reason = QLineEdit()
+        self.extend_reason.setPlaceholderText("Lý do gia hạn (bắt buộc khi gia hạn)")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(0, 420)
+        self.table.verticalHeader().setVisible(True)
+        self.total = QLabel()
+        self.total.setStyleSheet("font-size: 15px; font-weight: bold")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        finish = QPushButton("Hoàn tất (Ctrl+Enter)")
+        finish.clicked.connect(self.finish)
+        clear = QPushButton("Lượt mới (F3)")
+        clear.clicked.connect(self.new_request)
+        form = QFormLayout()
+        form.addRow("Loại việc", self.kind)
+        form.addRow("Người yêu cầu", self.name)
+        form.addRow("Số định danh", self.id_number)
+        ext = QHBoxLayout()
+        ext.addWidget(self.extend)
+        ext.addWidget(self.extend_reason, 1)
+        form.addRow("Gia hạn (ngày làm việc)", ext)
+        form.addRow("Miễn phí", self.exempt)
+        options = QHBoxLayout()
+        for w in (self.return_now, self.receipt):
+            options.addWidget(w)
+        options.addStretch()
+        options.addWidget(clear)
+        options.addWidget(finish)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Chứng thực bản sao, chữ ký")))
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.total)
+        layout.addLayout(options)
+        layout.addWidget(self.result)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self.finish, context=Qt.WidgetWithChildrenShortcut)
+        for w in (self.name, self.id_number):
+            w.installEventFilter(self.keys)
+        self.catcher = ScanCatcher(self)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().installEventFilter(self.catcher)
+        self.catcher.scanned.connect(self.fill_from_qr)
+        self.new_request()
+
+    # -- the grid -------------------------------------------------------------------------------
+    def documents_list(self) -> list[str]:
+        return list(self.core.ctx.settings.cert_documents or COMMON_DOCUMENTS)
+
+    def add_row(self) -> QLineEdit:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        name = QLineEdit()
+        completer = QCompleter(self.documents_list(), name)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        name.setCompleter(completer)
+        pages, copies = QSpinBox(), QSpinBox()
+        pages.setRange(1, 10_000)
+        copies.setRange(1, 1_000)
+        for col, w in enumerate((name, pages, copies)):
+            self.table.setCellWidget(r, col, w)
+            w.installEventFilter(self.keys)
+        fee = QLabel()
+        fee.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.table.setCellWidget(r, 3, fee)
+        name.textChanged.connect(self.update_fees)
+        pages.valueChanged.connect(self.update_fees)
+        copies.valueChanged.connect(self.update_fees)
+        self.rows.append((name, pages, copies))
+        return name
+
+    def advance(self, widget) -> None:
+        """Enter: applicant fields → first row; name → pages → copies → next row (opened if needed)."""
+        if widget in (self.name, self.id_number):
+            (self.id_number if widget is self.name else self.rows[0][0]).setFocus()
+            return
+        if isinstance(widget, QSpinBox):
+            widget.interpretText()
+            self.update_fees()
+        for i, (name, pages, copies) in enumerate(self.rows):
+            if widget is name:
+                popup = name.completer().popup() if name.completer() else None
+                if popup is not None and popup.isVisible():
+                    chosen = popup.currentIndex()  # only a suggestion the officer moved to with the arrows
+                    if chosen.isValid():
+                        name.setText(chosen.data())
+                    popup.hide()
+                pages.setFocus()
+                pages.selectAll()
+            elif widget is pages:
+                copies.setFocus()
+                copies.selectAll()
+            elif widget is copies:
+                if i + 1 < len(self.rows):
+                    self.rows[i + 1][0].setFocus()
+                elif name.text().strip():
+                    self.add_row().setFocus()
+            else:
+                continue
+            return
+
+    def items(self) -> list[CertItemInput]:
+        return [CertItemInput(name.text(), pages.value(), copies.value())
+                for name, pages, copies in self.rows if name.text().strip()]
+
+    def update_fees(self, *_args) -> None:
+        kind = CertKind(self.kind.currentData())  # Qt hands a str enum back as a plain str
+        day = self.core.clock.now().date()
+        exempt = bool(self.exempt.text().strip())
+        total, count, copies = 0, 0, 0
+        for r, (name, pages, n) in enumerate(self.rows):
+            label = self.table.cellWidget(r, 3)
+            if not name.text().strip():
+                label.setText("")
+                continue
+            try:
+                fee = self.core.certification.quote(kind, [CertItemInput(name.text(), pages.value(), n.value())],
+                                                    day, exempt)[0]
+            except Exception as exc:
+                label.setText(getattr(exc, "message", str(exc)))
+                continue
+            label.setText(f"{fee:,}".replace(",", "."))
+            total, count, copies = total + fee, count + 1, copies + n.value()
+        self.total.setText(f"Tổng: {count} giấy tờ, {copies} bản – {vnd(total)}")
+
+    # -- scanner and commands -------------------------------------------------------------------
+    def fill_from_qr(self, text: str) -> None:
+        try:
+            card = parse_qr(text)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.name.setText(card.full_name)
+        self.id_number.setText(card.id_number)
+        self.scanned_qr = text
+        self.rows[0][0].setFocus()
+
+    def new_request(self) -> None:
+        self.name.clear()
+        self.id_number.clear()
+        self.exempt.clear()
+        self.extend.setValue(0)
+        self.extend_reason.clear()
+        self.scanned_qr = None
+        self.table.setRowCount(0)
+        self.rows = []
+        self.add_row()
+        self.update_fees()
+        self.name.setFocus()
+
+    def request(self):
+        from counter_app.core.certify import CertRequest
+        from counter_app.core.intake import ApplicantInput
+
+        return CertRequest(
+            applicant=ApplicantInput(full_name=self.name.text(), id_number=self.id_number.text().strip() or None),
+            cccd_qr=self.scanned_qr, items=tuple(self.items()), officer=self.officer.full_name,
+            kind=CertKind(self.kind.currentData()), exemption_reason=self.exempt.text() or None,
+            extension_days=self.extend.value(), extension_reason=self.extend_reason.text() or None,
+            return_now=self.return_now.isChecked() and not self.extend.value())
+
+    def finish(self) -> str | None:
+        """Commit first; the stamps are printed only from the committed numbers."""
+        from counter_app.core.certify import HolderUnavailable
+
+        try:
+            dossier, cert = self.core.certification.certify(self.request())
+        except HolderUnavailable as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, "Máy giữ sổ", exc.message + "\n\nLưu yêu cầu để cấp số sau?")
+            if answer != QMessageBox.Yes:
+                return None
+            from dataclasses import replace
+
+            dossier, cert = self.core.certification.certify(replace(self.request(), queue_if_unreachable=True))
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.local.set("cert_return_now", self.return_now.isChecked())
+        self.certified.emit(cert.code)
+        numbers = ", ".join(f"{i.number:02d}" for i in cert.items if i.number) or "chờ cấp số"
+        self.result.setText(f"Đã lưu {cert.code}: số chứng thực {numbers}, quyển "
+                            f"{cert.items[0].book or '…'}-{cert.register_type}; {vnd(cert.fee_total)}.")
+        if cert.numbered:
+            print_form(self, self.core, self.officer, self.local, cert.code, FormKind.STAMPS)
+        if self.receipt.isChecked() or not cert.numbered:
+            print_form(self, self.core, self.officer, self.local, cert.code, FormKind.CERT_RECEIPT)
+        self.new_request()
+        return cert.code

@@ -1,0 +1,72 @@
+"""The certification commands as real processes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from tests.cli.test_cli import run, run_json, table_counts
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("certcli") / "data"
+    run_json(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ", "--province", "Gia Lai")
+    return d
+
+
+def test_certify_prints_numbers_fees_and_the_stamps(data, tmp_path):
+    out = run_json(data, "certify", "--name", "Lê Văn Tám", "--id-number", "052090123456",
+                   "--document", "Giấy khai sinh|pages=1|copies=3", "--document", "Sổ hộ khẩu|pages=300|copies=1",
+                   "--document", "Bằng tốt nghiệp|pages=3|copies=2", "--received-at", "2026-06-10T15:20")
+    assert out["due_at"] == "2026-06-11T17:00:00+07:00"  # after the 15:00 cut-off
+    assert out["book"] == "01/2026-SCT/BS" and out["fee_total"] == 216_000
+    assert [(i["document"], i["pages"], i["copies"], i["fee"], i["certificate_number"]) for i in out["items"]] == [
+        ("Giấy khai sinh", 1, 3, 6_000, 1), ("Sổ hộ khẩu", 300, 1, 200_000, 2), ("Bằng tốt nghiệp", 3, 2, 10_000, 3)]
+    pdf = tmp_path / "stamps.pdf"
+    run(data, "print", out["code"], "--form", "stamps", "--out", str(pdf))
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert text.count("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH") == 6  # one per copy
+    assert "Số chứng thực: 02  Quyển số: 01/2026-SCT/BS" in text and "NGƯỜI THỰC HIỆN CHỨNG THỰC" in text
+    receipt = tmp_path / "receipt.pdf"
+    run(data, "print", out["code"], "--form", "cert_receipt", "--out", str(receipt))
+    rtext = PdfReader(receipt).pages[0].extract_text()
+    assert "BIÊN NHẬN YÊU CẦU CHỨNG THỰC" in rtext and "216.000" in rtext and "Sổ hộ khẩu" in rtext
+
+
+def test_void_book_and_closing(data, tmp_path):
+    out = run_json(data, "certify", "--name", "Trần Thị Bích", "--document", "CCCD|pages=2|copies=1",
+                   "--document", "Giấy đăng ký kết hôn|pages=1|copies=2", "--received-at", "2026-06-10T09:00")
+    number = out["items"][1]["certificate_number"]
+    run(data, "certify-void", out["code"], "--number", str(number), "--reason", "Bản chính bị tẩy xóa")
+    book = run_json(data, "certbook", "--from", "2026-06-10", "--to", "2026-06-10")
+    entry = next(e for e in book["entries"] if e["number"] == number)
+    assert entry["void"] and entry["book"] == "01/2026-SCT/BS" and entry["copies"] == 2
+    assert {"number", "book", "date", "document", "copies", "fee", "void"} <= set(entry)
+    assert [e["number"] for e in book["entries"]] == list(range(1, len(book["entries"]) + 1))
+    pdf, xlsx = tmp_path / "book.pdf", tmp_path / "book.xlsx"
+    run(data, "certbook", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(pdf))
+    run(data, "certbook", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(xlsx))
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH" in text and "ĐÃ HỦY: Bản chính bị tẩy" in text
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx).active
+    assert ws.cell(4, 1).value == 1 and ws.max_row == 3 + len(book["entries"])
+    closing = run_json(data, "closing", "--date", "2026-06-10", "--out", str(tmp_path / "closing.pdf"))
+    assert closing["balanced"] and closing["voids"] == 1
+    assert closing["certifications"] == closing["register_certifications"] == len(book["entries"]) - 1
+    assert "CHỐT SỔ CHỨNG THỰC" in PdfReader(tmp_path / "closing.pdf").pages[0].extract_text()
+
+
+def test_bad_certify_input_exits_non_zero_and_writes_nothing(data):
+    before = table_counts(data)
+    for args in (["--name", "A"], ["--name", "A", "--document", "X|pages=0|copies=1"],
+                 ["--name", "A", "--document", "X|trang=2"], ["--document", "X|pages=1"],
+                 ["--name", "A", "--document", "X", "--extend", "3", "--extend-reason", "nhiều"]):
+        result = run(data, "certify", *args, ok=False)
+        assert result.returncode == 1 and "Lỗi:" in result.stderr, args
+    assert table_counts(data) == before
+    assert run(data, "print", "H52.101-260610-019999", "--form", "stamps", "--out", "/tmp/x.pdf", ok=False).returncode == 1

@@ -1,0 +1,76 @@
+"""The bulk desk's grid, driven by keys as an officer (and a scanner) would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import press, shortcut, type_text
+from tests.ui.test_window import print_preview
+
+QR = "052090123456||LÊ VĂN TÁM|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
+
+
+def test_grid_flow_end_to_end_with_scanner_and_keyboard(qtbot, window, core, dialogs):
+    shortcut(qtbot, window, Qt.Key_F3)
+    view = window.certify
+    assert window.stack.currentWidget() is view
+    QApplication.processEvents()
+    # The scanner types the QR into whatever has focus, ending with Enter.
+    type_text(view.name, QR)
+    press(view.name, Qt.Key_Return)
+    assert view.name.text() == "LÊ VĂN TÁM" and view.id_number.text() == "052090123456"
+    keys = 0
+    rows = [("Giấy khai sinh", "1", "3"), ("Sổ hộ khẩu", "300", "1"), ("Bằng tốt nghiệp", "3", "2")]
+    for r, (name, pages, copies) in enumerate(rows):
+        name_edit, pages_box, copies_box = view.rows[r]
+        keys += type_text(name_edit, name)
+        keys += press(name_edit, Qt.Key_Return)
+        pages_box.lineEdit().selectAll()
+        keys += type_text(pages_box.lineEdit(), pages)
+        keys += press(pages_box, Qt.Key_Return)
+        copies_box.lineEdit().selectAll()
+        keys += type_text(copies_box.lineEdit(), copies)
+        keys += press(copies_box, Qt.Key_Return)
+    assert len(view.rows) == 4  # Enter on the last field opened the next row
+    assert view.total.text() == "Tổng: 3 giấy tờ, 6 bản – 216.000 đồng"
+    assert [view.table.cellWidget(r, 3).text() for r in range(3)] == ["6.000", "200.000", "10.000"]
+    dialogs.expect(print_preview)  # the stamps' preview; Enter prints
+    view.rows[-1][0].setFocus()
+    keys += shortcut(qtbot, view.rows[-1][0], Qt.Key_Return, Qt.ControlModifier) + 1
+    qtbot.waitUntil(lambda: bool(list(window.prints_dir.glob("*.pdf"))), timeout=10_000)
+    code = core.queries.list(limit=1)[0].code
+    assert code and "số chứng thực 01, 02, 03" in view.result.text()
+    cert = core.certification.get(code)
+    assert [(i.document, i.pages, i.copies, i.fee, i.number) for i in cert.items] == [
+        ("Giấy khai sinh", 1, 3, 6_000, 1), ("Sổ hộ khẩu", 300, 1, 200_000, 2), ("Bằng tốt nghiệp", 3, 2, 10_000, 3)]
+    dossier = core.queries.get(code)
+    assert dossier.status == "returned" and dossier.applicant.full_name == "LÊ VĂN TÁM"
+    # The stamps went to the printer (here: a PDF file) after the commit.
+    assert view.last_printed == (code, "stamps", True)
+    assert [e.kind for e in dossier.events][-1] == "printed"
+    assert keys <= 2 * len("Giấy khai sinh") + 40  # names, digits, Enter per field, Ctrl+Enter, Enter
+    assert view.name.text() == "" and len(view.rows) == 1  # ready for the next citizen
+    dialogs.stop()
+
+
+def test_ctrl_enter_finishes_and_bad_rows_are_refused(qtbot, window, core, dialogs):
+    window.nav.setCurrentRow(6)
+    view = window.certify
+    type_text(view.name, "Trần Thị Bích")
+    type_text(view.rows[0][0], "Giấy chứng nhận kết hôn")
+    view.extend.setValue(1)  # an extension without a reason is refused, nothing written
+    dialogs.expect(lambda box: box.accept())
+    assert view.finish() is None
+    view.extend_reason.setText("Nhiều bản sao")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # the error box gave the window back
+    view.rows[0][0].setFocus()
+    dialogs.expect(print_preview)
+    shortcut(qtbot, view.rows[0][0], Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(view, "last_printed", (None, None, False))[2], timeout=10_000)
+    cert = core.certification.get(view.last_printed[0])
+    assert cert.extension_days == 1 and cert.extension_reason == "Nhiều bản sao"
+    assert core.queries.get(cert.code).status == "received"  # an extended request is not returned at once
+    assert cert.items[0].document == "Giấy chứng nhận kết hôn" and cert.fee_total == 2_000
+    dialogs.stop()
