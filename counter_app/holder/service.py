@@ -142,8 +142,10 @@ def _handler(service: RegisterHolderService):
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            # Headers and body in one write: two small writes meet the client's delayed ACK and
+            # cost 40 ms a call on Linux (measured: 137 ms for reserve + confirm, 5 documents).
+            self._headers_buffer.append(b"\r\n" + body)
+            self.flush_headers()
 
         def _body(self) -> dict:
             length = int(self.headers.get("Content-Length") or 0)
