@@ -63,7 +63,7 @@ def main() -> None:
         intake.choose_procedure()
         intake.phone.setText("0912345678")
         shots = {"01-tiep-nhan": 0, "02-tra-ket-qua": 1, "03-tra-cuu": 2, "04-so-theo-doi": 3, "05-cai-dat": 4,
-                 "07-dong-bo": 5}
+                 "07-dong-bo": 5, "08-chung-thuc": 6}
         for name, row in shots.items():
             window.nav.setCurrentRow(row)
             if row == 1:
@@ -72,6 +72,16 @@ def main() -> None:
             if row == 2:
                 window.search.box.setText("")
                 window.search.refresh()
+            if row == 6:
+                cv = window.certify
+                cv.fill_from_qr("052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021")
+                for doc, pages, copies in (("Giấy khai sinh", 1, 3), ("Sổ hộ khẩu", 16, 1),
+                                           ("Bằng tốt nghiệp trung học phổ thông", 1, 2)):
+                    doc_edit, p_box, c_box = cv.rows[-1]
+                    doc_edit.setText(doc)
+                    p_box.setValue(pages)
+                    c_box.setValue(copies)
+                    cv.add_row()
             app.processEvents()
             window.grab().save(str(HERE / f"{name}.png"))
             print(f"docs/screenshots/{name}.png")
