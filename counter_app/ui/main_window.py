@@ -46,6 +46,8 @@ class MainWindow(QMainWindow):
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
+        if officer.is_admin:  # enrollment with the provincial server lives in Cài đặt
+            self.settings.layout().insertWidget(self.settings.layout().count() - 1, self.outbox.enrollment)
         self.nav = QListWidget()
         self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
         self.nav.setFixedWidth(190)

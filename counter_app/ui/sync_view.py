@@ -99,7 +99,7 @@ class SyncBridge(QObject):
 
 
 class OutboxView(QWidget):
-    """"Đồng bộ": the queue as staff see it, and enrollment with the provincial server."""
+    """"Đồng bộ": the queue as staff see it. It also builds the enrollment box that Cài đặt shows."""
 
     COLUMNS = ("Số TT", "Mã hồ sơ", "Sự kiện", "Thời điểm", "Trạng thái", "Lần gửi", "Lý do / lỗi")
 
@@ -138,7 +138,7 @@ class OutboxView(QWidget):
         layout.addWidget(self.warning)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self._enrollment_box())
+        self.enrollment = self._enrollment_box()  # shown in Cài đặt (the main window moves it there)
         bridge.report.connect(self.on_report)
         self.refresh()
 

@@ -70,3 +70,23 @@ def test_bad_certify_input_exits_non_zero_and_writes_nothing(data):
         assert result.returncode == 1 and "Lỗi:" in result.stderr, args
     assert table_counts(data) == before
     assert run(data, "print", "H52.101-260610-019999", "--form", "stamps", "--out", "/tmp/x.pdf", ok=False).returncode == 1
+
+
+def test_certify_from_a_scanned_qr_and_overlay_stamps(data, tmp_path):
+    qr = "052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
+    out = run_json(data, "certify", "--cccd-qr", qr, "--document", "Học bạ|pages=20|copies=2",
+                   "--kind", "copy", "--received-at", "2026-06-11T08:00")
+    assert out["items"][0]["fee"] == 2 * (4_000 + 18_000)
+    shown = run_json(data, "show", out["code"])
+    assert shown["applicant_name"] == "TRẦN THỊ BÍCH" and shown["procedure_code"] == "2.000815"
+    run(data, "settings", "set", "stamps.layout", "overlay")
+    try:
+        pdf = tmp_path / "overlay.pdf"
+        run(data, "print", out["code"], "--form", "stamps", "--out", str(pdf))
+        pages = PdfReader(pdf).pages
+        assert len(pages) == 2  # one sheet per copy, the block at the configured place
+        assert all("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH" in p.extract_text() for p in pages)
+    finally:
+        run(data, "settings", "set", "stamps.layout", "labels")
+    bad = run(data, "settings", "set", "stamps.layout", "giữa trang", ok=False)
+    assert bad.returncode == 1

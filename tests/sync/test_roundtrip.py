@@ -91,3 +91,22 @@ def test_a_dossier_received_at_a_shared_counter_is_returned_at_the_commune(provi
     assert regional_report.ok
     assert regional.app.queries.get(code).status == "result_ready"
 
+
+
+def test_certifications_sync_like_any_dossier(province, make_counter):
+    from counter_app.core.certification import CertItemInput
+    from counter_app.core.certify import CertRequest
+    from tests.conftest import applicant
+
+    counter = make_counter(province)
+    _, cert = counter.app.certification.certify(CertRequest(
+        applicant=applicant(), officer="Cán bộ A", return_now=True,
+        items=(CertItemInput("Giấy khai sinh", 1, 2), CertItemInput("Sổ hộ khẩu", 12, 1))))
+    counter.app.certification.void(cert.code, 2, "Nhầm bản chính", "Cán bộ A")
+    report = counter.sync()
+    assert report.ok and report.pushed == 4  # received, result_ready, returned, certificate_voided
+    from provincial_server.models import Dossier
+
+    with province.db.read() as s:
+        d = s.get(Dossier, cert.code)
+        assert d.status == "returned" and d.procedure_code == "2.000815"

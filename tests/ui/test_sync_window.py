@@ -81,7 +81,8 @@ def test_an_administrator_enrolls_the_counter_from_the_window(qtbot, core, provi
     try:
         assert "chưa đăng ký" in window.sync_label.text()
         core.intake.receive(request())  # received before enrollment: waits, then goes
-        window.nav.setCurrentRow(5)
+        window.nav.setCurrentRow(4)  # Cài đặt
+        assert window.outbox.enrollment.isVisibleTo(window.settings)
         window.outbox.server_url.setText(province.url)
         window.outbox.enroll_code.setText(province.code())
         window.outbox.enroll_button.click()
