@@ -34,6 +34,16 @@ def register_numbers(app) -> list[tuple[int, str]]:
         con.close()
 
 
+def register_numbers_raw(path) -> list:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT number FROM cert_entry").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
 def test_one_number_per_original_shared_by_its_copies(app):
     before = outbox_count(app)
     dossier, cert = app.certification.certify(cert_request(("Giấy khai sinh", 1, 3), ("Sổ hộ khẩu", 300, 1),
@@ -128,7 +138,10 @@ def test_a_desk_killed_mid_request_leaves_no_gap(app, tmp_path):
               "'--document','Sổ hộ khẩu|pages=12|copies=1','--data-dir',sys.argv[1]])\n")
     proc = subprocess.Popen([sys.executable, "-c", script, str(app.data_dir)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(3.0)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not register_numbers_raw(app.db.path):
+        time.sleep(0.05)
+    time.sleep(0.7)  # well into the loop: the kill lands mid-request more often than not
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     con = sqlite3.connect(app.db.path)
