@@ -20,7 +20,8 @@ from counter_app.ui.print_preview import print_form
 
 FORM_LABELS = {FormKind.RECEIPT: "Giấy tiếp nhận (Mẫu 01)", FormKind.SUPPLEMENT: "Phiếu bổ sung (Mẫu 02)",
                FormKind.REFUSAL: "Phiếu từ chối (Mẫu 03)", FormKind.APOLOGY: "Văn bản xin lỗi (Mẫu 04)",
-               FormKind.STOP: "Thông báo dừng", FormKind.CONTROL: "Phiếu kiểm soát"}
+               FormKind.STOP: "Thông báo dừng", FormKind.CONTROL: "Phiếu kiểm soát",
+               FormKind.STAMPS: "lời chứng (chứng thực)", FormKind.CERT_RECEIPT: "Biên nhận chứng thực"}
 
 
 class DossierDialog(QDialog):
@@ -85,6 +86,35 @@ class DossierDialog(QDialog):
             self.print_buttons[form_kind] = button
             prints.addWidget(button)
         self.layout_.addLayout(prints)
+        if FormKind.STAMPS in self.print_buttons:  # a certification request: its numbers, and voiding one
+            cert = self.core.certification.get(self.code)
+            lines = [f"{i.position}. {i.document}: {i.pages} trang × {i.copies} bản – "
+                     + ("ĐÃ HỦY" if i.void else f"số {i.number:02d}, quyển {i.book}-{cert.register_type}"
+                        if i.number else "chờ cấp số") for i in cert.items]
+            self.layout_.addWidget(QLabel("\n".join(lines)))
+            void = QPushButton("Hủy một số chứng thực…")
+            void.clicked.connect(self.void_number)
+            self.layout_.addWidget(void)
+
+    def void_number(self) -> None:
+        cert = self.core.certification.get(self.code)
+        live = [i.number for i in cert.items if i.number and not i.void]
+        if not live:
+            return
+        number, ok = QInputDialog.getInt(self, "Hủy số chứng thực", "Số chứng thực cần hủy:", live[0], min(live),
+                                         max(live))
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, "Hủy số chứng thực", "Lý do hủy:")
+        if not ok:
+            return
+        try:
+            self.core.certification.void(self.code, number, reason, self.officer.full_name)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.changed.emit(self.code)
+        self.refresh()
 
     def print(self, form: FormKind) -> None:
         if print_form(self, self.core, self.officer, self.local, self.code, form):

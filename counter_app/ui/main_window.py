@@ -81,6 +81,13 @@ class MainWindow(QMainWindow):
         self.sync.start()
         QShortcut(QKeySequence("F5"), self, activated=self.outbox.sync_now)
         QShortcut(QKeySequence("F3"), self, activated=self.new_certification)
+        # A desk that draws numbers from the office's register holder: at start and every minute,
+        # number the requests saved while the holder was away and confirm any left unconfirmed.
+        self.cert_retry = QTimer(self, interval=60_000)
+        self.cert_retry.timeout.connect(self.retry_certification_numbers)
+        if core.ctx.settings.register_holder:
+            self.cert_retry.start()
+            QTimer.singleShot(2_000, self.retry_certification_numbers)
         QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         for i in range(len(SCREENS)):
@@ -138,6 +145,22 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.intake.new_dossier()
 
+    def retry_certification_numbers(self) -> threading.Thread | None:
+        """Off the GUI thread; a holder that is still away just means "try again later"."""
+        if not self.core.ctx.settings.register_holder:
+            return None
+
+        def work() -> None:
+            try:
+                self.core.certification.assign_pending(self.officer.full_name)
+                self.core.certification.confirm_pending()
+            except Exception:
+                pass  # unreachable or refused: the requests stay queued and visible as "chờ cấp số"
+
+        thread = threading.Thread(target=work, name="certification-numbers", daemon=True)
+        thread.start()
+        return thread
+
     def new_certification(self) -> None:
         self.nav.setCurrentRow(6)
         self.certify.new_request()
@@ -177,6 +200,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.tasks.wait_all()
         self.sync.stop()  # the queue stays as it is; the next start sends it
-        for timer in (self.quiet, self.periodic, self.clock):
+        for timer in (self.quiet, self.periodic, self.clock, self.cert_retry):
             timer.stop()
         super().closeEvent(event)

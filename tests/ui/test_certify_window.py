@@ -74,3 +74,23 @@ def test_ctrl_enter_finishes_and_bad_rows_are_refused(qtbot, window, core, dialo
     assert core.queries.get(cert.code).status == "received"  # an extended request is not returned at once
     assert cert.items[0].document == "Giấy chứng nhận kết hôn" and cert.fee_total == 2_000
     dialogs.stop()
+
+
+def test_the_dossier_dialog_shows_numbers_and_voids_one(qtbot, window, core, dialogs):
+    from counter_app.core.certification import CertItemInput
+    from counter_app.core.certify import CertRequest
+    from tests.conftest import applicant
+
+    _, cert = core.certification.certify(CertRequest(applicant=applicant(), officer="Cán bộ A", items=(
+        CertItemInput("Giấy khai sinh", 1, 2), CertItemInput("Học bạ", 20, 1))))
+    dialog = window.open_dossier(cert.code)
+    assert print_labels(dialog) >= {"In lời chứng (chứng thực)", "In Biên nhận chứng thực"}
+    dialogs.expect(lambda box: box.setIntValue(2) or box.accept(), lambda box: box.setTextValue("Nhầm bản") or box.accept())
+    dialog.void_number()
+    assert core.certification.get(cert.code).items[1].void
+    dialogs.stop()
+    dialog.close()
+
+
+def print_labels(dialog) -> set[str]:
+    return {b.text() for b in dialog.print_buttons.values()}
