@@ -18,6 +18,22 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
 
 
+def parse_stamp_geometry(text: str, stamps):
+    """"3x8, 70x37 mm, lề 0/0.5 mm, vị trí 110/25 mm" → StampSettings; a clear error otherwise."""
+    import re
+    from dataclasses import replace as _replace
+
+    from counter_app.core.errors import ValidationError
+
+    numbers = [float(x.replace(",", ".")) for x in re.findall(r"\d+(?:[.,]\d+)?", text)]
+    if len(numbers) != 8 or numbers[0] < 1 or numbers[1] < 1 or any(n > 400 for n in numbers):
+        raise ValidationError("Tờ nhãn phải có dạng «3x8, 70x37 mm, lề 0/0.5 mm, vị trí 110/25 mm».",
+                              "bad stamp geometry")
+    cols, rows, w, h, ml, mt, ox, oy = numbers
+    return _replace(stamps, columns=int(cols), rows=int(rows), label_width_mm=w, label_height_mm=h,
+                    margin_left_mm=ml, margin_top_mm=mt, overlay_x_mm=ox, overlay_y_mm=oy)
+
+
 class SettingsView(QWidget):
     def __init__(self, core, local: LocalSettings, tasks, parent=None) -> None:
         super().__init__(parent)
@@ -45,6 +61,21 @@ class SettingsView(QWidget):
         self.print_mode.setCurrentIndex(0 if local.get("print_mode") != "direct" else 1)
         self.print_to_file = QLineEdit(local.get("print_to_file"))
         self.print_to_file.setPlaceholderText("(để trống: in ra máy in) thư mục lưu bản in PDF")
+        st = s.stamps
+        self.stamp_layout = QComboBox()
+        self.stamp_layout.addItem("Nhãn trên tờ nhãn", "labels")
+        self.stamp_layout.addItem("In thẳng lên bản sao", "overlay")
+        self.stamp_layout.setCurrentIndex(0 if st.layout == "labels" else 1)
+        self.stamp_geometry = QLineEdit(f"{st.columns}x{st.rows}, {st.label_width_mm:g}x{st.label_height_mm:g} mm, "
+                                        f"lề {st.margin_left_mm:g}/{st.margin_top_mm:g} mm, "
+                                        f"vị trí {st.overlay_x_mm:g}/{st.overlay_y_mm:g} mm")
+        self.stamp_geometry.setToolTip("cột x hàng, rộng x cao nhãn, lề trái/trên, vị trí lời chứng trên bản sao "
+                                       "(cách mép trái/dưới)")
+        self.cert_book_size = QSpinBox()
+        self.cert_book_size.setRange(0, 100_000)
+        self.cert_book_size.setValue(s.cert_book_size)
+        self.cert_documents = QLineEdit(" | ".join(s.cert_documents))
+        self.cert_documents.setPlaceholderText("(để trống: danh sách chung) Giấy khai sinh | Căn cước | …")
         self.status = QLabel()
         form = QFormLayout()
         hours = QHBoxLayout()
@@ -56,7 +87,10 @@ class SettingsView(QWidget):
                               ("Địa chỉ tra cứu trong QR", self.lookup_url), ("Bộ biểu mẫu", self.form_set),
                               ("Khổ giấy hẹn", self.layout_choice), ("Giờ làm việc", hours), ("Giờ chốt", self.cutoff),
                               ("Số lần hẹn lại tối đa", self.max_reschedules), ("Chế độ in", self.print_mode),
-                              ("In ra tệp", self.print_to_file)):
+                              ("In ra tệp", self.print_to_file), ("Lời chứng", self.stamp_layout),
+                              ("Tờ nhãn / vị trí", self.stamp_geometry),
+                              ("Số chứng thực mỗi quyển (0: cả năm)", self.cert_book_size),
+                              ("Giấy tờ gợi ý (chứng thực)", self.cert_documents)):
             form.addRow(label, widget)
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save)
@@ -87,8 +121,12 @@ class SettingsView(QWidget):
                             result_place=self.result_place.text().strip(), contact=self.contact.text().strip(),
                             head_title=self.head_title.text().strip(), lookup_url=self.lookup_url.text().strip(),
                             form_set=self.form_set.currentText(), receipt_layout=self.layout_choice.currentText())
-            self.core.setup.save_settings(replace(s, hours=hours, forms=forms,
-                                                  max_reschedules=self.max_reschedules.value()))
+            self.core.setup.save_settings(replace(
+                s, hours=hours, forms=forms, max_reschedules=self.max_reschedules.value(),
+                stamps=parse_stamp_geometry(self.stamp_geometry.text(), replace(
+                    s.stamps, layout=self.stamp_layout.currentData())),
+                cert_book_size=self.cert_book_size.value(),
+                cert_documents=tuple(x.strip() for x in self.cert_documents.text().split("|") if x.strip())))
         except Exception as exc:
             show_error(self, exc)
             return

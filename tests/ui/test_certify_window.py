@@ -94,3 +94,16 @@ def test_the_dossier_dialog_shows_numbers_and_voids_one(qtbot, window, core, dia
 
 def print_labels(dialog) -> set[str]:
     return {b.text() for b in dialog.print_buttons.values()}
+
+
+def test_stamp_sheet_and_document_list_are_office_settings(qtbot, window, core):
+    view = window.settings
+    view.stamp_layout.setCurrentIndex(1)
+    view.stamp_geometry.setText("2x5, 100x55 mm, lề 5/10 mm, vị trí 100/30 mm")
+    view.cert_book_size.setValue(500)
+    view.cert_documents.setText("Giấy khai sinh | Học bạ")
+    view.save()
+    s = core.ctx.settings
+    assert (s.stamps.layout, s.stamps.columns, s.stamps.rows, s.stamps.label_width_mm) == ("overlay", 2, 5, 100)
+    assert (s.stamps.overlay_x_mm, s.stamps.overlay_y_mm, s.cert_book_size) == (100, 30, 500)
+    assert window.certify.documents_list() == ["Giấy khai sinh", "Học bạ"]
