@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from counter_app.core.calendar import TZ
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
+from counter_app.ui.holder_view import HolderPanel, HolderRunner
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
 from counter_app.ui.local_settings import LocalSettings
@@ -46,8 +47,16 @@ class MainWindow(QMainWindow):
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
-        if officer.is_admin:  # enrollment with the provincial server lives in Cài đặt
-            self.settings.layout().insertWidget(self.settings.layout().count() - 1, self.outbox.enrollment)
+        self.holder = HolderRunner(core)
+        if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
+            self.holder_panel = HolderPanel(core, self.local, self.holder)
+            for panel in (self.outbox.enrollment, self.holder_panel):
+                self.settings.layout().insertWidget(self.settings.layout().count() - 1, panel)
+        if self.local.get("holder_serve") and not core.ctx.settings.register_holder:
+            try:  # this desk serves the office's certification registers while its window is open
+                self.holder.start(int(self.local.get("holder_port") or 8765))
+            except OSError:
+                self.statusBar().showMessage("Không mở được cổng cấp số chứng thực (máy giữ sổ).", 30_000)
         self.nav = QListWidget()
         self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
         self.nav.setFixedWidth(190)
@@ -200,6 +209,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.tasks.wait_all()
         self.sync.stop()  # the queue stays as it is; the next start sends it
+        self.holder.stop()
         for timer in (self.quiet, self.periodic, self.clock, self.cert_retry):
             timer.stop()
         super().closeEvent(event)

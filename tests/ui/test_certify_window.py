@@ -107,3 +107,37 @@ def test_stamp_sheet_and_document_list_are_office_settings(qtbot, window, core):
     assert (s.stamps.layout, s.stamps.columns, s.stamps.rows, s.stamps.label_width_mm) == ("overlay", 2, 5, 100)
     assert (s.stamps.overlay_x_mm, s.stamps.overlay_y_mm, s.cert_book_size) == (100, 30, 500)
     assert window.certify.documents_list() == ["Giấy khai sinh", "Học bạ"]
+
+
+def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, tmp_path, monkeypatch):
+    import keyring
+
+    from counter_app.app import CounterApp
+    from counter_app.core.certification import CertItemInput
+    from counter_app.core.certify import CertRequest
+    from tests.conftest import applicant
+    from tests.sync.servers import free_port
+    from tests.testkeyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    panel = window.holder_panel
+    panel.port.setValue(free_port())
+    panel.serve.setChecked(True)
+    assert "Đang phục vụ" in panel.status.text()
+    code = panel.new_code()
+    other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
+    try:
+        from counter_app.holder.client import join
+
+        join(other, f"http://127.0.0.1:{panel.port.value()}", code)
+        _, mine = core.certification.certify(CertRequest(applicant=applicant(), officer="A",
+                                                         items=(CertItemInput("Học bạ", 2, 1),)))
+        _, theirs = other.certification.certify(CertRequest(applicant=applicant(), officer="B",
+                                                            items=(CertItemInput("Giấy khai sinh", 1, 1),)))
+        assert (mine.items[0].number, theirs.items[0].number) == (1, 2)  # one sequence for the office
+    finally:
+        other.close()
+        panel.serve.setChecked(False)
+        keyring.set_keyring(previous)
+    assert not window.holder.running

@@ -1,0 +1,107 @@
+"""Máy giữ sổ chứng thực, in Cài đặt: serve the office's certification registers from this window,
+hand out pairing codes, or pair this desk with the machine that holds them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
+)
+
+from counter_app.ui.common import heading, show_error
+
+
+class HolderRunner:
+    """The register holder service on a background thread while the window is open."""
+
+    def __init__(self, core) -> None:
+        self.core = core
+        self.server = None
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None
+
+    def start(self, port: int) -> int:
+        from counter_app.holder.service import HolderServer, RegisterHolderService
+
+        self.stop()
+        s = self.core.ctx.settings
+        service = RegisterHolderService(self.core.db, s.agency.code, s.cert_book_size, self.core.clock)
+        self.server = HolderServer(service, "0.0.0.0", port).start()
+        return self.server.port
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+class HolderPanel(QWidget):
+    def __init__(self, core, local, runner: HolderRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.core, self.local, self.runner = core, local, runner
+        self.serve = QCheckBox("Máy này giữ sổ chứng thực cho các quầy khác trong cơ quan")
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setValue(int(local.get("holder_port") or 8765))
+        self.serve.setChecked(bool(local.get("holder_serve")))
+        self.serve.toggled.connect(self.toggle)
+        self.pair_code = QLabel()
+        pair = QPushButton("Cấp mã ghép quầy")
+        pair.clicked.connect(self.new_code)
+        self.holder_url = QLineEdit(core.ctx.settings.register_holder)
+        self.holder_url.setPlaceholderText("http://may-giu-so:8765 (để trống: máy này tự giữ sổ)")
+        self.join_code = QLineEdit()
+        self.join_code.setPlaceholderText("mã ghép do máy giữ sổ cấp")
+        join = QPushButton("Ghép với máy giữ sổ")
+        join.clicked.connect(self.join)
+        self.status = QLabel()
+        form = QFormLayout(self)
+        form.addRow(heading("Máy giữ sổ chứng thực"))
+        row = QHBoxLayout()
+        for w in (self.serve, QLabel("cổng"), self.port, pair, self.pair_code):
+            row.addWidget(w)
+        row.addStretch()
+        form.addRow(row)
+        join_row = QHBoxLayout()
+        for w in (self.holder_url, self.join_code, join):
+            join_row.addWidget(w)
+        form.addRow("Lấy số từ máy giữ sổ", join_row)
+        form.addRow(self.status)
+
+    def toggle(self, on: bool) -> None:
+        self.local.set("holder_serve", on)
+        self.local.set("holder_port", self.port.value())
+        if not on:
+            self.runner.stop()
+            self.status.setText("Đã dừng phục vụ cấp số.")
+            return
+        if self.core.ctx.settings.register_holder:
+            self.serve.setChecked(False)
+            self.status.setText("Máy này đang lấy số từ máy khác nên không thể giữ sổ.")
+            return
+        try:
+            port = self.runner.start(self.port.value())
+        except OSError as exc:
+            self.serve.setChecked(False)
+            self.status.setText(f"Không mở được cổng {self.port.value()}: {exc}")
+            return
+        self.status.setText(f"Đang phục vụ cấp số tại cổng {port}.")
+
+    def new_code(self) -> str:
+        with self.core.uow() as uow:
+            code = uow.holder_desks.new_pair_code(self.core.clock.now())
+            uow.commit()
+        self.pair_code.setText(f"Mã ghép (24 giờ): {code}")
+        return code
+
+    def join(self) -> None:
+        from counter_app.holder.client import join
+
+        try:
+            out = join(self.core, self.holder_url.text(), self.join_code.text())
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.join_code.clear()
+        self.status.setText(f"Đã ghép với máy giữ sổ {out['holder']}.")
