@@ -13,7 +13,7 @@ import keyring
 import pytest
 import requests
 
-from counter_app.core.certify import CertRequest, HolderUnavailable
+from counter_app.core.certify import HolderUnavailable
 from counter_app.core.errors import ValidationError
 from tests.certification.test_desk import cert_request
 from tests.conftest import ROOT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.sync.conftest import AGENCY_A, AGENCY_B, AGENCY_R
 
