@@ -125,7 +125,7 @@ def cmd_certbook_close(args) -> int:
 
 
 def cmd_closing(args) -> int:
-    from counter_app.printing.certificates import render_closing_pdf
+    from counter_app.printing.certificates import render_closing_pdf, write_closing_xlsx
 
     day = _parse_day(args.date) if args.date else date.today()
     app = _open(args)
@@ -136,7 +136,13 @@ def cmd_closing(args) -> int:
                                              "awaiting_numbers", "by_kind")}
     data.update(date=day.isoformat(), officer=officer, desk=args.desk, balanced=report.balanced)
     if args.out:
-        Path(args.out).write_bytes(render_closing_pdf(report, app.ctx.settings))
+        out = Path(args.out)
+        if out.suffix.lower() == ".pdf":
+            out.write_bytes(render_closing_pdf(report, app.ctx.settings))
+        elif out.suffix.lower() == ".xlsx":
+            write_closing_xlsx(report, app.ctx.settings, out)
+        else:
+            raise ValidationError("Bản chốt sổ xuất ra tệp .pdf hoặc .xlsx.", "expected .pdf or .xlsx")
     emit(args, data, (f"Chốt ngày {day:%d/%m/%Y}: {report.requests} lượt, {report.certifications} số chứng thực, "
                       f"{report.copies} bản, {report.pages} trang, {vnd(report.fees)}, {report.voids} số hủy. "
                       + ("Khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!")))
@@ -173,4 +179,4 @@ def add_commands(add) -> None:
     sp.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")
     sp.add_argument("--for-officer", help="chỉ cán bộ này (mặc định: mọi cán bộ)")
     sp.add_argument("--desk", type=int)
-    sp.add_argument("--out", help="tệp .pdf bản in chốt sổ")
+    sp.add_argument("--out", help="tệp .pdf (bản in) hoặc .xlsx (bảng tính) của bản chốt sổ")

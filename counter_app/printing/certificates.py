@@ -287,3 +287,28 @@ def render_closing_pdf(report: ClosingReport, settings: CounterSettings) -> byte
              Paragraph("<b>NGƯỜI LẬP</b>", s.center_bold)]
     doc.build(story)
     return buffer.getvalue()
+
+
+def write_closing_xlsx(report: ClosingReport, settings: CounterSettings, path) -> None:
+    """The daily closing as a sheet for the accountant: the desk's figures next to the register's."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Chot {report.day:%d-%m-%Y}"
+    ws.append([nfc(f"{settings.agency.name} – chốt sổ chứng thực ngày {report.day:%d/%m/%Y}")])
+    ws["A1"].font = Font(bold=True)
+    ws.append(["Cán bộ", report.officer or "(tất cả)", "Quầy", report.desk if report.desk is not None else "(tất cả)"])
+    ws.append(["", "Quầy ghi nhận", "Sổ chứng thực"])
+    for label, mine, register in (("Lượt yêu cầu", report.requests, None),
+                                  ("Số chứng thực", report.certifications, report.register_certifications),
+                                  ("Số bản", report.copies, report.register_copies), ("Số trang", report.pages, None),
+                                  ("Phí, lệ phí (đồng)", report.fees, report.register_fees),
+                                  ("Số đã hủy", report.voids, None), ("Chờ cấp số", report.awaiting_numbers, None)):
+        ws.append([nfc(label), mine, register])
+    ws.append(["Khớp với sổ", "có" if report.balanced else "KHÔNG"])
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 16
+    wb.save(path)

@@ -76,6 +76,8 @@ class CertificationView(QWidget):
         finish.clicked.connect(self.finish)
         clear = QPushButton("Lượt mới (F3)")
         clear.clicked.connect(self.new_request)
+        closing = QPushButton("Chốt sổ trong ngày…")
+        closing.clicked.connect(self.daily_closing)
         form = QFormLayout()
         form.addRow("Loại việc", self.kind)
         form.addRow("Người yêu cầu", self.name)
@@ -89,6 +91,7 @@ class CertificationView(QWidget):
         for w in (self.return_now, self.receipt):
             options.addWidget(w)
         options.addStretch()
+        options.addWidget(closing)
         options.addWidget(clear)
         options.addWidget(finish)
         layout = QVBoxLayout(self)
@@ -255,3 +258,27 @@ class CertificationView(QWidget):
             print_form(self, self.core, self.officer, self.local, cert.code, FormKind.CERT_RECEIPT)
         self.new_request()
         return cert.code
+
+    def daily_closing(self):
+        """Today's closing for this officer at this desk, checked against the register; print it
+        (or save the PDF) from the preview, or export the sheet."""
+        from counter_app.printing.certificates import render_closing_pdf
+        from counter_app.ui.print_preview import PrintPreviewDialog
+
+        today = self.core.clock.now().date()
+        try:
+            report = self.core.certification.closing(today, officer=self.officer.full_name,
+                                                     desk=self.core.ctx.settings.desk)
+            pdf = render_closing_pdf(report, self.core.ctx.settings)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.result.setText(f"Chốt ngày {today:%d/%m/%Y}: {report.certifications} số chứng thực, {report.copies} bản, "
+                            f"{vnd(report.fees)}, {report.voids} số hủy – "
+                            + ("khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!"))
+        dialog = PrintPreviewDialog(self, f"Chốt sổ {today:%d/%m/%Y}", pdf, lambda: pdf, self.local,
+                                    f"chot-so-{today:%Y%m%d}")
+        self.last_closing = report
+        dialog.exec()
+        dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
+        return report

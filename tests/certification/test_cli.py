@@ -58,6 +58,11 @@ def test_void_book_and_closing(data, tmp_path):
     assert closing["balanced"] and closing["voids"] == 1
     assert closing["certifications"] == closing["register_certifications"] == len(book["entries"]) - 1
     assert "CHỐT SỔ CHỨNG THỰC" in PdfReader(tmp_path / "closing.pdf").pages[0].extract_text()
+    run(data, "closing", "--date", "2026-06-10", "--out", str(tmp_path / "closing.xlsx"))
+    sheet = load_workbook(tmp_path / "closing.xlsx").active
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True) if r[0]}
+    assert rows["Số chứng thực"][:2] == (closing["certifications"], closing["register_certifications"])
+    assert rows["Khớp với sổ"][0] == "có"
 
 
 def test_bad_certify_input_exits_non_zero_and_writes_nothing(data):

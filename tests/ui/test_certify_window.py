@@ -141,3 +141,20 @@ def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, 
         panel.serve.setChecked(False)
         keyring.set_keyring(previous)
     assert not window.holder.running
+
+
+def test_daily_closing_from_the_desk(qtbot, window, core, dialogs):
+    from counter_app.core.certification import CertItemInput
+    from counter_app.core.certify import CertRequest
+    from tests.conftest import applicant
+
+    officer = window.officer.full_name
+    core.certification.certify(CertRequest(applicant=applicant(), officer=officer, items=(
+        CertItemInput("Giấy khai sinh", 1, 2), CertItemInput("Học bạ", 20, 1))))
+    window.nav.setCurrentRow(6)
+    dialogs.expect(print_preview)
+    report = window.certify.daily_closing()
+    assert (report.certifications, report.copies, report.fees) == (2, 3, 4_000 + 22_000) and report.balanced
+    assert "khớp với sổ" in window.certify.result.text()
+    qtbot.waitUntil(lambda: bool(list(window.prints_dir.glob("chot-so-*.pdf"))), timeout=10_000)
+    dialogs.stop()
