@@ -33,6 +33,7 @@ from counter_app.core.intake import ApplicantInput  # noqa: E402
 from counter_app.core.prints import FormKind  # noqa: E402
 from counter_app.printing.forms import render  # noqa: E402
 from tests.testkeyring import MemoryKeyring  # noqa: E402
+from sections import write_section  # bench/sections.py, next to this script  # noqa: E402
 
 START, END = "<!-- CERTIFY:START (written by bench/certify.py) -->", "<!-- CERTIFY:END -->"
 QR = "052090123456||LÊ VĂN TÁM|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
@@ -118,16 +119,11 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07; synchronous=FULL; {args.runs} 
 {last:,} with no gap (3 numbers per request plus the {args.runs + 1} five-document runs).
 
 {END}"""
-    out = Path(args.out)
-    text = out.read_text("utf-8")
-    if START in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text += ("\n## Certification desk\n\nReproduce: `.venv/bin/python bench/certify.py`. Times are the app's "
+    write_section(Path(args.out), START, END, section,
+                  "\n## Certification desk\n\nReproduce: `.venv/bin/python bench/certify.py`. Times are the app's "
                  "own (the printer's spooling is not included): QR parsing, the request's one transaction (dossier, "
                  "register numbers, events, outbox rows), and the stamp PDF rendered inside the transaction that "
-                 "records the print.\n\n" + section + "\n")
-    out.write_text(text, "utf-8")
+                 "records the print.\n\n")
     print(section)
 
 

@@ -30,6 +30,7 @@ from counter_app.printing.register import render_register_pdf, write_register_xl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from people import People  # noqa: E402
+from sections import write_section  # bench/sections.py, next to this script  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- PRINTING:START (written by bench/printing.py) -->", "<!-- PRINTING:END -->"
@@ -112,13 +113,8 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07._ Fonts (four Liberation Serif 
 | Tracking register XLSX, {REGISTER_ROWS:,} rows | 1 | {xlsx_s:.1f} s | – | – | – |
 
 {END}"""
-    out = Path(args.out)
-    text = out.read_text("utf-8") if out.exists() else ""
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text += "\n## Printing\n\nReproduce: `.venv/bin/python bench/printing.py`.\n\n" + section + "\n"
-    out.write_text(text, "utf-8")
+    write_section(Path(args.out), START, END, section,
+                  "\n## Printing\n\nReproduce: `.venv/bin/python bench/printing.py`.\n\n")
     print(section)
 
 

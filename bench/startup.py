@@ -22,6 +22,7 @@ from pathlib import Path
 
 from counter_app.app import CounterApp
 from counter_app.core.calendar import TZ
+from sections import write_section  # bench/sections.py, next to this script  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- STARTUP:START (written by bench/startup.py) -->", "<!-- STARTUP:END -->"
@@ -66,15 +67,10 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07._
 | Core + main window after Qt is up (loads while the password is typed; includes a scrypt check) | {len(rest)} | {statistics.median(rest):.2f} s | {max(rest):.2f} s | – | – |
 
 {END}"""
-    out = Path(args.out)
-    text = out.read_text("utf-8")
-    if START in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text += ("\n## Desktop start-up\n\nReproduce: `.venv/bin/python bench/startup.py`. A placeholder window"
-                 " paints first; SQLAlchemy and the migration check load right after, then the login"
-                 " dialog opens. ReportLab loads on the first print.\n\n" + section + "\n")
-    out.write_text(text, "utf-8")
+    write_section(Path(args.out), START, END, section,
+                  "\n## Desktop start-up\n\nReproduce: `.venv/bin/python bench/startup.py`. A placeholder window"
+                  " paints first; SQLAlchemy and the migration check load right after, then the login"
+                  " dialog opens. ReportLab loads on the first print.\n\n")
     print(section)
 
 

@@ -37,6 +37,7 @@ from counter_app.enrollment import build_engine, enroll  # noqa: E402
 from tests.sync.conftest import Province, bulk_receive  # noqa: E402
 from tests.sync.servers import PostgresCluster  # noqa: E402
 from tests.testkeyring import MemoryKeyring  # noqa: E402
+from sections import write_section  # bench/sections.py, next to this script  # noqa: E402
 
 START, END = "<!-- SYNC:START (written by bench/sync.py) -->", "<!-- SYNC:END -->"
 
@@ -143,16 +144,11 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07; {n:,} events; server and count
 | (setup) creating the backlog: {n:,} intakes in one transaction | {backlog_s:.1f} s | – | – |
 
 {END}"""
-    out = Path(args.out)
-    text = out.read_text("utf-8")
-    if START in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text += ("\n## Sync\n\nReproduce: `.venv/bin/python bench/sync.py`. The counter's push includes reading the "
+    write_section(Path(args.out), START, END, section,
+                  "\n## Sync\n\nReproduce: `.venv/bin/python bench/sync.py`. The counter's push includes reading the "
                  "outbox, building each event with its predecessor, marking leases and settling the per-event "
                  "results in SQLite; the server stores every event under its permanent UUID index and applies "
-                 "it to the dossier in the same transaction.\n\n" + section + "\n")
-    out.write_text(text, "utf-8")
+                 "it to the dossier in the same transaction.\n\n")
     print(section)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid as uuidlib
 from datetime import datetime, timedelta, timezone
@@ -11,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from counter_app.core import protocol
+from counter_app.core.protocol import secret_hash
 from counter_app.core.lifecycle import Status
 from counter_app.core.text import nfc_deep
 from provincial_server.db import ServerDatabase
@@ -19,7 +19,6 @@ from provincial_server.models import (
     Agency, AgencyServes, Change, Device, Dossier, EnrollCode, Event, Quarantine, ServerSetting,
 )
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 ENROLL_CODE_HOURS = 72
 MAX_SLOT = 99
 # Processing states the province sets (the counter owns receive/refuse/return).
@@ -39,14 +38,6 @@ class ServerError(Exception):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def normalise_code(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
 class ProvincialService:
@@ -71,14 +62,14 @@ class ProvincialService:
                     s.add(AgencyServes(agency=code, served=served))
 
     def create_enroll_code(self, agency: str, hours: int = ENROLL_CODE_HOURS) -> dict[str, Any]:
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+        shown, raw = protocol.one_time_code()
         now = utcnow()
         with self.db.transaction() as s:
             if s.get(Agency, agency) is None:
                 raise ServerError(f"Không có cơ quan {agency}; thêm bằng: agency add.")
-            s.add(EnrollCode(code_hash=sha256_text(raw), agency=agency, created_at=now,
+            s.add(EnrollCode(code_hash=secret_hash(raw), agency=agency, created_at=now,
                              expires_at=now + timedelta(hours=hours)))
-        return {"code": f"{raw[:4]}-{raw[4:8]}-{raw[8:]}", "agency": agency,
+        return {"code": shown, "agency": agency,
                 "expires_at": (now + timedelta(hours=hours)).isoformat()}
 
     def set_min_client_version(self, version: str) -> None:
@@ -94,8 +85,8 @@ class ProvincialService:
     def enroll(self, code: str, device_name: str, client_version: str, nonce: str = "") -> dict[str, Any]:
         now = utcnow()
         with self.db.transaction() as s:
-            row = s.get(EnrollCode, sha256_text(normalise_code(code)))
-            if (row is not None and row.used_at is not None and nonce and row.nonce_hash == sha256_text(nonce)
+            row = s.get(EnrollCode, secret_hash(protocol.normalise_code(code)))
+            if (row is not None and row.used_at is not None and nonce and row.nonce_hash == secret_hash(nonce)
                     and _aware(row.expires_at) >= now):
                 return self._reissue(s, row)
             if row is None or row.used_at is not None or _aware(row.expires_at) < now:
@@ -107,17 +98,17 @@ class ProvincialService:
                 raise ServerError("Cơ quan đã dùng hết số thiết bị (99).", 409, "no free device slot")
             token = secrets.token_urlsafe(32)
             device = Device(agency=row.agency, slot=slot, name=nfc_deep(device_name)[:200],
-                            token_hash=sha256_text(token), enrolled_at=now, client_version=client_version)
+                            token_hash=secret_hash(token), enrolled_at=now, client_version=client_version)
             s.add(device)
             s.flush()
             row.used_at, row.device_id = now, device.id
-            row.nonce_hash = sha256_text(nonce) if nonce else None
+            row.nonce_hash = secret_hash(nonce) if nonce else None
             return self._enrolled(s, device, token)
 
     def _reissue(self, s, row: EnrollCode) -> dict[str, Any]:
         device = s.get(Device, row.device_id)
         token = secrets.token_urlsafe(32)
-        device.token_hash = sha256_text(token)
+        device.token_hash = secret_hash(token)
         return self._enrolled(s, device, token)
 
     @staticmethod
@@ -132,7 +123,7 @@ class ProvincialService:
         if not token:
             raise ServerError("Thiếu mã xác thực thiết bị.", 401, "missing bearer token")
         with self.db.read() as s:
-            device = s.scalars(select(Device).where(Device.token_hash == sha256_text(token))).first()
+            device = s.scalars(select(Device).where(Device.token_hash == secret_hash(token))).first()
             if device is None or device.revoked:
                 raise ServerError("Thiết bị chưa đăng ký hoặc đã bị thu hồi; cần đăng ký lại.", 401,
                                   "unknown or revoked token")

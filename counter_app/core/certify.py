@@ -17,7 +17,7 @@ from counter_app.core.certification import (
 )
 from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import CounterError, NotFound, ValidationError
-from counter_app.core.intake import ApplicantInput, merge_qr, normalise_applicant
+from counter_app.core.intake import ApplicantInput, merge_qr, normalise_applicant, resolve_received_at
 from counter_app.core.lifecycle import Action, Status
 from counter_app.core.model import (
     Channel, Dossier, DossierEvent, DocumentKind, DocumentLine, FeeLine, ReturnMethod,
@@ -26,7 +26,6 @@ from counter_app.core.ports import Clock, UnitOfWork
 from counter_app.core.serialize import dossier_to_dict
 from counter_app.core.text import clean
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
 VOIDED = "certificate_voided"
 NUMBERED = "certificate_numbered"
 
@@ -72,15 +71,6 @@ class CertificationService:
         self._signature_schedules = tuple(signature_schedules)
 
     # -- building -------------------------------------------------------------------------------
-    def _received_at(self, value: datetime | None) -> datetime:
-        now = self._clock.now()
-        if value is None:
-            return now
-        value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
-        if value > now + FUTURE_TOLERANCE:
-            raise ValidationError("Thời điểm tiếp nhận ở tương lai.", "received_at in the future")
-        return value.replace(microsecond=0)
-
     def quote(self, kind: CertKind, items, day: date, exempt: bool = False) -> list[int]:
         """Fees per row as the officer types (the grid's live total)."""
         kind = CertKind(kind)
@@ -91,7 +81,7 @@ class CertificationService:
 
     def _build(self, uow: UnitOfWork, request: CertRequest) -> tuple[Dossier, tuple[CertItem, ...]]:
         ctx = self._ctx
-        received_at = self._received_at(request.received_at)
+        received_at = resolve_received_at(request.received_at, self._clock.now())
         procedure = uow.catalogue.get(request.kind.procedure_code)
         if procedure is None or not procedure.active:
             raise ValidationError(f"Danh mục chưa có thủ tục {request.kind.procedure_code} "

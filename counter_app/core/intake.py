@@ -152,6 +152,16 @@ def compute_fees(procedure: Procedure, documents: Sequence[DocumentLine], receiv
     return tuple(lines)
 
 
+def resolve_received_at(value: datetime | None, now: datetime) -> datetime:
+    """The time of receipt: now, or a time the officer entered (late data entry), never in the future."""
+    if value is None:
+        return now
+    value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+    if value > now + FUTURE_TOLERANCE:
+        raise ValidationError("Thời điểm tiếp nhận ở tương lai.", "received_at in the future")
+    return value.replace(microsecond=0)
+
+
 class IntakeService:
     """Receives and refuses dossiers. Each call is one transaction: code, dossier, first event and
     outbox row commit together or not at all; printing happens only after it returns."""
@@ -162,13 +172,7 @@ class IntakeService:
         self._clock = clock
 
     def _received_at(self, value: datetime | None) -> datetime:
-        now = self._clock.now()
-        if value is None:
-            return now
-        value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
-        if value > now + FUTURE_TOLERANCE:
-            raise ValidationError("Thời điểm tiếp nhận ở tương lai.", "received_at in the future")
-        return value.replace(microsecond=0)
+        return resolve_received_at(value, self._clock.now())
 
     def _procedure(self, uow: UnitOfWork, code: str) -> Procedure:
         procedure = uow.catalogue.get(clean(code))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from typing import Any
 
 API_PREFIX = "/api/v1"
@@ -81,3 +82,23 @@ def parse_version(text: str) -> tuple[int, ...]:
 
 def version_at_least(version: str, minimum: str) -> bool:
     return parse_version(version) >= parse_version(minimum)
+
+
+# One-time codes (enrollment, desk pairing) are read aloud over the phone: no 0/O, no 1/I.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def one_time_code() -> tuple[str, str]:
+    """(the code as shown, XXXX-XXXX-XXXX; the 12 characters whose hash is stored)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}", raw
+
+
+def normalise_code(code: str) -> str:
+    """What the officer typed, without dashes, spaces or case."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def secret_hash(text: str) -> str:
+    """Tokens and one-time codes are stored only as this SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -30,6 +30,17 @@ def _entry(r: CertEntryRow) -> RegisterEntry:
                          dossier_code=r.dossier_code, void=r.state == VOID, void_reason=r.void_reason, state=r.state)
 
 
+def _received_by(stmt, start: datetime, end: datetime, officer: str | None, desk: int | None):
+    """Certification requests received in [start, end), by one officer and/or at one desk."""
+    stmt = stmt.join(DossierRow, DossierRow.code == CertificationRow.dossier_code).where(
+        DossierRow.received_at >= start, DossierRow.received_at < end)
+    if officer:
+        stmt = stmt.where(DossierRow.receiving_officer == officer)
+    if desk is not None:
+        stmt = stmt.where(DossierRow.desk == desk)
+    return stmt
+
+
 class SqlCertRegister:
     """The numbering authority's side: only on the machine that holds the registers."""
 
@@ -216,23 +227,12 @@ class SqlCertifications:
 
     def day_items(self, start: datetime, end: datetime, officer: str | None, desk: int | None):
         """(kind, dossier_code, item) rows for requests received in [start, end) by officer/desk."""
-        stmt = (select(CertificationRow.kind, CertItemRow, DossierRow.code)
-                .join(CertItemRow, CertItemRow.dossier_code == CertificationRow.dossier_code)
-                .join(DossierRow, DossierRow.code == CertificationRow.dossier_code)
-                .where(DossierRow.received_at >= start, DossierRow.received_at < end))
-        if officer:
-            stmt = stmt.where(DossierRow.receiving_officer == officer)
-        if desk is not None:
-            stmt = stmt.where(DossierRow.desk == desk)
+        stmt = _received_by(select(CertificationRow.kind, CertItemRow, DossierRow.code)
+                            .join(CertItemRow, CertItemRow.dossier_code == CertificationRow.dossier_code),
+                            start, end, officer, desk)
         return [(kind, code, CertItem(i.position, i.document, i.pages, i.copies, i.fee, i.number, i.book, i.void,
                                       i.void_reason)) for kind, i, code in self.s.execute(stmt)]
 
     def count_requests(self, start: datetime, end: datetime, officer: str | None, desk: int | None) -> int:
-        stmt = (select(func.count()).select_from(CertificationRow)
-                .join(DossierRow, DossierRow.code == CertificationRow.dossier_code)
-                .where(DossierRow.received_at >= start, DossierRow.received_at < end))
-        if officer:
-            stmt = stmt.where(DossierRow.receiving_officer == officer)
-        if desk is not None:
-            stmt = stmt.where(DossierRow.desk == desk)
+        stmt = _received_by(select(func.count()).select_from(CertificationRow), start, end, officer, desk)
         return self.s.scalar(stmt) or 0

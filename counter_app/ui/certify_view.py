@@ -12,10 +12,9 @@ from PySide6.QtWidgets import (
     QTableWidget, QVBoxLayout, QWidget,
 )
 
-from counter_app.core.cccd import parse_qr
 from counter_app.core.certification import COMMON_DOCUMENTS, MAX_EXTENSION_DAYS, CertItemInput, CertKind
 from counter_app.core.prints import FormKind
-from counter_app.ui.common import heading, show_error, vnd
+from counter_app.ui.common import heading, read_card, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import ScanCatcher
 from counter_app.ui.print_preview import print_form
@@ -195,10 +194,8 @@ class CertificationView(QWidget):
 
     # -- scanner and commands -------------------------------------------------------------------
     def fill_from_qr(self, text: str) -> None:
-        try:
-            card = parse_qr(text)
-        except Exception as exc:
-            show_error(self, exc)
+        card = read_card(self, text)
+        if card is None:
             return
         self.name.setText(card.full_name)
         self.id_number.setText(card.id_number)

@@ -19,6 +19,17 @@ def show_error(parent: QWidget, exc: Exception) -> None:
     QMessageBox.warning(parent, tr("Lỗi"), text)
 
 
+def read_card(parent: QWidget, qr_text: str):
+    """The CCCD read from a scanned QR, or None after telling the officer what is wrong with it."""
+    from counter_app.core.cccd import parse_qr
+
+    try:
+        return parse_qr(qr_text)
+    except Exception as exc:
+        show_error(parent, exc)
+        return None
+
+
 def fmt_time(value: datetime | None) -> str:
     return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
 

@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from counter_app.core.cccd import parse_qr
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
-from counter_app.ui.common import fmt_time, heading, parse_dmy, show_error, vnd
+from counter_app.ui.common import fmt_time, heading, parse_dmy, read_card, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.print_preview import print_form
 
@@ -260,10 +259,8 @@ class IntakeView(QWidget):
 
     # -- scanner --------------------------------------------------------------------------------
     def fill_from_qr(self, text: str) -> None:
-        try:
-            card = parse_qr(text)
-        except Exception as exc:
-            show_error(self, exc)
+        card = read_card(self, text)
+        if card is None:
             return
         self.name.setText(card.full_name)
         self.id_number.setText(card.id_number)

@@ -148,7 +148,7 @@ class OutboxView(QWidget):
         self.server_url = QLineEdit()
         self.server_url.setPlaceholderText("https://dongbo.tinh.gov.vn")
         self.enroll_code = QLineEdit()
-        self.enroll_code.setPlaceholderText("XXXX-XXXX-XXXX (quản trị tỉnh cấp, dùng một lần)")
+        self.enroll_code.setPlaceholderText("mã 12 ký tự do quản trị tỉnh cấp, dùng một lần")
         self.enroll_button = QPushButton("Đăng ký thiết bị với máy chủ tỉnh")
         self.enroll_button.clicked.connect(self.enroll)
         self.enroll_status = QLabel()
