@@ -117,8 +117,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     async def scope_of(request: Request):
         auth = request.headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else None
-        return await run_in_threadpool(service.authenticate, token,
-                                       request.headers.get(protocol.CLIENT_VERSION_HEADER, ""))
+        return await run_in_threadpool(service.authenticate, token)
 
     @app.get(f"{protocol.API_PREFIX}/health")
     async def health() -> JSONResponse:

@@ -119,7 +119,7 @@ class ProvincialService:
         return {"device_id": device.id, "token": token, "device_slot": device.slot,
                 "agency": _agency_dict(agency), "serves": [_agency_dict(a) for a in served]}
 
-    def authenticate(self, token: str | None, client_version: str) -> DeviceScope:
+    def authenticate(self, token: str | None) -> DeviceScope:
         if not token:
             raise ServerError("Thiếu mã xác thực thiết bị.", 401, "missing bearer token")
         with self.db.read() as s:

@@ -119,10 +119,10 @@ class CertificationService:
     def certify(self, request: CertRequest) -> tuple[Dossier, Certification]:
         request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
-        with self._uow() as uow:  # validate everything before asking anyone for numbers
-            dossier, items = self._build(uow, request)
         numbers: list[RegisterNumber] | None = None
         if self.holder is not None:
+            with self._uow() as uow:  # validate everything before asking the holder for numbers
+                dossier, items = self._build(uow, request)
             try:
                 numbers = self.holder.reserve(request_id, request.kind.register_type, dossier.received_at.year,
                                               self._drafts(dossier, items))
@@ -130,6 +130,8 @@ class CertificationService:
                 if not request.queue_if_unreachable:
                     raise
         with self._uow() as uow:
+            if self.holder is None:  # this machine numbers: validation and numbering in one transaction
+                dossier, items = self._build(uow, request)
             settings = self._ctx.settings
             code = uow.dossiers.allocate_code(settings.prefix, dossier.received_at.date(), settings.device_slot)
             dossier = replace(dossier, code=code)

@@ -89,7 +89,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def one_time_code() -> tuple[str, str]:
-    """(the code as shown, XXXX-XXXX-XXXX; the 12 characters whose hash is stored)."""
+    """(the code as shown, e.g. "AB3D-EF7H-JKLM"; the 12 characters whose hash is stored)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}", raw
 
