@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from counter_app.app import CounterApp  # noqa: E402
 from counter_app.core.calendar import TZ  # noqa: E402
-from counter_app.enrollment import build_engine, enroll  # noqa: E402
+from counter_app.app import enroll  # noqa: E402
 from tests.sync.conftest import Province, bulk_receive  # noqa: E402
 from tests.sync.servers import PostgresCluster  # noqa: E402
 from tests.testkeyring import MemoryKeyring  # noqa: E402
@@ -51,7 +51,7 @@ def copy_counter(src: Path, dst: Path) -> None:
 def push_backlog(province: Province, data_dir: Path, expected: int) -> float:
     enroll(data_dir, province.url, province.code())
     app = CounterApp.open(data_dir)
-    engine = build_engine(app)
+    engine = app.sync_engine()
     try:
         t = time.perf_counter()
         report = engine.run_once()

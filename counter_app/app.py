@@ -1,7 +1,9 @@
 """Composition root: builds the store, loads the counter's context and wires the services.
 
-Both faces (the CLI now, the Qt window later) get everything from here; nothing else constructs
-engines or services.
+Both faces (the window and the command line) get every service from here and reach the store
+only through them; nothing else constructs engines, units of work or services. Every commit on
+the store is published on ``CounterApp.changes``; the app itself listens, so a commit that
+changed settings, the calendar or fees refreshes the context every service reads.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from counter_app.core.admin import (
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.codes import validate_slot
-from counter_app.core.context import CounterContext, SystemClock
+from counter_app.core.changes import ChangeBus, Changes
+from counter_app.core.context import CounterContext, LiveContext, SystemClock
 from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
+from counter_app.core.outbox import OutboxService
 from counter_app.core.ports import Clock
 from counter_app.core.prints import PrintService, TrackingRegister
 from counter_app.core.settings import (
@@ -36,6 +40,7 @@ from counter_app.storage.uow import SqlUnitOfWork
 BUNDLED_CATALOGUE = ("resources", "catalogue", "commune-procedures.json")
 BUNDLED_FEES = ("resources", "fees", "fee-schedules.json")
 PROVINCE_CODES = ("resources", "reference", "cccd-province-codes.json")
+SYNC_LOCK_FILE = "sync.lock"
 
 
 def load_json(path: Path):
@@ -79,7 +84,20 @@ class CounterApp:
         self.data_dir = data_dir
         self.db = db
         self.clock = clock or SystemClock()
-        self.ctx = self._load_context()
+        self.ctx = LiveContext(self._load_context)
+        self._unsubscribe = self.changes.subscribe(self._on_changes)
+
+    @property
+    def changes(self) -> ChangeBus:
+        """What each commit changed, published after the commit (on the committing thread)."""
+        return self.db.changes
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.context:
+            self.ctx.refresh()
+        if changes.settings:
+            # Which machine numbers certifications is a setting: the service is rebuilt on next use.
+            self.__dict__.pop("certification", None)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -114,6 +132,7 @@ class CounterApp:
         return cls(data_dir, db, clock)
 
     def close(self) -> None:
+        self._unsubscribe()
         self.db.dispose()
 
     def idle_maintenance(self) -> dict:
@@ -145,12 +164,6 @@ class CounterApp:
             copy_fee_schedules=tuple(schedules) or (DEFAULT_COPY_SCHEDULE,),
             served_agencies=tuple(a for a in agencies if not a.own),
         )
-
-    def reload(self) -> None:
-        """Re-read settings, calendar overrides and fees after an administrator changed them."""
-        self.ctx = self._load_context()
-        for name in ("intake", "actions", "prints", "tracking_register", "certification", "cert_prints"):
-            self.__dict__.pop(name, None)
 
     # -- services -----------------------------------------------------------------------------
     @cached_property
@@ -200,3 +213,53 @@ class CounterApp:
     @cached_property
     def setup(self) -> SetupService:
         return SetupService(self.uow)
+
+    @cached_property
+    def outbox(self) -> OutboxService:
+        return OutboxService(self.uow, self.read_uow)
+
+    @cached_property
+    def enrollment(self):
+        from counter_app.sync.enrollment import EnrollmentService
+
+        return EnrollmentService(self.uow, self.clock, lambda: self.ctx.settings.agency.code)
+
+    def sync_engine(self):
+        """The sync engine for this data directory, or None when the counter was never enrolled."""
+        from counter_app.sync.engine import SyncEngine
+        from counter_app.sync.enrollment import token_store
+        from counter_app.sync.lock import InstanceLock
+
+        identity = self.outbox.identity()
+        if identity is None:
+            return None
+        url, device = identity
+
+        def uow_factory(write: bool = True) -> SqlUnitOfWork:
+            return SqlUnitOfWork(self.db, write=write)
+
+        return SyncEngine(uow_factory, self.clock, InstanceLock(self.data_dir / SYNC_LOCK_FILE), server_url=url,
+                          token=token_store(url, device).load())
+
+
+def enroll(data_dir: Path, server_url: str, code: str, *, clock: Clock | None = None,
+           device_name: str | None = None) -> dict:
+    """Enroll the counter of ``data_dir`` with the provincial server; an empty data directory is
+    initialised from the agency the server assigns."""
+    from counter_app.sync.enrollment import exchange, server_url as checked_url
+
+    if paths.database_path(data_dir).exists():
+        app = CounterApp.open(data_dir, clock)
+        try:
+            return app.enrollment.enroll(server_url, code, device_name)
+        finally:
+            app.close()
+    url = checked_url(server_url)
+    answer = exchange(url, code, device_name=device_name)
+    agency = answer["agency"]
+    app = CounterApp.initialise(data_dir, agency_code=agency["code"], agency_name=agency["name"],
+                                province=agency.get("province", ""), clock=clock)
+    try:
+        return app.enrollment.apply(url, answer)
+    finally:
+        app.close()

@@ -73,6 +73,10 @@ class SetupService:
             uow.settings.save_agency(Agency(agency.code, agency.name, agency.province, own=False))
             uow.commit()
 
+    def agencies(self) -> list[Agency]:
+        with self._uow() as uow:
+            return uow.settings.load_agencies()
+
 
 class CatalogueService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +31,27 @@ class CounterContext:
         if code is None or code == self.settings.agency.code:
             return self.settings.agency
         return next((a for a in self.served_agencies if a.code == code), None)
+
+
+class LiveContext:
+    """The counter's context as of the last commit that changed it. Services hold this object, so
+    a settings change, a calendar import or a pulled catalogue reaches every service at once
+    without rebuilding them; ``refresh`` swaps one reference, which readers on other threads see
+    whole or not at all."""
+
+    def __init__(self, load: Callable[[], CounterContext]) -> None:
+        self._load = load
+        self._current = load()
+
+    def refresh(self) -> None:
+        self._current = self._load()
+
+    @property
+    def current(self) -> CounterContext:
+        return self._current
+
+    def __getattr__(self, name: str):
+        return getattr(self._current, name)
 
 
 def new_event_uuid() -> str:

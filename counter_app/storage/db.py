@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app.core.changes import ChangeBus
+
 BUSY_TIMEOUT_MS = 15_000
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL
 
@@ -46,8 +48,32 @@ def create_sqlite_engine(path: Path) -> Engine:
     def _on_begin(conn) -> None:
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info[WRITTEN_TABLES] = set()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _note_written_table(conn, _cursor, _statement, _parameters, context, _executemany) -> None:
+        # Both ORM flushes and Core DML pass here; the unit of work turns the tables into a
+        # ``Changes`` value at commit, so no repository has to remember to report its writes.
+        compiled = getattr(context, "compiled", None)
+        if compiled is not None and (context.isinsert or context.isupdate or context.isdelete):
+            table = getattr(compiled.statement, "table", None)
+            if table is not None:
+                conn.info.setdefault(WRITTEN_TABLES, set()).add(table.name)
 
     return engine
+
+
+WRITTEN_TABLES = "counter_app.written_tables"
+
+
+def _remember_connection(session: Session, _transaction, connection) -> None:
+    session.info[WRITTEN_TABLES] = connection.info
+
+
+def written_tables(session: Session) -> set[str]:
+    """The tables this session's open transaction wrote; reading clears the record."""
+    info = session.info.pop(WRITTEN_TABLES, None)
+    return info.pop(WRITTEN_TABLES, set()) if info is not None else set()
 
 
 class Database:
@@ -55,10 +81,13 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.changes = ChangeBus()  # every unit of work on this store publishes here after commit
         self.engine = create_sqlite_engine(self.path)
         self._write = sessionmaker(bind=self.engine.execution_options(sqlite_immediate=True),
                                    expire_on_commit=False)
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        for factory in (self._write, self._read):
+            event.listen(factory, "after_begin", _remember_connection)
 
     def session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()

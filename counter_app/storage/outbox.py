@@ -7,7 +7,6 @@ later events of the same dossier wait behind them so the server never sees them 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,26 +14,13 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from counter_app.core import protocol
+from counter_app.core.outbox import OutboxItem
 from counter_app.core.serialize import iso
 from counter_app.storage.models import DossierEventRow, DossierRow, OutboxRow, SyncStateRow
 
 PENDING, SENDING, DELIVERED, REJECTED, CONFLICT = "pending", "sending", "delivered", "rejected", "conflict"
 SET_ASIDE = (REJECTED, CONFLICT)
 STATES = (PENDING, SENDING, DELIVERED, REJECTED, CONFLICT)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    device_seq: int
-    event_uuid: str
-    dossier_code: str
-    kind: str
-    at: datetime
-    state: str
-    attempts: int
-    result: str | None
-    reason: str | None
-    last_error: str | None
 
 
 def _day(column):

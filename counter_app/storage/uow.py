@@ -6,7 +6,8 @@ from counter_app.storage.config_repos import (
     SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
 from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
-from counter_app.storage.db import Database
+from counter_app.core.changes import Changes
+from counter_app.storage.db import Database, written_tables
 from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
@@ -41,9 +42,17 @@ class SqlUnitOfWork:
     def __exit__(self, *exc) -> None:
         try:
             if self.session.in_transaction():
+                written_tables(self.session)
                 self.session.rollback()
         finally:
             self.session.close()
 
-    def commit(self) -> None:
+    def commit(self) -> Changes:
+        """Commit, then tell the store's subscribers what changed (after, never before: a view
+        must not show what a rollback could still take back)."""
+        self.session.flush()  # ORM writes still pending would otherwise run after the tables are read
+        written = written_tables(self.session)
         self.session.commit()
+        changes = Changes.from_tables(written)
+        self._db.changes.publish(changes)
+        return changes

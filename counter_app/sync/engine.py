@@ -19,6 +19,7 @@ from counter_app.core.admin import parse_overrides
 from counter_app.core.calendar import TZ
 from counter_app.core.catalogue import parse_procedure
 from counter_app.core.errors import ValidationError
+from counter_app.core.outbox import CURSOR, DEVICE_ID, LAST_SUCCESS, SERVER_URL
 from counter_app.core.serialize import iso
 from counter_app.sync.lock import InstanceLock
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
@@ -27,8 +28,7 @@ LEASE = timedelta(minutes=2)
 RECONCILE_DAYS = 30
 
 # sync_state keys
-SERVER_URL, DEVICE_ID, CURSOR = "server_url", "device_id", "pull_cursor"
-LAST_SUCCESS, LAST_ATTEMPT, LAST_ERROR, LAST_SKEW = "last_success", "last_attempt", "last_error", "clock_skew_s"
+LAST_ATTEMPT, LAST_ERROR, LAST_SKEW = "last_attempt", "last_error", "clock_skew_s"
 
 
 @dataclass

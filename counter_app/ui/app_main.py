@@ -77,9 +77,9 @@ def run(data_dir: str | None = None) -> int:
         from counter_app.ui.login import LoginDialog
 
         try:
-            from counter_app.storage.officer_directory import OfficerDirectory
+            from counter_app.startup import officer_directory
 
-            directory = OfficerDirectory(paths.database_path(folder))
+            directory = officer_directory(folder)
             if directory.usable():
                 dialog = LoginDialog(directory)
                 _exit_when_shown(dialog)

@@ -17,6 +17,7 @@ from counter_app.core.prints import FormKind
 from counter_app.ui.common import heading, read_card, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import ScanCatcher
+from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
 
 COLUMNS = ("Tên giấy tờ (bản chính)", "Số trang", "Số bản", "Phí (đồng)")
@@ -44,6 +45,7 @@ class CertificationView(QWidget):
         super().__init__(parent)
         self.core, self.officer, self.local = core, officer, local
         self.rows: list[tuple[QLineEdit, QSpinBox, QSpinBox]] = []
+        self.pending: Op | None = None
         self.keys = _RowKeys(self)
         self.kind = QComboBox()
         for kind in CertKind:
@@ -226,56 +228,77 @@ class CertificationView(QWidget):
             extension_days=self.extend.value(), extension_reason=self.extend_reason.text() or None,
             return_now=self.return_now.isChecked() and not self.extend.value())
 
-    def finish(self) -> str | None:
-        """Commit first; the stamps are printed only from the committed numbers."""
+    def finish(self, request=None) -> Op | None:
+        """Commit first (the register holder may be another desk: off the GUI thread); the stamps
+        are printed only from the committed numbers."""
         from counter_app.core.certify import HolderUnavailable
 
+        if self.pending is not None and not self.pending.done:
+            return None
         try:
-            dossier, cert = self.core.certification.certify(self.request())
-        except HolderUnavailable as exc:
-            from PySide6.QtWidgets import QMessageBox
-
-            answer = QMessageBox.question(self, "Máy giữ sổ", exc.message + "\n\nLưu yêu cầu để cấp số sau?")
-            if answer != QMessageBox.Yes:
-                return None
-            from dataclasses import replace
-
-            dossier, cert = self.core.certification.certify(replace(self.request(), queue_if_unreachable=True))
+            request = request or self.request()
         except Exception as exc:
             show_error(self, exc)
             return None
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, HolderUnavailable) or request.queue_if_unreachable:
+                show_error(self, exc)
+                return
+            from dataclasses import replace
+
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, "Máy giữ sổ", exc.message + "\n\nLưu yêu cầu để cấp số sau?")
+            if answer == QMessageBox.Yes:
+                self.pending = None
+                self.finish(replace(request, queue_if_unreachable=True))
+
+        self.pending = op(self, lambda: self.core.certification.certify(request)) \
+            .success(self._certified).failure(failed).run()
+        return self.pending
+
+    def _certified(self, result) -> None:
+        _dossier, cert = result
         self.local.set("cert_return_now", self.return_now.isChecked())
         self.certified.emit(cert.code)
         numbers = ", ".join(f"{i.number:02d}" for i in cert.items if i.number) or "chờ cấp số"
         self.result.setText(f"Đã lưu {cert.code}: số chứng thực {numbers}, quyển "
                             f"{cert.items[0].book or '…'}-{cert.register_type}; {vnd(cert.fee_total)}.")
-        if cert.numbered:
-            print_form(self, self.core, self.officer, self.local, cert.code, FormKind.STAMPS)
-        if self.receipt.isChecked() or not cert.numbered:
-            print_form(self, self.core, self.officer, self.local, cert.code, FormKind.CERT_RECEIPT)
+        forms = ([FormKind.STAMPS] if cert.numbered else []) + (
+            [FormKind.CERT_RECEIPT] if self.receipt.isChecked() or not cert.numbered else [])
+        self._print_series(cert.code, forms)
         self.new_request()
-        return cert.code
 
-    def daily_closing(self):
+    def _print_series(self, code: str, forms: list[FormKind]) -> None:
+        """One preview after the other, as the officer hands the papers over."""
+        if forms:
+            print_form(self, self.core, self.officer, self.local, code, forms[0],
+                       then=lambda _printed: self._print_series(code, forms[1:]))
+
+    def daily_closing(self) -> Op:
         """Today's closing for this officer at this desk, checked against the register; print it
         (or save the PDF) from the preview, or export the sheet."""
         from counter_app.printing.certificates import render_closing_pdf
-        from counter_app.ui.print_preview import PrintPreviewDialog
+        from counter_app.ui.print_preview import PrintPreviewDialog, pdf_images
 
         today = self.core.clock.now().date()
-        try:
-            report = self.core.certification.closing(today, officer=self.officer.full_name,
-                                                     desk=self.core.ctx.settings.desk)
-            pdf = render_closing_pdf(report, self.core.ctx.settings)
-        except Exception as exc:
-            show_error(self, exc)
-            return None
-        self.result.setText(f"Chốt ngày {today:%d/%m/%Y}: {report.certifications} số chứng thực, {report.copies} bản, "
-                            f"{vnd(report.fees)}, {report.voids} số hủy – "
-                            + ("khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!"))
-        dialog = PrintPreviewDialog(self, f"Chốt sổ {today:%d/%m/%Y}", pdf, lambda: pdf, self.local,
-                                    f"chot-so-{today:%Y%m%d}")
-        self.last_closing = report
-        dialog.exec()
-        dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
-        return report
+        settings, desk = self.core.ctx.settings, self.core.ctx.settings.desk
+
+        def work():
+            report = self.core.certification.closing(today, officer=self.officer.full_name, desk=desk)
+            pdf = render_closing_pdf(report, settings)
+            return report, pdf, pdf_images(pdf, 90)
+
+        def show(result) -> None:
+            report, pdf, pages = result
+            self.result.setText(f"Chốt ngày {today:%d/%m/%Y}: {report.certifications} số chứng thực, "
+                                f"{report.copies} bản, {vnd(report.fees)}, {report.voids} số hủy – "
+                                + ("khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!"))
+            self.last_closing = report
+            dialog = PrintPreviewDialog(self, f"Chốt sổ {today:%d/%m/%Y}", pages, lambda: pdf, self.local,
+                                        f"chot-so-{today:%Y%m%d}")
+            dialog.exec()
+            dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
+
+        return op(self, work).success(show).run()

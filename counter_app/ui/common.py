@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -9,9 +10,16 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from counter_app.core.errors import CounterError
 from counter_app.ui.i18n import tr
 
+log = logging.getLogger("counter_app.ui")
 
-def show_error(parent: QWidget, exc: Exception) -> None:
-    """Officers read the Vietnamese message; the English detail is there for support staff."""
+
+def show_error(parent: QWidget, exc: BaseException) -> None:
+    """Officers read the Vietnamese message; the English detail is there for support staff. Every
+    error shown is logged first, with its traceback when it is not an expected refusal."""
+    if isinstance(exc, CounterError):
+        log.info("refused: %s (%s)", exc.message, exc.detail)
+    else:
+        log.error("unexpected error shown to the officer", exc_info=(type(exc), exc, exc.__traceback__))
     if isinstance(exc, CounterError):
         text = exc.message + (f"\n\n({exc.detail})" if exc.detail else "")
     else:

@@ -16,6 +16,7 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Action, Status, allowed_actions, event_label_vi
 from counter_app.core.prints import FormKind, check_printable
 from counter_app.ui.common import fmt_short, fmt_time, show_error, vnd
+from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
 
 FORM_LABELS = {FormKind.RECEIPT: "Giấy tiếp nhận (Mẫu 01)", FormKind.SUPPLEMENT: "Phiếu bổ sung (Mẫu 02)",
@@ -96,68 +97,80 @@ class DossierDialog(QDialog):
             void.clicked.connect(self.void_number)
             self.layout_.addWidget(void)
 
-    def void_number(self) -> None:
+    def void_number(self) -> Op | None:
         cert = self.core.certification.get(self.code)
         live = [i.number for i in cert.items if i.number and not i.void]
         if not live:
-            return
+            return None
         number, ok = QInputDialog.getInt(self, "Hủy số chứng thực", "Số chứng thực cần hủy:", live[0], min(live),
                                          max(live))
         if not ok:
-            return
+            return None
         reason, ok = QInputDialog.getText(self, "Hủy số chứng thực", "Lý do hủy:")
         if not ok:
-            return
-        try:
-            self.core.certification.void(self.code, number, reason, self.officer.full_name)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.changed.emit(self.code)
-        self.refresh()
+            return None
+        # The register holder may be another desk: the void waits on the network, off the GUI thread.
+        return op(self, lambda: self.core.certification.void(self.code, number, reason, self.officer.full_name),
+                  busy=[self]).success(lambda _: self._done()).run()
 
-    def print(self, form: FormKind) -> None:
-        if print_form(self, self.core, self.officer, self.local, self.code, form):
+    def print(self, form: FormKind) -> Op:
+        return print_form(self, self.core, self.officer, self.local, self.code, form, then=self._printed)
+
+    def _printed(self, printed: bool) -> None:
+        if printed:
             self.refresh()
 
-    def perform(self, action: Action) -> None:
+    def _action_call(self, action: Action):
+        """Ask what the action needs (on the GUI thread), then return the service call to run."""
         act, who, code = self.core.actions, self.officer.full_name, self.code
+        if action is Action.FORWARD:
+            return lambda: act.forward(code, who)
+        if action is Action.RESULT_READY:
+            return lambda: act.result_ready(code, who)
+        if action is Action.SUPPLIED:
+            return lambda: act.supplied(code, who)
+        if action is Action.RETURN:
+            receiver = self.dossier.applicant.full_name
+            return lambda: act.return_result(code, who, receiver_name=receiver)
+        if action is Action.WITHDRAW:
+            reason = self.ask("Lý do rút hồ sơ (có thể bỏ trống):", required=False)
+            return lambda: act.withdraw(code, who, reason)
+        if action is Action.RESCHEDULE:
+            text = self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):")
+            reason = self.ask("Lý do xin lỗi, hẹn lại:")
+            try:
+                new_due = datetime.strptime(text.strip(), "%d/%m/%Y %H:%M")
+            except ValueError:
+                raise ValidationError("Ngày giờ hẹn mới phải có dạng DD/MM/YYYY HH:MM.", "bad date") from None
+            return lambda: act.reschedule(code, who, new_due, reason)
+        if action is Action.REQUEST_SUPPLEMENT:
+            reason = self.ask("Lý do yêu cầu bổ sung:")
+            items = self.ask("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ):", required=False)
+            return lambda: act.request_supplement(code, who, reason, [x for x in items.splitlines() if x.strip()])
+        reason = self.ask("Lý do dừng xử lý:")
+        return lambda: act.stop(code, who, reason)
+
+    def perform(self, action: Action) -> Op | None:
         try:
-            if action is Action.FORWARD:
-                act.forward(code, who)
-            elif action is Action.RESULT_READY:
-                act.result_ready(code, who)
-            elif action is Action.SUPPLIED:
-                act.supplied(code, who)
-            elif action is Action.RETURN:
-                act.return_result(code, who, receiver_name=self.dossier.applicant.full_name)
-            elif action is Action.WITHDRAW:
-                act.withdraw(code, who, self.ask("Lý do rút hồ sơ (có thể bỏ trống):", required=False))
-            elif action is Action.RESCHEDULE:
-                text = self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):")
-                reason = self.ask("Lý do xin lỗi, hẹn lại:")
-                try:
-                    new_due = datetime.strptime(text.strip(), "%d/%m/%Y %H:%M")
-                except ValueError:
-                    raise ValidationError("Ngày giờ hẹn mới phải có dạng DD/MM/YYYY HH:MM.", "bad date") from None
-                act.reschedule(code, who, new_due, reason)
-            elif action is Action.REQUEST_SUPPLEMENT:
-                reason = self.ask("Lý do yêu cầu bổ sung:")
-                items = self.ask("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ):", required=False)
-                act.request_supplement(code, who, reason, [x for x in items.splitlines() if x.strip()])
-            elif action is Action.STOP:
-                act.stop(code, who, self.ask("Lý do dừng xử lý:"))
+            call = self._action_call(action)
         except _Cancelled:
-            return
+            return None
         except Exception as exc:
             show_error(self, exc)
-            return
-        self.changed.emit(code)
+            return None
+
+        def done(_) -> None:
+            self._done()
+            follow_up = {Action.REQUEST_SUPPLEMENT: FormKind.SUPPLEMENT, Action.RESCHEDULE: FormKind.APOLOGY,
+                         Action.STOP: FormKind.STOP}.get(action)
+            if follow_up is not None and follow_up in self.print_buttons:
+                self.print(follow_up)
+
+        return op(self, call, busy=[self]).success(done).run()
+
+    def _done(self) -> None:
+        self.changed.emit(self.code)
         self.refresh()
-        follow_up = {Action.REQUEST_SUPPLEMENT: FormKind.SUPPLEMENT, Action.RESCHEDULE: FormKind.APOLOGY,
-                     Action.STOP: FormKind.STOP}.get(action)
-        if follow_up is not None and follow_up in self.print_buttons:
-            self.print(follow_up)
 
     def ask(self, prompt: str, *, required: bool = True) -> str:
         text, ok = QInputDialog.getMultiLineText(self, self.windowTitle(), prompt)

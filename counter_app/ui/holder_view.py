@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (
     QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
 )
 
-from counter_app.ui.common import heading, show_error
+from counter_app.ui.common import heading
+from counter_app.ui.operations import Op, op
 
 
 class HolderRunner:
@@ -22,12 +23,8 @@ class HolderRunner:
         return self.server is not None
 
     def start(self, port: int) -> int:
-        from counter_app.holder.service import HolderServer, RegisterHolderService
-
         self.stop()
-        s = self.core.ctx.settings
-        service = RegisterHolderService(self.core.db, s.agency.code, s.cert_book_size, self.core.clock)
-        self.server = HolderServer(service, "0.0.0.0", port).start()
+        self.server = self.core.holder_admin.server("0.0.0.0", port).start()
         return self.server.port
 
     def stop(self) -> None:
@@ -53,8 +50,8 @@ class HolderPanel(QWidget):
         self.holder_url.setPlaceholderText("http://may-giu-so:8765 (để trống: máy này tự giữ sổ)")
         self.join_code = QLineEdit()
         self.join_code.setPlaceholderText("mã ghép do máy giữ sổ cấp")
-        join = QPushButton("Ghép với máy giữ sổ")
-        join.clicked.connect(self.join)
+        self.join_button = QPushButton("Ghép với máy giữ sổ")
+        self.join_button.clicked.connect(self.join)
         self.status = QLabel()
         form = QFormLayout(self)
         form.addRow(heading("Máy giữ sổ chứng thực"))
@@ -64,7 +61,7 @@ class HolderPanel(QWidget):
         row.addStretch()
         form.addRow(row)
         join_row = QHBoxLayout()
-        for w in (self.holder_url, self.join_code, join):
+        for w in (self.holder_url, self.join_code, self.join_button):
             join_row.addWidget(w)
         form.addRow("Lấy số từ máy giữ sổ", join_row)
         form.addRow(self.status)
@@ -88,20 +85,19 @@ class HolderPanel(QWidget):
             return
         self.status.setText(f"Đang phục vụ cấp số tại cổng {port}.")
 
-    def new_code(self) -> str:
-        with self.core.uow() as uow:
-            code = uow.holder_desks.new_pair_code(self.core.clock.now())
-            uow.commit()
-        self.pair_code.setText(f"Mã ghép (24 giờ): {code}")
-        return code
+    def new_code(self) -> Op:
+        def shown(code: str) -> None:
+            self.pair_code.setText(f"Mã ghép (24 giờ): {code}")
 
-    def join(self) -> None:
-        from counter_app.holder.client import join
+        return op(self, self.core.holder_admin.new_pair_code).success(shown).run()
 
-        try:
-            out = join(self.core, self.holder_url.text(), self.join_code.text())
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.join_code.clear()
-        self.status.setText(f"Đã ghép với máy giữ sổ {out['holder']}.")
+    def join(self) -> Op:
+        """The holder is another machine on the office network: pairing waits on it, off the GUI thread."""
+        url, code = self.holder_url.text(), self.join_code.text()
+
+        def joined(out: dict) -> None:
+            self.join_code.clear()
+            self.status.setText(f"Đã ghép với máy giữ sổ {out['holder']}.")
+
+        self.status.setText("Đang ghép với máy giữ sổ…")
+        return op(self, lambda: self.core.holder_admin.join(url, code), busy=[self.join_button]).success(joined).run()

@@ -21,6 +21,7 @@ from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
 from counter_app.ui.common import fmt_time, heading, parse_dmy, read_card, show_error, vnd
 from counter_app.ui.i18n import tr
+from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
 
 _KINDS = [DocumentKind.ORIGINAL, DocumentKind.CERTIFIED_COPY, DocumentKind.PHOTOCOPY]
@@ -80,13 +81,27 @@ class IntakeView(QWidget):
         self.core, self.officer, self.local = core, officer, local
         self.procedure = None
         self.last_printed: tuple | None = None
-        self.procedures = core.catalogue.procedures(include_closed=False)
-        self._keys = {p.code: fold(f"{p.code} {p.local_code or ''} {p.name}") for p in self.procedures}
+        self.pending: Op | None = None
+        self.load_procedures()
         self.catcher = ScanCatcher(self)
         QApplication.instance().installEventFilter(self.catcher)
         self.catcher.scanned.connect(self.fill_from_qr)
         self._build()
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+
+    def load_procedures(self) -> None:
+        self.procedures = self.core.catalogue.procedures(include_closed=False)
+        self._keys = {p.code: fold(f"{p.code} {p.local_code or ''} {p.name}") for p in self.procedures}
+
+    def on_changes(self, changes) -> None:
+        """A catalogue import or a catalogue pulled by sync is in the picker at once."""
+        if changes.catalogue:
+            self.load_procedures()
+            if self.procedure is not None:
+                self.procedure = next((p for p in self.procedures if p.code == self.procedure.code), self.procedure)
+            self.filter_procedures(self.picker.text())
+        if changes.context:
+            self.update_summary()
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -309,25 +324,32 @@ class IntakeView(QWidget):
             return False
         return True
 
-    def _commit(self, write, form: FormKind) -> str | None:
-        """Run one committing step, then print its form (only after the commit) and start afresh."""
+    def _commit(self, write, form: FormKind) -> Op | None:
+        """Run one committing step off the GUI thread, then print its form (only after the
+        commit) and start afresh. The draft stays on screen if the commit fails."""
         try:
-            dossier = write(self.request())
+            request = self.request()
         except Exception as exc:
             show_error(self, exc)
             return None
-        self.remember(dossier.procedure_code)
-        self.saved.emit(dossier.code)
-        print_form(self, self.core, self.officer, self.local, dossier.code, form)
-        self.new_dossier()
-        return dossier.code
 
-    def save(self) -> str | None:
+        def committed(dossier) -> None:
+            self.remember(dossier.procedure_code)
+            self.saved.emit(dossier.code)
+            print_form(self, self.core, self.officer, self.local, dossier.code, form)
+            self.new_dossier()
+
+        if self.pending is not None and not self.pending.done:
+            return None  # a second Ctrl+S while the first commit runs must not commit twice
+        self.pending = op(self, lambda: write(request)).success(committed).run()
+        return self.pending
+
+    def save(self) -> Op | None:
         if not self._require_procedure():
             return None
         return self._commit(self.core.intake.receive, FormKind.RECEIPT)
 
-    def refuse(self) -> str | None:
+    def refuse(self) -> Op | None:
         if not self._require_procedure():
             return None
         reason, ok = QInputDialog.getMultiLineText(self, "Từ chối tiếp nhận", "Lý do từ chối:")
@@ -335,7 +357,7 @@ class IntakeView(QWidget):
             return None
         return self._commit(lambda request: self.core.intake.refuse(request, reason), FormKind.REFUSAL)
 
-    def request_supplement(self) -> str | None:
+    def request_supplement(self) -> Op | None:
         """The dossier is recorded with what was brought, and the unticked documents become the
         numbered list of Mẫu 02."""
         if not self._require_procedure():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,7 +24,9 @@ from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
 from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
-from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.operations import ChangeBridge, op, runner
+
+log = logging.getLogger("counter_app.ui")
 
 SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực")
 
@@ -34,20 +36,21 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.core, self.officer = core, officer
         self.local = LocalSettings(core.data_dir)
-        self.tasks = TaskRunner()
+        self.changes = ChangeBridge(core.changes, self)
         self.last_dialog = None
         agency = core.ctx.settings.agency
         self.setWindowTitle(f"counter_app – {agency.name}")
         self.intake = IntakeView(core, officer, self.local)
         self.returns = ReturnView(core, officer)
         self.search = SearchView(core)
-        self.register = RegisterView(core, self.tasks)
-        self.settings = SettingsView(core, self.local, self.tasks) if officer.is_admin else QLabel(
+        self.register = RegisterView(core)
+        self.settings = SettingsView(core, self.local) if officer.is_admin else QLabel(
             "Chỉ quản trị viên được sửa cài đặt, danh mục và lịch.")
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
         self.holder = HolderRunner(core)
+        self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
             self.holder_panel = HolderPanel(core, self.local, self.holder)
             for panel in (self.outbox.enrollment, self.holder_panel):
@@ -74,18 +77,14 @@ class MainWindow(QMainWindow):
         self.intake.saved.connect(lambda code: self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000))
         self.returns.returned.connect(lambda code: self.statusBar().showMessage(f"Đã trả kết quả {code}", 8000))
         # Housekeeping when the counter is quiet: 15 s after the last commit, and every 5 minutes.
-        self._maintenance_lock = threading.Lock()
+        self._maintaining = False
         self.quiet = QTimer(self, singleShot=True, interval=15_000)
         self.quiet.timeout.connect(self.maintain)
-        self.intake.saved.connect(lambda _: self.quiet.start())
-        self.returns.returned.connect(lambda _: self.quiet.start())
         self.periodic = QTimer(self, interval=300_000)
         self.periodic.timeout.connect(self.maintain)
         self.periodic.start()
         self._status_bar()
         # Sync: at start, on its timer, shortly after every local commit, and on F5 / "Đồng bộ ngay".
-        for signal in (self.intake.saved, self.returns.returned, self.certify.certified):
-            signal.connect(lambda _: self.sync.nudge())
         self.sync.report.connect(self.on_sync_report)
         self.sync.start()
         QShortcut(QKeySequence("F5"), self, activated=self.outbox.sync_now)
@@ -120,14 +119,27 @@ class MainWindow(QMainWindow):
         self.clock.start()
 
     def update_sync_label(self, report=None) -> None:
-        counts, state = self.sync.snapshot()
         report = report or self.sync.last_report
-        text = status_text(self.sync.enrolled, report.online if report else None, counts, state.get("last_success"),
+        text = status_text(self.sync.snapshot(), report.online if report else None,
                            report.error_kind if report else None)
         if report and report.clock_warning:
             text += " · ⚠ lệch giờ"
             self.sync_label.setToolTip(report.clock_warning)
         self.sync_label.setText(text)
+
+    def on_changes(self, changes) -> None:
+        """The one change signal: each view refreshes what it shows."""
+        if changes.dossiers or changes.outbox:
+            self.sync.nudge()  # a local commit: sync soon
+            self.quiet.start()
+            self.update_sync_label()
+        self.intake.on_changes(changes)
+        self.outbox.on_changes(changes)
+        if changes.dossiers and self.stack.currentWidget() is self.search:
+            self.search.refresh()
+        if changes.settings:
+            self.desk_label.setText(f"{tr('Quầy')} {self.core.ctx.settings.desk} – {self.core.ctx.settings.agency.code}")
+            self._schedule_certification_retry()
 
     def on_sync_report(self, report) -> None:
         self.sync.last_report = report
@@ -154,21 +166,27 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.intake.new_dossier()
 
-    def retry_certification_numbers(self) -> threading.Thread | None:
+    def _schedule_certification_retry(self) -> None:
+        if self.core.ctx.settings.register_holder:
+            if not self.cert_retry.isActive():
+                self.cert_retry.start()
+        else:
+            self.cert_retry.stop()
+
+    def retry_certification_numbers(self):
         """Off the GUI thread; a holder that is still away just means "try again later"."""
         if not self.core.ctx.settings.register_holder:
             return None
+        officer = self.officer.full_name
 
         def work() -> None:
-            try:
-                self.core.certification.assign_pending(self.officer.full_name)
-                self.core.certification.confirm_pending()
-            except Exception:
-                pass  # unreachable or refused: the requests stay queued and visible as "chờ cấp số"
+            self.core.certification.assign_pending(officer)
+            self.core.certification.confirm_pending()
 
-        thread = threading.Thread(target=work, name="certification-numbers", daemon=True)
-        thread.start()
-        return thread
+        def failed(exc: BaseException) -> None:  # the requests stay queued and visible as "chờ cấp số"
+            log.info("certification numbers still waiting: %s", exc)
+
+        return op(None, work).failure(failed).run()
 
     def new_certification(self) -> None:
         self.nav.setCurrentRow(6)
@@ -176,26 +194,24 @@ class MainWindow(QMainWindow):
 
     def open_dossier(self, code: str) -> DossierDialog:
         dialog = DossierDialog(self.core, self.officer, self.local, code, self)
-        dialog.changed.connect(lambda _: self.search.refresh())
-        dialog.changed.connect(lambda _: self.sync.nudge())
         self.last_dialog = dialog
         dialog.open()
         return dialog
 
-    def maintain(self) -> threading.Thread | None:
+    def maintain(self):
         """Runs off the GUI thread; skipped if the previous run has not finished."""
-        if not self._maintenance_lock.acquire(blocking=False):
+        if self._maintaining:
             return None
+        self._maintaining = True
 
-        def work() -> None:
-            try:
-                self.core.idle_maintenance()
-            finally:
-                self._maintenance_lock.release()
+        def finished(_=None) -> None:
+            self._maintaining = False
 
-        thread = threading.Thread(target=work, name="idle-maintenance", daemon=True)
-        thread.start()
-        return thread
+        def failed(exc: BaseException) -> None:
+            finished()
+            log.warning("idle maintenance failed", exc_info=(type(exc), exc, exc.__traceback__))
+
+        return op(None, self.core.idle_maintenance).success(finished).failure(failed).run()
 
     def lock(self) -> None:
         """Hide the work behind a password prompt; nothing pending is touched."""
@@ -207,7 +223,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event) -> None:
-        self.tasks.wait_all()
+        runner().wait_idle()  # a commit under way finishes; nothing half-written is left
+        self.changes.close()
         self.sync.stop()  # the queue stays as it is; the next start sends it
         self.holder.stop()
         for timer in (self.quiet, self.periodic, self.clock, self.cert_retry):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from counter_app.ui.common import show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.operations import Op, op
 
 
 def pdf_images(pdf: bytes, dpi: float) -> list[QImage]:
@@ -50,13 +51,17 @@ def make_printer(local: LocalSettings, name_hint: str) -> QPrinter:
     return printer
 
 
-def send_to_printer(pdf: bytes, printer: QPrinter) -> None:
+def print_dpi(printer: QPrinter) -> int:
+    return min(printer.resolution(), 300)
+
+
+def paint_pages(images: list[QImage], printer: QPrinter) -> None:
+    """Paint pages already rasterised (off the GUI thread) at ``print_dpi(printer)``."""
     painter = QPainter()
     if not painter.begin(printer):
         raise RuntimeError("Không mở được máy in.")
     try:
-        dpi = min(printer.resolution(), 300)
-        for i, image in enumerate(pdf_images(pdf, dpi)):
+        for i, image in enumerate(images):
             if i:
                 printer.newPage()
             target = painter.viewport()
@@ -69,10 +74,15 @@ def send_to_printer(pdf: bytes, printer: QPrinter) -> None:
         painter.end()
 
 
-class PrintPreviewDialog(QDialog):
-    """Shows the form; Enter prints it (``produce`` renders and records the real print first)."""
+def send_to_printer(pdf: bytes, printer: QPrinter) -> None:
+    paint_pages(pdf_images(pdf, print_dpi(printer)), printer)
 
-    def __init__(self, parent: QWidget, title: str, preview_pdf: bytes, produce: Callable[[], bytes],
+
+class PrintPreviewDialog(QDialog):
+    """Shows the form; Enter prints it (``produce`` renders and records the real print first, off
+    the GUI thread; the pages are painted on the printer once that has committed)."""
+
+    def __init__(self, parent: QWidget, title: str, pages_preview: list[QImage], produce: Callable[[], bytes],
                  local: LocalSettings, name_hint: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -80,7 +90,7 @@ class PrintPreviewDialog(QDialog):
         self.printed_pdf: bytes | None = None
         pages = QWidget()
         column = QVBoxLayout(pages)
-        for image in pdf_images(preview_pdf, 90):
+        for image in pages_preview:
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))
             label.setStyleSheet("border: 1px solid #999; background: white;")
@@ -93,12 +103,12 @@ class PrintPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_now)
         choose = QPushButton(tr("Chọn máy in…"))
         choose.clicked.connect(self.choose_printer)
-        save = QPushButton(tr("Lưu PDF") + "…")
-        save.clicked.connect(self.save_pdf)
+        self.save_button = QPushButton(tr("Lưu PDF") + "…")
+        self.save_button.clicked.connect(self.save_pdf)
         close = QPushButton(tr("Đóng") + " (Esc)")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for b in (self.print_button, choose, save, close):
+        for b in (self.print_button, choose, self.save_button, close):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
@@ -106,14 +116,26 @@ class PrintPreviewDialog(QDialog):
         self.resize(720, 820)
         QShortcut(QKeySequence(Qt.Key_Return), self, activated=self.print_now)
 
-    def print_now(self) -> None:
-        try:
-            self.printed_pdf = self.produce()
-            send_to_printer(self.printed_pdf, make_printer(self.local, self.name_hint))
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+    def print_now(self) -> Op | None:
+        if not self.print_button.isEnabled():
+            return None  # already printing: a second Enter must not record a second print
+        printer = make_printer(self.local, self.name_hint)
+        dpi = print_dpi(printer)
+
+        def work():
+            pdf = self.produce()
+            return pdf, pdf_images(pdf, dpi)
+
+        def printed(result) -> None:
+            self.printed_pdf, images = result
+            try:
+                paint_pages(images, printer)
+            except Exception as exc:
+                show_error(self, exc)
+                return
+            self.accept()
+
+        return op(self, work, busy=[self.print_button, self.save_button]).success(printed).run()
 
     def choose_printer(self) -> None:
         printer = QPrinter(QPrinter.HighResolution)
@@ -123,34 +145,54 @@ class PrintPreviewDialog(QDialog):
     def save_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("Lưu PDF"), f"{self.name_hint}.pdf", "PDF (*.pdf)")
         if path:
-            try:
-                self.printed_pdf = self.produce()
-                Path(path).write_bytes(self.printed_pdf)
-            except Exception as exc:
-                show_error(self, exc)
-                return
-            self.accept()
+            def work() -> bytes:
+                pdf = self.produce()
+                Path(path).write_bytes(pdf)
+                return pdf
+
+            def saved(pdf: bytes) -> None:
+                self.printed_pdf = pdf
+                self.accept()
+
+            op(self, work, busy=[self.print_button, self.save_button]).success(saved).run()
 
 
-def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, form) -> bool:
+def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, form,
+               then: Callable[[bool], None] | None = None) -> Op:
     """Print one form of a committed dossier: preview first, or straight to the printer when this
-    machine is set to ``print_mode = direct``. Returns whether it was printed."""
+    machine is set to ``print_mode = direct``. Rendering, rasterising and recording the print run
+    off the GUI thread; ``parent.last_printed`` says (code, form, printed) once it is over, and
+    ``then(printed)`` runs (the next print of a series starts only when this one is done)."""
     from counter_app.printing.forms import render
+
+    hint = f"{code}-{form.value}"
 
     def produce() -> bytes:
         return core.prints.produce(code, form, officer.full_name, render)[0]
 
-    try:
-        if local.get("print_mode") == "direct":
-            send_to_printer(produce(), make_printer(local, f"{code}-{form.value}"))
-            return True
-        preview, _ = core.prints.produce(code, form, officer.full_name, render, preview=True)
-    except Exception as exc:
-        show_error(parent, exc)
-        return False
-    dialog = PrintPreviewDialog(parent, f"{form.value} – {code}", preview, produce, local, f"{code}-{form.value}")
-    accepted = dialog.exec() == QDialog.Accepted
-    parent.last_printed = (code, form.value, accepted)
-    dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
-    parent.window().activateWindow()  # back to the counter's window, ready for the next citizen
-    return accepted
+    def finish(accepted: bool) -> None:
+        parent.last_printed = (code, form.value, accepted)
+        parent.window().activateWindow()  # back to the counter's window, ready for the next citizen
+        if then is not None:
+            then(accepted)
+
+    if local.get("print_mode") == "direct":
+        printer = make_printer(local, hint)
+        dpi = print_dpi(printer)
+
+        def printed(images) -> None:
+            paint_pages(images, printer)
+            finish(True)
+
+        return op(parent, lambda: pdf_images(produce(), dpi)).success(printed).run()
+
+    def preview() -> list[QImage]:
+        return pdf_images(core.prints.produce(code, form, officer.full_name, render, preview=True)[0], 90)
+
+    def show(pages: list[QImage]) -> None:
+        dialog = PrintPreviewDialog(parent, f"{form.value} – {code}", pages, produce, local, hint)
+        accepted = dialog.exec() == QDialog.Accepted
+        dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
+        finish(accepted)
+
+    return op(parent, preview).success(show).run()

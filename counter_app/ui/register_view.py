@@ -9,14 +9,15 @@ from PySide6.QtWidgets import QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, 
 
 from counter_app.ui.common import heading
 from counter_app.ui.i18n import tr
+from counter_app.ui.operations import Op, op
 
 
 class RegisterView(QWidget):
     exported = Signal(str)
 
-    def __init__(self, core, tasks, parent=None) -> None:
+    def __init__(self, core, parent=None) -> None:
         super().__init__(parent)
-        self.core, self.tasks = core, tasks
+        self.core = core
         today = QDate.currentDate()
         self.first, self.last = QDateEdit(QDate(today.year(), today.month(), 1)), QDateEdit(today)
         for w in (self.first, self.last):
@@ -38,11 +39,11 @@ class RegisterView(QWidget):
         layout.addWidget(self.status)
         layout.addStretch()
 
-    def export(self, suffix: str, path: str | None = None) -> None:
+    def export(self, suffix: str, path: str | None = None) -> Op | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Lưu Sổ theo dõi", f"so-theo-doi.{suffix}", f"*.{suffix}")
             if not path:
-                return
+                return None
         first, last = self.first.date().toPython(), self.last.date().toPython()
         settings = self.core.ctx.settings
 
@@ -58,7 +59,7 @@ class RegisterView(QWidget):
                 write_register_xlsx(lines, settings, first, last, Path(path))
             return f"Đã xuất {len(lines)} dòng ra {path}."
 
-        self.tasks.run(self, "Đang xuất Sổ theo dõi hồ sơ…", work, self._done)
+        return op(self, work, label="Đang xuất Sổ theo dõi hồ sơ…").success(self._done).run()
 
     def _done(self, message: str) -> None:
         self.status.setText(message)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 from counter_app.core.lifecycle import Status
 from counter_app.ui.common import fmt_time, heading, show_error, vnd
 from counter_app.ui.i18n import tr
+from counter_app.ui.operations import Op, op
 
 
 class ReturnView(QWidget):
@@ -69,17 +70,17 @@ class ReturnView(QWidget):
         self.commit_button.setEnabled(ready)
         (self.receiver if ready else self.code).setFocus()
 
-    def commit(self) -> None:
+    def commit(self) -> Op | None:
         if self.dossier is None or not self.commit_button.isEnabled():
-            return
-        try:
-            d = self.core.actions.return_result(
-                self.dossier.code, self.officer.full_name, receiver_name=self.receiver.text(),
-                receiver_id=self.receiver_id.text() or None, rating=self.rating.currentData(),
-                fees_collected_vnd=self.fees.value())
-        except Exception as exc:
-            show_error(self, exc)
-            return
+            return None
+        code, who = self.dossier.code, self.officer.full_name
+        receiver, receiver_id = self.receiver.text(), self.receiver_id.text() or None
+        rating, fees = self.rating.currentData(), self.fees.value()
+        return op(self, lambda: self.core.actions.return_result(
+            code, who, receiver_name=receiver, receiver_id=receiver_id, rating=rating, fees_collected_vnd=fees),
+            busy=[self.commit_button]).success(self._returned).run()
+
+    def _returned(self, d) -> None:
         self.returned.emit(d.code)
         self.info.setText(f"Đã trả kết quả hồ sơ {d.code}.")
         self.dossier = None

@@ -16,6 +16,7 @@ from counter_app.core.settings import FORM_SETS, RECEIPT_LAYOUTS
 from counter_app.ui.common import heading, show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.operations import Op, op
 
 
 def parse_stamp_geometry(text: str, stamps):
@@ -35,9 +36,9 @@ def parse_stamp_geometry(text: str, stamps):
 
 
 class SettingsView(QWidget):
-    def __init__(self, core, local: LocalSettings, tasks, parent=None) -> None:
+    def __init__(self, core, local: LocalSettings, parent=None) -> None:
         super().__init__(parent)
-        self.core, self.local, self.tasks = core, local, tasks
+        self.core, self.local = core, local
         s = core.ctx.settings
         f = s.forms
         self.header_lines = QLineEdit(" | ".join(f.header_lines))
@@ -108,7 +109,7 @@ class SettingsView(QWidget):
         layout.addWidget(self.status)
         layout.addStretch()
 
-    def save(self) -> None:
+    def save(self) -> Op | None:
         from counter_app.core.calendar import OfficeHours
 
         s = self.core.ctx.settings
@@ -121,46 +122,45 @@ class SettingsView(QWidget):
                             result_place=self.result_place.text().strip(), contact=self.contact.text().strip(),
                             head_title=self.head_title.text().strip(), lookup_url=self.lookup_url.text().strip(),
                             form_set=self.form_set.currentText(), receipt_layout=self.layout_choice.currentText())
-            self.core.setup.save_settings(replace(
+            settings = replace(
                 s, hours=hours, forms=forms, max_reschedules=self.max_reschedules.value(),
                 stamps=parse_stamp_geometry(self.stamp_geometry.text(), replace(
                     s.stamps, layout=self.stamp_layout.currentData())),
                 cert_book_size=self.cert_book_size.value(),
-                cert_documents=tuple(x.strip() for x in self.cert_documents.text().split("|") if x.strip())))
+                cert_documents=tuple(x.strip() for x in self.cert_documents.text().split("|") if x.strip()))
         except Exception as exc:
             show_error(self, exc)
-            return
+            return None
         self.local.set("print_mode", self.print_mode.currentData())
         self.local.set("print_to_file", self.print_to_file.text().strip())
-        self.core.reload()
-        self.status.setText("Đã lưu cài đặt.")
+        return op(self, lambda: self.core.setup.save_settings(settings)) \
+            .success(lambda _: self.status.setText("Đã lưu cài đặt.")).run()
 
-    def import_calendar(self, path: str | None = None) -> None:
+    def import_calendar(self, path: str | None = None) -> Op | None:
         from counter_app.core.admin import parse_overrides
 
         path = path or QFileDialog.getOpenFileName(self, "Lịch điều chỉnh", "", "*.json *.csv")[0]
         if not path:
-            return
-        try:
+            return None
+
+        def work() -> int:
             text = Path(path).read_text("utf-8")
             overrides = parse_overrides(text, "csv" if path.lower().endswith(".csv") else "json")
             self.core.calendar_admin.replace_overrides(overrides)
-            self.core.reload()
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(f"Đã nhập {len(overrides)} ngày điều chỉnh.")
+            return len(overrides)
 
-    def import_catalogue(self, path: str | None = None) -> None:
+        return op(self, work).success(lambda n: self.status.setText(f"Đã nhập {n} ngày điều chỉnh.")).run()
+
+    def import_catalogue(self, path: str | None = None) -> Op | None:
         from counter_app.app import load_json
         from counter_app.core.catalogue import parse_catalogue
 
         path = path or QFileDialog.getOpenFileName(self, "Danh mục thủ tục", "", "*.json")[0]
         if not path:
-            return
+            return None
 
-        def work(cancel):
+        def work():
             return self.core.catalogue.import_procedures(parse_catalogue(load_json(Path(path))))
 
-        self.tasks.run(self, "Đang nhập danh mục…", work,
-                       lambda r: self.status.setText(f"Danh mục: thêm {len(r.added)}, cập nhật {len(r.updated)}."))
+        return op(self, work, label="Đang nhập danh mục…").success(
+            lambda r: self.status.setText(f"Danh mục: thêm {len(r.added)}, cập nhật {len(r.updated)}.")).run()

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.lifecycle import event_label_vi
-from counter_app.ui.common import heading, show_error
+from counter_app.core.outbox import LISTED_STATES, NEEDS_ATTENTION, OutboxStatus, state_label
+from counter_app.ui.common import heading
 from counter_app.ui.i18n import tr
+from counter_app.ui.operations import Op, op
 
-STATE_LABELS = {"pending": "Chờ gửi", "sending": "Đang gửi", "delivered": "Đã gửi", "rejected": "Bị từ chối",
-                "conflict": "Xung đột"}
 
 
 def _hhmm(iso_text: str | None) -> str:
@@ -26,10 +26,9 @@ def _hhmm(iso_text: str | None) -> str:
     return datetime.fromisoformat(iso_text).strftime("%H:%M %d/%m")
 
 
-def status_text(enrolled: bool, online: bool | None, counts: dict, last_success: str | None,
-                error_kind: str | None = None) -> str:
+def status_text(status: OutboxStatus, online: bool | None, error_kind: str | None = None) -> str:
     """"Trực tuyến · 12 chờ gửi · 1 lỗi · đồng bộ 10:15 29/11" — short enough for the status bar."""
-    if not enrolled:
+    if not status.enrolled:
         return f"{tr('Đồng bộ')}: chưa đăng ký máy chủ tỉnh"
     if error_kind == "locked":
         link = "Cửa sổ khác đang đồng bộ"
@@ -39,9 +38,7 @@ def status_text(enrolled: bool, online: bool | None, counts: dict, last_success:
         link = "Cần cập nhật phần mềm"
     else:
         link = "Trực tuyến" if online else ("Ngoại tuyến" if online is False else "Đang kiểm tra")
-    failed = counts.get("rejected", 0) + counts.get("conflict", 0)
-    pending = counts.get("pending", 0) + counts.get("sending", 0)
-    return f"{link} · {pending} chờ gửi · {failed} lỗi · đồng bộ {_hhmm(last_success)}"
+    return f"{link} · {status.pending} chờ gửi · {status.failed} lỗi · đồng bộ {_hhmm(status.last_success)}"
 
 
 class SyncBridge(QObject):
@@ -58,16 +55,13 @@ class SyncBridge(QObject):
 
     @property
     def enrolled(self) -> bool:
-        from counter_app.enrollment import sync_identity
-
-        return sync_identity(self.core) is not None
+        return self.core.outbox.identity() is not None
 
     def start(self, *, interval: float | None = None) -> bool:
-        from counter_app.enrollment import build_engine
         from counter_app.sync.scheduler import INTERVAL_S, SyncScheduler
 
         self.stop()
-        self.engine = build_engine(self.core)
+        self.engine = self.core.sync_engine()
         if self.engine is None:
             return False
         self.scheduler = SyncScheduler(self.engine.run_once, self._from_worker, interval=interval or INTERVAL_S)
@@ -93,9 +87,8 @@ class SyncBridge(QObject):
             self.engine.close()
             self.engine = None
 
-    def snapshot(self) -> tuple[dict, dict]:
-        with self.core.read_uow() as uow:
-            return uow.outbox.counts(), uow.sync_state.all()
+    def snapshot(self) -> OutboxStatus:
+        return self.core.outbox.status()
 
 
 class OutboxView(QWidget):
@@ -112,9 +105,9 @@ class OutboxView(QWidget):
         self.warning.setStyleSheet("color: #a40000; font-weight: bold")
         self.warning.setWordWrap(True)
         self.state = QComboBox()
-        self.state.addItem("Cần chú ý (lỗi, chờ gửi)", ("rejected", "conflict", "pending", "sending"))
-        for key, label in STATE_LABELS.items():
-            self.state.addItem(label, (key,))
+        self.state.addItem("Cần chú ý (lỗi, chờ gửi)", NEEDS_ATTENTION)
+        for key in LISTED_STATES:
+            self.state.addItem(state_label(key), (key,))
         self.state.currentIndexChanged.connect(self.refresh)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
@@ -172,55 +165,60 @@ class OutboxView(QWidget):
         if seqs:
             self.retry(seqs)
 
-    def retry(self, seqs: list[int] | None) -> int:
-        with self.core.uow() as uow:
-            n = uow.outbox.retry_set_aside(seqs)
-            uow.commit()
-        self.refresh()
-        self.bridge.sync_now()
-        return n
+    def retry(self, seqs: list[int] | None) -> Op:
+        def retried(_n: int) -> None:
+            self.refresh()
+            self.bridge.sync_now()
 
-    def enroll(self) -> None:
-        from counter_app.enrollment import enroll
+        return op(self, lambda: self.core.outbox.retry(seqs)).success(retried).run()
 
-        try:
-            out = enroll(self.core.data_dir, self.server_url.text(), self.enroll_code.text(), clock=self.core.clock)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.core.reload()
-        self.enroll_code.clear()
-        self.enroll_status.setText(f"Đã đăng ký: thiết bị {out['device_id']}, dãy mã {out['device_slot']:02d}.")
-        self.bridge.start()
-        self.refresh()
+    def enroll(self) -> Op:
+        """The server may be slow or silent: the exchange runs off the GUI thread."""
+        url, code = self.server_url.text(), self.enroll_code.text()
+
+        def enrolled(out: dict) -> None:
+            self.enroll_code.clear()
+            self.enroll_status.setText(f"Đã đăng ký: thiết bị {out['device_id']}, dãy mã {out['device_slot']:02d}.")
+            self.bridge.start()
+            self.refresh()
+
+        self.enroll_status.setText("Đang đăng ký với máy chủ tỉnh…")
+        return op(self, lambda: self.core.enrollment.enroll(url, code), busy=[self.enroll_button]) \
+            .success(enrolled).failure(self._enroll_failed).run()
+
+    def _enroll_failed(self, exc: BaseException) -> None:
+        from counter_app.ui.operations import report_error
+
+        self.enroll_status.setText("Chưa đăng ký được.")
+        report_error(self, exc)
 
     # -- display ------------------------------------------------------------------------------
     def on_report(self, report) -> None:
-        if report.settings_changed:
-            self.core.reload()
         self.refresh(report)
 
+    def on_changes(self, changes) -> None:
+        if changes.outbox and self.isVisible():
+            self.refresh()
+
     def refresh(self, report=None) -> None:
-        counts, state = self.bridge.snapshot()
+        status = self.bridge.snapshot()
         report = report or self.bridge.last_report
         online = report.online if report else None
-        self.summary.setText(status_text(self.bridge.enrolled, online, counts, state.get("last_success"),
-                                         report.error_kind if report else None)
-                             + (f" · máy chủ {state['server_url']}" if state.get("server_url") else ""))
+        self.summary.setText(status_text(status, online, report.error_kind if report else None)
+                             + (f" · máy chủ {status.server_url}" if status.server_url else ""))
         problems = []
         if report and report.clock_warning:
             problems.append(report.clock_warning)
         if report and report.error and report.error_kind != "retryable":
             problems.append(report.error)
-        if counts.get("waiting"):
-            problems.append(f"{counts['waiting']} sự kiện chờ sau một sự kiện bị từ chối của cùng hồ sơ.")
+        if status.counts.get("waiting"):
+            problems.append(f"{status.counts['waiting']} sự kiện chờ sau một sự kiện bị từ chối của cùng hồ sơ.")
         self.warning.setText("\n".join(problems))
-        with self.core.read_uow() as uow:
-            items = uow.outbox.items(states=self.state.currentData(), limit=500)
+        items = self.core.outbox.items(self.state.currentData(), limit=500)
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
             values = (str(item.device_seq), item.dossier_code, event_label_vi(item.kind),
-                      item.at.strftime("%d/%m/%Y %H:%M"), STATE_LABELS.get(item.state, item.state),
+                      item.at.strftime("%d/%m/%Y %H:%M"), state_label(item.state),
                       str(item.attempts), item.reason or item.last_error or "")
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))

@@ -60,7 +60,6 @@ def _use_forms(app, forms):
     with app.uow() as uow:
         uow.settings.set("forms", forms.as_values())
         uow.commit()
-    app.reload()
     assert app.ctx.settings.forms == forms or replace(forms) == app.ctx.settings.forms
 
 

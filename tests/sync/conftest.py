@@ -95,10 +95,8 @@ class Counter:
 
     @property
     def engine(self):
-        from counter_app.enrollment import build_engine
-
         if self._engine is None:
-            self._engine = build_engine(self.app)
+            self._engine = self.app.sync_engine()
         return self._engine
 
     def sync(self, cancel=None):
@@ -125,8 +123,7 @@ class Counter:
 
 @pytest.fixture
 def make_counter(tmp_path):
-    from counter_app.app import CounterApp
-    from counter_app.enrollment import enroll
+    from counter_app.app import CounterApp, enroll
 
     made: list[Counter] = []
 

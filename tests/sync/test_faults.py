@@ -104,9 +104,9 @@ def test_counter_killed_mid_sync_then_resumed(province, make_counter, tmp_path):
     counter = make_counter(province)
     bulk_receive(counter.app, 2000)
     # The subprocess needs the token from a keyring it can read: copy it into a file-backed one.
-    from counter_app.enrollment import sync_identity, token_store
+    from counter_app.sync.enrollment import token_store
 
-    url, device = sync_identity(counter.app)
+    url, device = counter.app.outbox.identity()
     token = token_store(url, device).load()
     keyring_file = tmp_path / "os-keyring.json"
     import json

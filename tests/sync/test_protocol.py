@@ -55,7 +55,6 @@ def test_a_rejected_event_is_set_aside_and_does_not_block_the_others(province, m
     # This counter also receives for agency B locally, but the province never allowed it to.
     counter.app.setup.add_served_agency(__import__("counter_app.core.model", fromlist=["Agency"]).Agency(
         AGENCY_B, "UBND xã Định Hòa", "Gia Lai", False))
-    counter.app.reload()
     good = counter.receive(2)
     (foreign,) = counter.receive(1, receiving_agency=AGENCY_B)
     counter.app.actions.forward(foreign, "Cán bộ A")
@@ -108,7 +107,6 @@ def test_one_dossier_code_from_two_intakes_is_a_conflict(province, make_counter)
     with b.app.uow() as uow:  # a misconfigured install: both counters on one device slot
         uow.settings.set("device_slot", a.app.ctx.settings.device_slot)
         uow.commit()
-    b.app.reload()
     (code_a,) = a.receive(1)
     (code_b,) = b.receive(1)
     assert code_a == code_b
@@ -230,7 +228,6 @@ def test_catalogue_and_calendar_updates_are_pulled(province, make_counter):
     province.service.publish("calendar", [{"day": "2026-12-31", "kind": "day_off", "note": "Nghỉ bù"}])
     report = counter.sync()
     assert report.ok and report.settings_changed
-    counter.app.reload()
     updated = next(p for p in counter.app.catalogue.procedures() if p.code == "1.001612")
     assert updated.working_days == 2 and updated.fee_vnd == 100000
     assert [o.day.isoformat() for o in counter.app.calendar_admin.overrides()] == ["2026-12-31"]

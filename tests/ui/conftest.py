@@ -97,3 +97,18 @@ def window(qtbot, core, tmp_path):
     w.prints_dir = prints
     yield w
     w.clock.stop()
+
+
+def finish(qtbot, operation, timeout: int = 15_000):
+    """Wait for a background operation (``ui.operations.Op``) and return its result."""
+    assert operation is not None, "the action did not start an operation"
+    qtbot.waitUntil(lambda: operation.done, timeout=timeout)
+    assert operation.error is None, repr(operation.error)
+    return operation.result
+
+
+def settle(qtbot, timeout: int = 15_000) -> None:
+    """Wait until no background operation is running."""
+    from counter_app.ui.operations import runner
+
+    qtbot.waitUntil(lambda: not runner().busy, timeout=timeout)

@@ -25,10 +25,7 @@ def _window(qtbot, core):
 
 @pytest.fixture
 def enrolled(core, province, memory_keyring):  # noqa: F811
-    from counter_app.enrollment import enroll
-
-    enroll(core.data_dir, province.url, province.code(), clock=core.clock)
-    core.reload()
+    core.enrollment.enroll(province.url, province.code())
     return core
 
 
@@ -56,7 +53,6 @@ def test_rejected_items_show_their_reason_and_can_be_sent_again(qtbot, enrolled,
     from counter_app.core.model import Agency
 
     enrolled.setup.add_served_agency(Agency(AGENCY_B, "UBND xã Định Hòa", "Gia Lai", False))
-    enrolled.reload()
     window = _window(qtbot, enrolled)
     try:
         code = enrolled.intake.receive(request(receiving_agency=AGENCY_B)).code
@@ -86,7 +82,7 @@ def test_an_administrator_enrolls_the_counter_from_the_window(qtbot, core, provi
         window.outbox.server_url.setText(province.url)
         window.outbox.enroll_code.setText(province.code())
         window.outbox.enroll_button.click()
-        assert "Đã đăng ký" in window.outbox.enroll_status.text()
+        qtbot.waitUntil(lambda: "Đã đăng ký" in window.outbox.enroll_status.text(), timeout=15_000)
         qtbot.waitUntil(lambda: window.sync_label.text().startswith("Trực tuyến · 0 chờ gửi"), timeout=15_000)
         assert province.service.stats()["events"] == 1
         assert list(memory_keyring._store.values())[0] not in (core.data_dir / "counter.sqlite").read_bytes().decode(

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pypdf import PdfReader
 
-from tests.ui.conftest import press, shortcut, type_text
+from tests.ui.conftest import finish, press, settle, shortcut, type_text
 
 QR = "052090123456||NGUYỄN VĂN ẤN|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
 
@@ -74,7 +74,8 @@ def test_refusal_and_supplement_from_the_intake_screen(qtbot, window, core, dial
 
     _pick(view, "4222")
     dialogs.expect(answer("Thủ tục do Công an xã giải quyết"), print_preview)
-    code = view.refuse()
+    code = finish(qtbot, view.refuse()).code
+    settle(qtbot)
     assert core.queries.get(code).status == "refused"
     assert events(core, code) == ["refused", "printed"]
     _pick(view, "1193")
@@ -82,7 +83,8 @@ def test_refusal_and_supplement_from_the_intake_screen(qtbot, window, core, dial
     first.setCheckState(Qt.Unchecked)  # not brought: goes on the supplement list
     missing = first.text()
     dialogs.expect(answer("Thiếu giấy tờ"), print_preview)
-    code = view.request_supplement()
+    code = finish(qtbot, view.request_supplement()).code
+    settle(qtbot)
     dialogs.stop()
     d = core.queries.get(code)
     assert d.status == "supplement_requested"
@@ -102,6 +104,7 @@ def test_return_by_scanned_code(qtbot, window, core):
     assert view.commit_button.isEnabled() and view.receiver.text() == "Nguyễn Văn Ấn"
     view.rating.setCurrentIndex(1)  # 5
     shortcut(qtbot, view.receiver, Qt.Key_S, Qt.ControlModifier)
+    settle(qtbot)
     returned = core.queries.get(d.code)
     assert returned.status == "returned" and returned.events[-1].payload["rating"] == 5
 
@@ -162,7 +165,7 @@ def test_illegal_actions_are_not_offered(qtbot, window, core):
     qtbot.addWidget(dialog)
     assert Action.RETURN not in dialog.action_buttons and Action.FORWARD in dialog.action_buttons
     assert set(dialog.print_buttons) == {FormKind.RECEIPT, FormKind.CONTROL}
-    dialog.perform(Action.FORWARD)
+    finish(qtbot, dialog.perform(Action.FORWARD))
     assert core.queries.get(d.code).status == "processing"
     assert Action.RESULT_READY in dialog.action_buttons and Action.FORWARD not in dialog.action_buttons
 
@@ -269,7 +272,8 @@ def test_line_edit_is_a_real_widget(qtbot, window):
 
 
 def test_quiet_time_maintenance_runs_off_the_gui_thread(qtbot, window):
-    thread = window.maintain()
-    assert thread is not None and thread.name == "idle-maintenance"
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    operation = window.maintain()
+    assert operation is not None
+    assert window.maintain() is None  # skipped while the previous run has not finished
+    finish(qtbot, operation)
+    assert window.maintain() is not None

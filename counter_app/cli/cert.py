@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from counter_app.cli import _open, _parse_day, emit, parse_local_datetime, vnd
+from counter_app.cli.common import check_suffix, emit, open_app, parse_day, parse_local_datetime, vnd
 from counter_app.core.certification import CertItemInput, CertKind
 from counter_app.core.errors import ValidationError
 from counter_app.core.serialize import iso
@@ -63,14 +63,14 @@ def cmd_certify(args) -> int:
         kind=CertKind(args.kind), received_at=parse_local_datetime(args.received_at) if args.received_at else None,
         exemption_reason=args.exempt, extension_days=args.extend, extension_reason=args.extend_reason,
         return_now=args.return_now, queue_if_unreachable=args.queue)
-    app = _open(args)
+    app = open_app(args)
     dossier, cert = app.certification.certify(request)
     emit(args, cert_dict(dossier, cert), "Đã tiếp nhận yêu cầu chứng thực.\n" + cert_text(cert))
     return 0
 
 
 def cmd_certify_void(args) -> int:
-    app = _open(args)
+    app = open_app(args)
     cert = app.certification.void(args.code, args.number, args.reason, args.officer)
     emit(args, cert_dict(app.queries.get(args.code), cert),
          f"Đã hủy số chứng thực {args.number} của hồ sơ {args.code}; số vẫn ghi trong sổ với ghi chú ĐÃ HỦY.")
@@ -78,7 +78,7 @@ def cmd_certify_void(args) -> int:
 
 
 def cmd_certify_assign(args) -> int:
-    app = _open(args)
+    app = open_app(args)
     done = app.certification.assign_pending(args.officer)
     confirmed = app.certification.confirm_pending()
     emit(args, {"numbered": done, "confirmed": confirmed},
@@ -89,21 +89,18 @@ def cmd_certify_assign(args) -> int:
 def cmd_certbook(args) -> int:
     from counter_app.printing.certificates import render_certbook_pdf, write_certbook_xlsx
 
-    first, last = _parse_day(args.date_from), _parse_day(args.date_to)
+    first, last = parse_day(args.date_from), parse_day(args.date_to)
     kind = CertKind(args.kind)
-    app = _open(args)
+    app = open_app(args)
     entries = app.certification.book(kind, first, last)
     if args.out:
         out = Path(args.out)
-        suffix = out.suffix.lower()
-        if suffix == ".pdf":
+        if check_suffix(out, (".pdf", ".xlsx"), "Sổ chứng thực") == ".pdf":
             last_number, closed_at = app.certification.register_state(kind, last.year)
             closed = (closed_at, last_number) if closed_at else None
             out.write_bytes(render_certbook_pdf(entries, kind.register_type, app.ctx.settings, first, last, closed))
-        elif suffix == ".xlsx":
-            write_certbook_xlsx(entries, kind.register_type, app.ctx.settings, first, last, out)
         else:
-            raise ValidationError("Sổ chứng thực xuất ra tệp .pdf hoặc .xlsx.", "expected .pdf or .xlsx")
+            write_certbook_xlsx(entries, kind.register_type, app.ctx.settings, first, last, out)
         print(f"Đã xuất {len(entries)} dòng sổ {kind.register_type} ra {out}.")
         return 0
     if not args.json:
@@ -118,7 +115,7 @@ def cmd_certbook(args) -> int:
 
 
 def cmd_certbook_close(args) -> int:
-    app = _open(args)
+    app = open_app(args)
     count = app.certification.close_year(CertKind(args.kind), args.year)
     print(f"Đã khóa sổ {CertKind(args.kind).register_type} năm {args.year}: {count} số chứng thực.")
     return 0
@@ -127,8 +124,8 @@ def cmd_certbook_close(args) -> int:
 def cmd_closing(args) -> int:
     from counter_app.printing.certificates import render_closing_pdf, write_closing_xlsx
 
-    day = _parse_day(args.date) if args.date else date.today()
-    app = _open(args)
+    day = parse_day(args.date) if args.date else date.today()
+    app = open_app(args)
     officer = args.for_officer
     report = app.certification.closing(day, officer=officer, desk=args.desk)
     data = {k: getattr(report, k) for k in ("requests", "certifications", "copies", "pages", "fees", "voids",
@@ -137,19 +134,18 @@ def cmd_closing(args) -> int:
     data.update(date=day.isoformat(), officer=officer, desk=args.desk, balanced=report.balanced)
     if args.out:
         out = Path(args.out)
-        if out.suffix.lower() == ".pdf":
+        if check_suffix(out, (".pdf", ".xlsx"), "Bản chốt sổ") == ".pdf":
             out.write_bytes(render_closing_pdf(report, app.ctx.settings))
-        elif out.suffix.lower() == ".xlsx":
-            write_closing_xlsx(report, app.ctx.settings, out)
         else:
-            raise ValidationError("Bản chốt sổ xuất ra tệp .pdf hoặc .xlsx.", "expected .pdf or .xlsx")
+            write_closing_xlsx(report, app.ctx.settings, out)
     emit(args, data, (f"Chốt ngày {day:%d/%m/%Y}: {report.requests} lượt, {report.certifications} số chứng thực, "
                       f"{report.copies} bản, {report.pages} trang, {vnd(report.fees)}, {report.voids} số hủy. "
                       + ("Khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!")))
     return 0 if report.balanced else 6
 
 
-def add_commands(add) -> None:
+def register(cli) -> None:
+    add = cli.add
     sp = add("certify", cmd_certify, "chứng thực (bàn chứng thực): một người, nhiều giấy tờ")
     sp.add_argument("--name")
     sp.add_argument("--id-number")

@@ -1,0 +1,146 @@
+"""Set-up and administration: ``init``, ``catalogue``, ``agency``, ``settings``, ``calendar``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from counter_app.cli.common import data_dir, emit, open_app
+from counter_app.core.errors import ValidationError
+
+
+def cmd_init(args) -> int:
+    from counter_app.app import CounterApp
+    from counter_app.core.settings import settings_to_values
+
+    app = CounterApp.initialise(data_dir(args), agency_code=args.agency_code,
+                                agency_name=args.agency_name, province=args.province or "", desk=args.desk,
+                                catalogue_file=Path(args.catalogue) if args.catalogue else None)
+    args.opened.append(app)
+    count = len(app.catalogue.procedures())
+    s = app.ctx.settings
+    data = {"data_dir": str(app.data_dir), "agency_code": s.agency.code, "agency_name": s.agency.name,
+            "desk": s.desk, "procedures": count, "settings": settings_to_values(s)}
+    emit(args, data, f"Đã khởi tạo quầy {s.desk} của {s.agency.name} ({s.agency.code}) tại {app.data_dir}; "
+                     f"danh mục có {count} thủ tục.")
+    return 0
+
+
+def cmd_catalogue_import(args) -> int:
+    from counter_app.app import load_json
+    from counter_app.core.catalogue import parse_catalogue
+
+    report = open_app(args).catalogue.import_procedures(parse_catalogue(load_json(Path(args.file))),
+                                                        replace=args.replace)
+    r = report.as_dict()
+    emit(args, r, f"Đã nhập danh mục: thêm {r['added']}, cập nhật {r['updated']}, giữ nguyên "
+                  f"{r['unchanged']}, ngừng áp dụng {r['closed']}, xóa {r['deleted']}.")
+    return 0
+
+
+def cmd_catalogue_export(args) -> int:
+    from counter_app.core.catalogue import export_catalogue
+
+    doc = export_catalogue(open_app(args).catalogue.procedures())
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"Đã xuất {len(doc['procedures'])} thủ tục ra {args.out}.", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_catalogue_list(args) -> int:
+    from counter_app.core.catalogue import procedure_to_dict
+
+    procs = open_app(args).catalogue.procedures(include_closed=args.all)
+    emit(args, {"procedures": [procedure_to_dict(p) for p in procs]},
+         "\n".join(f"{p.code}  {'' if p.active else '[ngừng] '}{p.name}  "
+                   f"({'?' if p.working_days is None else p.working_days} ngày làm việc)" for p in procs))
+    return 0
+
+
+def cmd_agency(args) -> int:
+    from counter_app.core.admin import make_agency
+
+    app = open_app(args)
+    if args.agency_command == "add":
+        app.setup.add_served_agency(make_agency(args.code, args.name, args.province or "", own=False))
+    agencies = app.setup.agencies()
+    emit(args, {"agencies": [a.__dict__ for a in agencies]},
+         "\n".join(f"{a.code}  {a.name}  {'(cơ quan của quầy)' if a.own else '(tiếp nhận hộ)'}" for a in agencies))
+    return 0
+
+
+def cmd_settings(args) -> int:
+    from counter_app.core.settings import SETTING_KEYS, apply_setting, settings_to_values
+
+    app = open_app(args)
+    if args.settings_command == "set":
+        app.setup.save_settings(apply_setting(app.ctx.settings, args.key, args.value))
+    values = settings_to_values(app.ctx.settings)
+    flat = {**{k: v for k, v in values.items() if k != "forms"},
+            **{f"forms.{k}": v for k, v in values["forms"].items()}}
+    emit(args, values, "\n".join(f"{k} = {v}" + (f"    # {SETTING_KEYS[k]}" if k in SETTING_KEYS else "")
+                                  for k, v in flat.items()))
+    return 0
+
+
+def cmd_calendar_import(args) -> int:
+    from counter_app.core.admin import parse_overrides
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"Không đọc được tệp {path}.", str(exc)) from None
+    overrides = parse_overrides(text, "csv" if path.suffix.lower() == ".csv" else "json")
+    open_app(args).calendar_admin.replace_overrides(overrides)
+    emit(args, {"overrides": len(overrides)}, f"Đã nhập {len(overrides)} ngày điều chỉnh lịch làm việc.")
+    return 0
+
+
+def cmd_calendar_list(args) -> int:
+    overrides = open_app(args).calendar_admin.overrides()
+    emit(args, {"overrides": [{"day": o.day.isoformat(), "kind": o.kind.value, "agency_code": o.agency_code,
+                               "note": o.note} for o in overrides]},
+         "\n".join(f"{o.day:%d/%m/%Y}  {o.kind.value}  {o.agency_code or '(mọi cơ quan)'}  {o.note}"
+                   for o in overrides) or "Chưa có ngày điều chỉnh nào.")
+    return 0
+
+
+def register(cli) -> None:
+    sp = cli.add("init", cmd_init, "khởi tạo quầy và nạp danh mục thủ tục")
+    sp.add_argument("--agency-code", required=True)
+    sp.add_argument("--agency-name", required=True)
+    sp.add_argument("--province")
+    sp.add_argument("--desk", type=int, default=1)
+    sp.add_argument("--catalogue", help="tệp danh mục JSON thay cho danh mục có sẵn")
+
+    catalogue = cli.group("catalogue", "danh mục thủ tục")
+    ci = catalogue.add("import", cmd_catalogue_import, "nhập danh mục từ tệp JSON")
+    ci.add_argument("file")
+    ci.add_argument("--replace", action="store_true",
+                    help="thủ tục không có trong tệp: ngừng áp dụng (nếu đã có hồ sơ) hoặc xóa")
+    catalogue.add("list", cmd_catalogue_list, "liệt kê thủ tục").add_argument(
+        "--all", action="store_true", help="gồm cả thủ tục đã ngừng áp dụng")
+    catalogue.add("export", cmd_catalogue_export, "xuất danh mục ra JSON").add_argument("--out")
+
+    agency = cli.group("agency", "cơ quan mà quầy tiếp nhận hồ sơ hộ (quầy liên thông)")
+    aa = agency.add("add", cmd_agency, "thêm cơ quan được tiếp nhận hộ")
+    aa.add_argument("--code", required=True)
+    aa.add_argument("--name", required=True)
+    aa.add_argument("--province")
+    agency.add("list", cmd_agency, "liệt kê cơ quan")
+
+    settings = cli.group("settings", "cài đặt của quầy (biểu mẫu, giờ chốt, …)")
+    settings.add("show", cmd_settings, "xem cài đặt")
+    ss = settings.add("set", cmd_settings, "đổi một cài đặt")
+    ss.add_argument("key")
+    ss.add_argument("value")
+
+    calendar = cli.group("calendar", "ngày nghỉ, ngày làm bù, buổi sáng thứ Bảy")
+    calendar.add("import", cmd_calendar_import, "thay danh sách điều chỉnh từ tệp JSON/CSV").add_argument("file")
+    calendar.add("list", cmd_calendar_list, "liệt kê ngày điều chỉnh")

@@ -1,0 +1,56 @@
+"""``counter-app print`` (a dossier's official forms) and ``register`` (Sổ theo dõi hồ sơ)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from counter_app.cli.common import check_suffix, emit, open_app, parse_day
+from counter_app.core.errors import ValidationError
+
+FORMS = ["receipt", "supplement", "refusal", "apology", "stop", "control", "stamps", "cert_receipt"]
+MARK_LABELS = {"original": "bản in", "reprint": "bản in lại", "preview": "bản xem trước (không ghi sổ)"}
+
+
+def cmd_print(args) -> int:
+    from counter_app.core.prints import FormKind
+    from counter_app.printing.forms import render
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise ValidationError("Tệp in phải có đuôi .pdf.", "expected a .pdf output")
+    pdf, job = open_app(args).prints.produce(args.code, FormKind(args.form), args.officer, render,
+                                             preview=args.preview)
+    out.write_bytes(pdf)
+    emit(args, {"code": job.dossier.code, "form": job.form.value, "mark": job.mark.value,
+                "print_number": job.print_number, "form_set": job.settings.forms.form_set, "out": str(out),
+                "bytes": len(pdf)},
+         f"Đã in {job.form.value} cho hồ sơ {job.dossier.code} ({MARK_LABELS[job.mark.value]}) ra {out}.")
+    return 0
+
+
+def cmd_register(args) -> int:
+    from counter_app.printing.register import render_register_pdf, write_register_xlsx
+
+    out = Path(args.out)
+    suffix = check_suffix(out, (".pdf", ".xlsx"), "Sổ theo dõi")
+    first, last = parse_day(args.date_from), parse_day(args.date_to)
+    register = open_app(args).tracking_register
+    lines = register.lines(first, last)
+    if suffix == ".pdf":
+        out.write_bytes(render_register_pdf(lines, register.settings, first, last))
+    else:
+        write_register_xlsx(lines, register.settings, first, last, out)
+    emit(args, {"rows": len(lines), "out": str(out)}, f"Đã xuất Sổ theo dõi hồ sơ ({len(lines)} dòng) ra {out}.")
+    return 0
+
+
+def register(cli) -> None:
+    sp = cli.add("print", cmd_print, "in biểu mẫu của hồ sơ ra PDF")
+    sp.add_argument("code")
+    sp.add_argument("--form", required=True, choices=FORMS)
+    sp.add_argument("--out", required=True, help="tệp .pdf")
+    sp.add_argument("--preview", action="store_true", help="bản xem trước: đóng dấu BẢN XEM TRƯỚC, không ghi vào lịch sử")
+    sp = cli.add("register", cmd_register, "Sổ theo dõi hồ sơ theo khoảng ngày, ra PDF hoặc XLSX")
+    sp.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
+    sp.add_argument("--to", dest="date_to", required=True, help="YYYY-MM-DD")
+    sp.add_argument("--out", required=True, help="tệp .pdf hoặc .xlsx")

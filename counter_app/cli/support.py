@@ -1,0 +1,30 @@
+"""For the province's support staff: ``check``, ``backup`` and ``logs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from counter_app.cli.common import EXIT_ERROR, data_dir, emit
+
+
+def cmd_check(args) -> int:
+    from counter_app.startup import check_store
+
+    report = check_store(data_dir(args))
+    emit(args, report.as_dict(), report.text())
+    return 0 if report.ok else EXIT_ERROR
+
+
+def cmd_backup(args) -> int:
+    from counter_app.startup import backup_store
+
+    out = Path(args.out)
+    size = backup_store(data_dir(args), out)
+    emit(args, {"backup": str(out), "bytes": size}, f"Đã sao lưu cơ sở dữ liệu ra {out}.")
+    return 0
+
+
+def register(cli) -> None:
+    cli.add("check", cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
+    cli.add("backup", cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)").add_argument(
+        "--out", required=True)
