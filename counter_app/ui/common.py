@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import logging
+from datetime import date
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from counter_app.core.errors import CounterError
+# Views import these names from here; they are the one formatting module's functions.
+from counter_app.core.formats import fmt_datetime as fmt_short, fmt_time_long as fmt_time, parse_date, vnd  # noqa: F401
 from counter_app.ui.i18n import tr
 
 
+log = logging.getLogger("counter_app.ui")
+
+
 def show_error(parent: QWidget, exc: Exception) -> None:
-    """Officers read the Vietnamese message; the English detail is there for support staff."""
+    """Officers read the Vietnamese message; the English detail is there for support staff, and the
+    traceback goes to the log so that what an officer reports can be found there."""
+    log.error("shown to the officer: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
     if isinstance(exc, CounterError):
         text = exc.message + (f"\n\n({exc.detail})" if exc.detail else "")
     else:
@@ -30,25 +38,9 @@ def read_card(parent: QWidget, qr_text: str):
         return None
 
 
-def fmt_time(value: datetime | None) -> str:
-    return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
-
-
-def fmt_short(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 def parse_dmy(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    from counter_app.core.text import parse_dmy as _parse  # one parser for both faces
-
-    return _parse(text)
-
-
-def vnd(amount: int) -> str:
-    return f"{amount:,} đồng".replace(",", ".")
+    """The typed date, or None for an empty field (an optional date of birth)."""
+    return parse_date(text) if text.strip() else None
 
 
 def heading(text: str) -> QLabel:

@@ -3,8 +3,6 @@ every form it can print (reprints included)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidget,
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.cccd import mask_id
 from counter_app.core.errors import ValidationError
+from counter_app.core.formats import parse_datetime
 from counter_app.core.lifecycle import Action, Status, allowed_actions, event_label_vi
 from counter_app.core.prints import FormKind, check_printable
 from counter_app.ui.common import fmt_short, fmt_time, show_error, vnd
@@ -136,11 +135,7 @@ class DossierDialog(QDialog):
             elif action is Action.RESCHEDULE:
                 text = self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):")
                 reason = self.ask("Lý do xin lỗi, hẹn lại:")
-                try:
-                    new_due = datetime.strptime(text.strip(), "%d/%m/%Y %H:%M")
-                except ValueError:
-                    raise ValidationError("Ngày giờ hẹn mới phải có dạng DD/MM/YYYY HH:MM.", "bad date") from None
-                act.reschedule(code, who, new_due, reason)
+                act.reschedule(code, who, parse_datetime(text), reason)
             elif action is Action.REQUEST_SUPPLEMENT:
                 reason = self.ask("Lý do yêu cầu bổ sung:")
                 items = self.ask("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ):", required=False)
