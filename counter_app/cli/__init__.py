@@ -96,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json = getattr(args, "json", False)
     args.officer = getattr(args, "officer", None) or os.environ.get("COUNTER_APP_OFFICER") or _system_user()
     args.opened = []
-    logs.configure()
+    try:  # the log lives in the data folder; a folder that cannot be written must not stop the command
+        log_file = logs.configure(data_dir=paths.data_dir(args.data_dir))
+    except OSError:
+        log_file = logs.configure()
+    logs.install_excepthook()
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
@@ -113,8 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug: the traceback goes to the log, the officer gets a sentence
         log.exception("command %s failed", getattr(args, "command", None))
-        return _fail(args, "Lỗi không mong đợi; chi tiết đã ghi vào nhật ký. Dữ liệu đã lưu không bị mất.",
-                     f"{type(exc).__name__}: {exc}", EXIT_INTERNAL)
+        where = f" ({log_file})" if log_file else ""
+        return _fail(args, f"Lỗi không mong đợi; chi tiết đã ghi vào nhật ký{where}. Dữ liệu đã lưu không bị mất.",
+                     logs.redact(f"{type(exc).__name__}: {exc}"), EXIT_INTERNAL)
     finally:
         for app in args.opened:
             app.close()

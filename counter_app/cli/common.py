@@ -11,6 +11,7 @@ from typing import Any
 
 from counter_app import paths
 from counter_app.core.errors import ValidationError
+from counter_app.core.formats import fmt_time_long, parse_date, parse_datetime, vnd  # noqa: F401 (vnd: groups)
 from counter_app.core.lifecycle import Status
 from counter_app.core.model import DocumentKind, DocumentLine
 from counter_app.core.text import fold
@@ -50,18 +51,12 @@ def data_dir(args: argparse.Namespace):
 
 # -- argument parsing ----------------------------------------------------------------------------
 def parse_local_datetime(text: str) -> datetime:
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
-    except ValueError:
-        raise ValidationError(f"Thời điểm «{text}» phải có dạng YYYY-MM-DDTHH:MM.",
-                              "expected YYYY-MM-DDTHH:MM") from None
+    """``YYYY-MM-DDTHH:MM`` or ``DD/MM/YYYY HH:MM``: the same formats as the window."""
+    return parse_datetime(text)
 
 
 def parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", "expected YYYY-MM-DD") from None
+    return parse_date(text)
 
 
 def day_start(text: str | None, *, next_day: bool = False) -> datetime | None:
@@ -111,14 +106,6 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
-def vnd(amount: int) -> str:
-    return f"{amount:,} đồng".replace(",", ".")
-
-
-def fmt_time(value: datetime | None) -> str:
-    return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
-
-
 def dossier_text(d) -> str:
     from counter_app.core.cccd import mask_id
 
@@ -127,8 +114,8 @@ def dossier_text(d) -> str:
         f"Trạng thái: {Status(d.status).label_vi} ({Status(d.status).national_code})",
         f"Thủ tục: {d.procedure_code} – {d.procedure_name}",
         f"Người nộp: {d.applicant.full_name}" + (f" – {mask_id(d.applicant.id_number)}" if d.applicant.id_number else ""),
-        f"Tiếp nhận: {fmt_time(d.received_at)}",
-        f"Hẹn trả: {fmt_time(d.due_at)}",
+        f"Tiếp nhận: {fmt_time_long(d.received_at)}",
+        f"Hẹn trả: {fmt_time_long(d.due_at)}",
     ]
     if d.register:
         lines.append(f"Sổ theo dõi hồ sơ: Quyển số {d.register.book}, Số thứ tự {d.register.serial}")

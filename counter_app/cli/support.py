@@ -1,4 +1,4 @@
-"""For the province's support staff: ``check``, ``backup`` and ``logs``."""
+"""For the province's support staff: ``check``, ``backup`` and ``logs --tail``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,17 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_logs(args) -> int:
+    from counter_app import logs
+
+    lines = logs.tail(data_dir(args), args.tail)
+    emit(args, {"log": str(logs.log_path(data_dir(args))), "lines": lines}, "\n".join(lines))
+    return 0
+
+
 def register(cli) -> None:
+    cli.add("logs", cmd_logs, "nhật ký của quầy (cho cán bộ hỗ trợ; số định danh và mã xác thực đã được ẩn)") \
+        .add_argument("--tail", type=int, default=50, metavar="N", help="N dòng cuối (mặc định 50)")
     cli.add("check", cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     cli.add("backup", cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)").add_argument(
         "--out", required=True)

@@ -11,6 +11,7 @@ from counter_app.core import cccd
 from counter_app.core.calendar import TZ
 from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import ValidationError
+from counter_app.core.formats import fmt_time_long
 from counter_app.core.lifecycle import Action, transition
 from counter_app.core.model import Dossier, DossierEvent
 from counter_app.core.ports import Clock, UnitOfWork
@@ -93,7 +94,7 @@ class DossierService:
         def later(dossier: Dossier, now: datetime, _uow: UnitOfWork) -> datetime:
             if dossier.due_at is not None and new_due <= dossier.due_at:
                 raise ValidationError(
-                    f"Ngày hẹn mới phải sau ngày hẹn cũ ({dossier.due_at:%H giờ %M phút, ngày %d/%m/%Y}).",
+                    f"Ngày hẹn mới phải sau ngày hẹn cũ ({fmt_time_long(dossier.due_at)}).",
                     "new due time not after the old one",
                 )
             if new_due <= now:

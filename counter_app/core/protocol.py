@@ -37,7 +37,9 @@ CHANGE_CATALOGUE = "catalogue"  # one procedure, in the catalogue file's shape
 CHANGE_CALENDAR = "calendar"  # the whole override list of an agency
 CHANGE_STATUS = "status"  # processing state set in the provincial system
 CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere whose return point is this counter
-CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER)
+# {"values": {key: value}}: counter settings the province decides (``core.setting_defs``, Who.PROVINCE)
+CHANGE_SETTINGS = "settings"
+CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS)
 
 # The event fields covered by the payload hash, in the order they are sent.
 EVENT_FIELDS = ("uuid", "device_seq", "dossier_code", "agency", "kind", "at", "officer",

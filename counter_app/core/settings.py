@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from counter_app.core.calendar import OfficeHours
 from counter_app.core.model import Agency
+from counter_app.core.setting_defs import SETTINGS, Who, apply_text, choices
 
 
-FORM_SETS = ("2025", "2018")
-RECEIPT_LAYOUTS = ("a5_pages", "a4_halves")
+FORM_SETS = choices("forms.form_set")
+RECEIPT_LAYOUTS = choices("forms.receipt_layout")
+STAMP_LAYOUTS = choices("stamps.layout")
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,6 @@ class StampSettings:
         return cls(**{k: v for k, v in (values or {}).items() if k in cls.__dataclass_fields__})
 
 
-STAMP_LAYOUTS = ("labels", "overlay")
-
-
 @dataclass(frozen=True)
 class CounterSettings:
     agency: Agency
@@ -96,55 +95,52 @@ def _hhmm(t) -> str:
     return t.strftime("%H:%M")
 
 
+def _hours_values(h: OfficeHours) -> dict:
+    return {"morning": [_hhmm(h.morning_start), _hhmm(h.morning_end)],
+            "afternoon": [_hhmm(h.afternoon_start), _hhmm(h.afternoon_end)], "cutoff": _hhmm(h.cutoff)}
+
+
+def _hours(values: dict) -> OfficeHours:
+    from datetime import time
+
+    t = time.fromisoformat
+    return OfficeHours(t(values["morning"][0]), t(values["morning"][1]), t(values["afternoon"][0]),
+                       t(values["afternoon"][1]), t(values["cutoff"]))
+
+
+# Read field by field from the dataclass so that a new field needs no edit here.
 def settings_to_values(s: CounterSettings) -> dict:
     """Setting rows (key → JSON value), without the agency, which has its own table."""
-    h = s.hours
-    return {
-        "desk": s.desk,
-        "device_slot": s.device_slot,
-        "code_prefix": s.code_prefix,
-        "office_hours": {"morning": [_hhmm(h.morning_start), _hhmm(h.morning_end)],
-                         "afternoon": [_hhmm(h.afternoon_start), _hhmm(h.afternoon_end)],
-                         "cutoff": _hhmm(h.cutoff)},
-        "max_reschedules": s.max_reschedules,
-        "register_book_size": s.register_book_size,
-        "restart_due_on_supplement": s.restart_due_on_supplement,
-        "forms": s.forms.as_values(),
-        "cert_book_size": s.cert_book_size,
-        "register_holder": s.register_holder,
-        "stamps": s.stamps.as_values(),
-        "cert_documents": list(s.cert_documents),
-    }
+    values: dict = {}
+    for f in fields(CounterSettings):
+        value = getattr(s, f.name)
+        if f.name == "hours":
+            values["office_hours"] = _hours_values(value)
+        elif f.name != "agency":
+            values[f.name] = value.as_values() if hasattr(value, "as_values") else (
+                list(value) if isinstance(value, tuple) else value)
+    return values
 
 
 def settings_from_values(agency: Agency, values: dict) -> CounterSettings:
-    from datetime import time
-
-    def t(text: str) -> time:
-        return time.fromisoformat(text)
-
     defaults = CounterSettings(agency=agency)
-    hours = defaults.hours
+    known: dict = {"forms": FormSettings.from_values(values.get("forms") or default_form_values(agency)),
+                   "device_slot": int(values.get("device_slot", values.get("desk", defaults.device_slot)))}
     if "office_hours" in values:
-        oh = values["office_hours"]
-        hours = OfficeHours(t(oh["morning"][0]), t(oh["morning"][1]), t(oh["afternoon"][0]),
-                            t(oh["afternoon"][1]), t(oh["cutoff"]))
-    return CounterSettings(
-        agency=agency,
-        desk=int(values.get("desk", defaults.desk)),
-        device_slot=int(values.get("device_slot", values.get("desk", defaults.device_slot))),
-        code_prefix=values.get("code_prefix", ""),
-        hours=hours,
-        max_reschedules=int(values.get("max_reschedules", defaults.max_reschedules)),
-        register_book_size=int(values.get("register_book_size", defaults.register_book_size)),
-        restart_due_on_supplement=bool(values.get("restart_due_on_supplement",
-                                                  defaults.restart_due_on_supplement)),
-        forms=FormSettings.from_values(values.get("forms") or default_form_values(agency)),
-        cert_book_size=int(values.get("cert_book_size", 0)),
-        register_holder=values.get("register_holder", "") or "",
-        stamps=StampSettings.from_values(values.get("stamps") or {}),
-        cert_documents=tuple(values.get("cert_documents") or ()),
-    )
+        known["hours"] = _hours(values["office_hours"])
+    for f in fields(CounterSettings):
+        if f.name in known or f.name not in values or f.name in ("agency", "hours"):
+            continue
+        default, value = getattr(defaults, f.name), values[f.name]
+        if hasattr(default, "from_values"):
+            known[f.name] = type(default).from_values(value or {})
+        elif isinstance(default, tuple):
+            known[f.name] = tuple(value or ())
+        elif isinstance(default, bool | int):
+            known[f.name] = type(default)(value)
+        else:
+            known[f.name] = value or type(default)()
+    return replace(defaults, **known)
 
 
 def default_form_values(agency: Agency) -> dict:
@@ -157,96 +153,10 @@ def default_form_values(agency: Agency) -> dict:
                         result_place=f"Trung tâm Phục vụ hành chính công – {agency.name}").as_values()
 
 
-SETTING_KEYS = {
-    "forms.form_set": "bộ biểu mẫu: 2025 (TT 03/2025/TT-VPCP) hoặc 2018 (TT 01/2018/TT-VPCP)",
-    "forms.header_lines": "các dòng tên cơ quan phía trên, ngăn cách bằng |",
-    "forms.unit_name": "dòng in đậm của cột trái (tên bộ phận/trung tâm)",
-    "forms.place_name": "địa danh trong dòng «…, ngày … tháng … năm …»",
-    "forms.number_suffix": "ký hiệu sau số văn bản (Số: …/KÝ HIỆU)",
-    "forms.receipt_layout": "a5_pages (hai trang A5) hoặc a4_halves (hai nửa tờ A4 ngang)",
-    "forms.lookup_url": "địa chỉ tra cứu mã hóa trong QR, {code} là mã hồ sơ (để trống: chỉ mã hồ sơ)",
-    "forms.result_place": "nơi nhận kết quả in trên giấy hẹn",
-    "forms.contact": "người và số điện thoại liên hệ in trên phiếu bổ sung",
-    "forms.head_title": "chức danh người ký văn bản xin lỗi, thông báo dừng",
-    "max_reschedules": "số lần hẹn lại tối đa",
-    "register_book_size": "số dòng mỗi quyển Sổ theo dõi (0: một quyển mỗi năm)",
-    "restart_due_on_supplement": "tính lại hạn trả khi nhận đủ hồ sơ bổ sung (true/false)",
-    "cutoff": "giờ chốt nhận trong ngày, HH:MM",
-    "cert_book_size": "số chứng thực mỗi quyển sổ chứng thực (0: một quyển mỗi năm; số tiếp nối giữa các quyển)",
-    "register_holder": "địa chỉ máy giữ sổ chứng thực của cơ quan (để trống: máy này giữ sổ)",
-    "cert_documents": "danh sách giấy tờ gợi ý ở bàn chứng thực, ngăn cách bằng | (để trống: danh sách chung)",
-    "stamps.layout": "labels (nhãn trên tờ nhãn) hoặc overlay (in thẳng lên bản sao)",
-    "stamps.columns": "số cột nhãn trên tờ",
-    "stamps.rows": "số hàng nhãn trên tờ",
-    "stamps.label_width_mm": "chiều rộng nhãn (mm)",
-    "stamps.label_height_mm": "chiều cao nhãn (mm)",
-    "stamps.margin_left_mm": "lề trái tờ nhãn (mm)",
-    "stamps.margin_top_mm": "lề trên tờ nhãn (mm)",
-    "stamps.overlay_x_mm": "vị trí lời chứng trên bản sao: cách mép trái (mm)",
-    "stamps.overlay_y_mm": "vị trí lời chứng trên bản sao: cách mép dưới (mm)",
-}
+# The command line's call shape, kept: both read the one table in ``core.setting_defs``.
+SETTING_KEYS = {d.key: d.help for d in SETTINGS}
 
 
 def apply_setting(settings: CounterSettings, key: str, value: str) -> CounterSettings:
     """A copy of ``settings`` with one key changed from its text form; bad values are refused."""
-    from dataclasses import replace
-    from datetime import time
-
-    from counter_app.core.errors import ValidationError
-    from counter_app.core.text import clean
-
-    value = clean(value) if key != "forms.lookup_url" else value.strip()
-    if key not in SETTING_KEYS:
-        raise ValidationError(f"Không có cài đặt «{key}». Các khóa: {', '.join(SETTING_KEYS)}.", "unknown key")
-
-    def integer(minimum: int) -> int:
-        if not value.isdigit() or int(value) < minimum:
-            raise ValidationError(f"«{key}» phải là số nguyên ≥ {minimum}.", "not an integer")
-        return int(value)
-
-    if key.startswith("forms."):
-        name = key.split(".", 1)[1]
-        new: object = value
-        if name == "form_set" and value not in FORM_SETS:
-            raise ValidationError(f"Bộ biểu mẫu phải là một trong: {', '.join(FORM_SETS)}.", "bad form set")
-        if name == "receipt_layout" and value not in RECEIPT_LAYOUTS:
-            raise ValidationError(f"Khổ giấy hẹn phải là một trong: {', '.join(RECEIPT_LAYOUTS)}.", "bad layout")
-        if name == "header_lines":
-            new = tuple(clean(x) for x in value.split("|") if clean(x))
-        return replace(settings, forms=replace(settings.forms, **{name: new}))
-    if key == "max_reschedules":
-        return replace(settings, max_reschedules=integer(0))
-    if key == "cert_book_size":
-        return replace(settings, cert_book_size=integer(0))
-    if key == "cert_documents":
-        return replace(settings, cert_documents=tuple(clean(x) for x in value.split("|") if clean(x)))
-    if key == "register_holder":
-        if value and not value.startswith(("http://", "https://")):
-            raise ValidationError("Địa chỉ máy giữ sổ phải bắt đầu bằng http:// hoặc https://.", "bad URL")
-        return replace(settings, register_holder=value.rstrip("/"))
-    if key.startswith("stamps."):
-        name = key.split(".", 1)[1]
-        if name == "layout":
-            if value not in STAMP_LAYOUTS:
-                raise ValidationError(f"Kiểu in lời chứng phải là một trong: {', '.join(STAMP_LAYOUTS)}.", "bad layout")
-            return replace(settings, stamps=replace(settings.stamps, layout=value))
-        if name in ("columns", "rows"):
-            return replace(settings, stamps=replace(settings.stamps, **{name: integer(1)}))
-        try:
-            number = float(value.replace(",", "."))
-        except ValueError:
-            number = -1.0
-        if not 0 <= number <= 400:
-            raise ValidationError(f"«{key}» phải là số milimét từ 0 đến 400.", "bad millimetres")
-        return replace(settings, stamps=replace(settings.stamps, **{name: number}))
-    if key == "register_book_size":
-        return replace(settings, register_book_size=integer(0))
-    if key == "restart_due_on_supplement":
-        if value.lower() not in ("true", "false"):
-            raise ValidationError("Giá trị phải là true hoặc false.", "not a boolean")
-        return replace(settings, restart_due_on_supplement=value.lower() == "true")
-    try:
-        cutoff = time.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("Giờ chốt phải có dạng HH:MM.", "bad time") from None
-    return replace(settings, hours=replace(settings.hours, cutoff=cutoff))
+    return apply_text(settings, key, value, Who.ADMIN)

@@ -50,12 +50,7 @@ def nfc_deep(value):
 
 
 def parse_dmy(text: str):
-    """``DD/MM/YYYY`` (how dates are written at the counter) → date; a clear error otherwise."""
-    from datetime import datetime
+    """Kept for callers written before ``core.formats``; it also accepts ISO dates now."""
+    from counter_app.core.formats import parse_date
 
-    from counter_app.core.errors import ValidationError
-
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        raise ValidationError(f"Ngày «{text}» phải có dạng DD/MM/YYYY.", "expected DD/MM/YYYY") from None
+    return parse_date(text)

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from counter_app.core.calendar import TZ
+from counter_app.core.formats import fmt_date, group_digits
 from counter_app.core.prints import Mark, PrintJob
 from counter_app.core.settings import FormSettings
 from counter_app.core.text import nfc
@@ -38,14 +39,14 @@ def vn_date(day: date) -> dict[str, str]:
 
 
 def money(amount: int, common: dict) -> str:
-    return common["currency"].format(amount=f"{amount:,}".replace(",", "."))
+    return common["currency"].format(amount=group_digits(amount))
 
 
 def time_text(value: datetime | None, common: dict) -> str:
     if value is None:
         return common["empty"]
     value = value.astimezone(TZ)
-    return common["time_format"].format(hour=f"{value:%H}", minute=f"{value:%M}", date=f"{value:%d/%m/%Y}")
+    return common["time_format"].format(hour=f"{value:%H}", minute=f"{value:%M}", date=fmt_date(value))
 
 
 class Styles:

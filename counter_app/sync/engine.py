@@ -9,6 +9,7 @@ kill at any point leaves either "pending" (sent again; the server answers duplic
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -21,8 +22,12 @@ from counter_app.core.catalogue import parse_procedure
 from counter_app.core.errors import ValidationError
 from counter_app.core.outbox import CURSOR, DEVICE_ID, LAST_SUCCESS, SERVER_URL
 from counter_app.core.serialize import iso
+from counter_app.core.setting_defs import apply_province
+from counter_app.core.settings import settings_from_values, settings_to_values
 from counter_app.sync.lock import InstanceLock
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
+
+log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 RECONCILE_DAYS = 30
@@ -220,10 +225,25 @@ class SyncEngine:
             except ValidationError:
                 outcome = "invalid"
             report.settings_changed = True
+        elif kind == protocol.CHANGE_SETTINGS:
+            outcome = self._apply_settings(uow, data.get("values") or {})
+            report.settings_changed = True
         else:
             outcome = "ignored"  # a newer server's change kind: skip, never stall
         key = f"{kind}:{outcome}"
         report.applied[key] = report.applied.get(key, 0) + 1
+
+    @staticmethod
+    def _apply_settings(uow, values: dict[str, Any]) -> str:
+        """Only what the table lets the province change; the rest is refused key by key."""
+        own = next(a for a in uow.settings.load_agencies() if a.own)
+        before = settings_from_values(own, uow.settings.all())
+        after, applied, refused = apply_province(before, values)
+        for key, value in settings_to_values(after).items():
+            uow.settings.set(key, value)
+        if refused:
+            log.warning("settings from the province refused: %s", refused)
+        return "applied" if applied and not refused else "partly" if applied else "invalid"
 
     def _apply_deferred(self, report: SyncReport) -> None:
         with self._uow() as uow:

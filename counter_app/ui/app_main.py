@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from counter_app import paths
+from counter_app.ui import crash
 from counter_app.ui.fonts import install_fonts
 
 
@@ -60,6 +61,7 @@ def run(data_dir: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     install_fonts(app)
     folder = paths.data_dir(data_dir)
+    crash.install(folder)
     state: dict = {}
 
     def load_core() -> None:  # runs once the login dialog is on screen

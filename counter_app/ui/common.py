@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from counter_app.core.errors import CounterError
+# Views import these names from here; they are the one formatting module's functions.
+from counter_app.core.formats import fmt_datetime as fmt_short, fmt_time_long as fmt_time, parse_date, vnd  # noqa: F401
 from counter_app.ui.i18n import tr
 
 log = logging.getLogger("counter_app.ui")
@@ -38,25 +40,9 @@ def read_card(parent: QWidget, qr_text: str):
         return None
 
 
-def fmt_time(value: datetime | None) -> str:
-    return value.strftime("%H giờ %M phút, ngày %d/%m/%Y") if value else "—"
-
-
-def fmt_short(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""
-
-
 def parse_dmy(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    from counter_app.core.text import parse_dmy as _parse  # one parser for both faces
-
-    return _parse(text)
-
-
-def vnd(amount: int) -> str:
-    return f"{amount:,} đồng".replace(",", ".")
+    """The typed date, or None for an empty field (an optional date of birth)."""
+    return parse_date(text) if text.strip() else None
 
 
 def heading(text: str) -> QLabel:

@@ -3,8 +3,6 @@ every form it can print (reprints included)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidget,
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.cccd import mask_id
 from counter_app.core.errors import ValidationError
+from counter_app.core.formats import parse_datetime
 from counter_app.core.lifecycle import Action, Status, allowed_actions, event_label_vi
 from counter_app.core.prints import FormKind, check_printable
 from counter_app.ui.common import fmt_short, fmt_time, show_error, vnd
@@ -136,12 +135,8 @@ class DossierDialog(QDialog):
             reason = self.ask("Lý do rút hồ sơ (có thể bỏ trống):", required=False)
             return lambda: act.withdraw(code, who, reason)
         if action is Action.RESCHEDULE:
-            text = self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):")
+            new_due = parse_datetime(self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):"))
             reason = self.ask("Lý do xin lỗi, hẹn lại:")
-            try:
-                new_due = datetime.strptime(text.strip(), "%d/%m/%Y %H:%M")
-            except ValueError:
-                raise ValidationError("Ngày giờ hẹn mới phải có dạng DD/MM/YYYY HH:MM.", "bad date") from None
             return lambda: act.reschedule(code, who, new_due, reason)
         if action is Action.REQUEST_SUPPLEMENT:
             reason = self.ask("Lý do yêu cầu bổ sung:")

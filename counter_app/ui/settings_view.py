@@ -1,5 +1,6 @@
-"""Cài đặt (administrators): the office's header lines and form set, office hours and cut-off,
-calendar overrides, receipt paper, printer and print mode, catalogue import."""
+"""Cài đặt (administrators): every row of the settings table in ``core.setting_defs`` (labels,
+choices and checks come from there), office hours, the label sheet, printer and print mode,
+calendar overrides and catalogue import."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTimeEdit,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QTimeEdit, QVBoxLayout, QWidget,
 )
 
-from counter_app.core.settings import FORM_SETS, RECEIPT_LAYOUTS
+from counter_app.core.setting_defs import BY_KEY, SETTINGS, SettingDef
+from counter_app.core.settings import apply_setting
 from counter_app.ui.common import heading, show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
@@ -35,27 +37,58 @@ def parse_stamp_geometry(text: str, stamps):
                     margin_left_mm=ml, margin_top_mm=mt, overlay_x_mm=ox, overlay_y_mm=oy)
 
 
+# Edited by their own widgets below (office hours, the label sheet) or panel (the register holder).
+_OWN_WIDGETS = {"stamps.columns", "stamps.rows", "stamps.label_width_mm", "stamps.label_height_mm",
+                "stamps.margin_left_mm", "stamps.margin_top_mm", "stamps.overlay_x_mm", "stamps.overlay_y_mm",
+                "register_holder"}
+
+
+def setting_widget(defn: SettingDef, value) -> QWidget:
+    """The widget for one row of the settings table, showing ``value``."""
+    if defn.kind == "choice":
+        w = QComboBox()
+        for stored, label in defn.choices:
+            w.addItem(label, stored)
+        w.setCurrentIndex(max(w.findData(value), 0))
+    elif defn.kind == "int":
+        w = QSpinBox()
+        w.setRange(defn.minimum, 100_000)
+        w.setValue(value)
+    elif defn.kind == "bool":
+        w = QCheckBox()
+        w.setChecked(value)
+    elif defn.kind == "time":
+        w = QTimeEdit(value)
+    else:
+        w = QLineEdit(defn.text(value))
+    w.setToolTip(defn.help)
+    return w
+
+
+def widget_text(w: QWidget) -> str:
+    """What the widget holds, in the typed form the settings table parses (as on the command line)."""
+    if isinstance(w, QComboBox):
+        return w.currentData()
+    if isinstance(w, QSpinBox):
+        return str(w.value())
+    if isinstance(w, QCheckBox):
+        return "true" if w.isChecked() else "false"
+    if isinstance(w, QTimeEdit):
+        return w.time().toString("HH:mm")
+    return w.text()
+
+
 class SettingsView(QWidget):
     def __init__(self, core, local: LocalSettings, parent=None) -> None:
         super().__init__(parent)
         self.core, self.local = core, local
         s = core.ctx.settings
-        f = s.forms
-        self.header_lines = QLineEdit(" | ".join(f.header_lines))
-        self.unit_name, self.place = QLineEdit(f.unit_name), QLineEdit(f.place_name)
-        self.result_place, self.contact = QLineEdit(f.result_place), QLineEdit(f.contact)
-        self.lookup_url, self.head_title = QLineEdit(f.lookup_url), QLineEdit(f.head_title)
-        self.form_set, self.layout_choice = QComboBox(), QComboBox()
-        self.form_set.addItems(FORM_SETS)
-        self.form_set.setCurrentText(f.form_set)
-        self.layout_choice.addItems(RECEIPT_LAYOUTS)
-        self.layout_choice.setCurrentText(f.receipt_layout)
+        self.fields = {d.key: setting_widget(d, d.get(s)) for d in SETTINGS if d.key not in _OWN_WIDGETS}
+        self.stamp_layout, self.cert_book_size = self.fields["stamps.layout"], self.fields["cert_book_size"]
+        self.cert_documents = self.fields["cert_documents"]
+        self.cert_documents.setPlaceholderText("(để trống: danh sách chung) Giấy khai sinh | Căn cước | …")
         h = s.hours
         self.hours = [QTimeEdit(t) for t in (h.morning_start, h.morning_end, h.afternoon_start, h.afternoon_end)]
-        self.cutoff = QTimeEdit(h.cutoff)
-        self.max_reschedules = QSpinBox()
-        self.max_reschedules.setRange(0, 5)
-        self.max_reschedules.setValue(s.max_reschedules)
         self.print_mode = QComboBox()
         self.print_mode.addItem("Xem trước rồi in", "preview")
         self.print_mode.addItem("In ngay", "direct")
@@ -63,36 +96,23 @@ class SettingsView(QWidget):
         self.print_to_file = QLineEdit(local.get("print_to_file"))
         self.print_to_file.setPlaceholderText("(để trống: in ra máy in) thư mục lưu bản in PDF")
         st = s.stamps
-        self.stamp_layout = QComboBox()
-        self.stamp_layout.addItem("Nhãn trên tờ nhãn", "labels")
-        self.stamp_layout.addItem("In thẳng lên bản sao", "overlay")
-        self.stamp_layout.setCurrentIndex(0 if st.layout == "labels" else 1)
         self.stamp_geometry = QLineEdit(f"{st.columns}x{st.rows}, {st.label_width_mm:g}x{st.label_height_mm:g} mm, "
                                         f"lề {st.margin_left_mm:g}/{st.margin_top_mm:g} mm, "
                                         f"vị trí {st.overlay_x_mm:g}/{st.overlay_y_mm:g} mm")
         self.stamp_geometry.setToolTip("cột x hàng, rộng x cao nhãn, lề trái/trên, vị trí lời chứng trên bản sao "
                                        "(cách mép trái/dưới)")
-        self.cert_book_size = QSpinBox()
-        self.cert_book_size.setRange(0, 100_000)
-        self.cert_book_size.setValue(s.cert_book_size)
-        self.cert_documents = QLineEdit(" | ".join(s.cert_documents))
-        self.cert_documents.setPlaceholderText("(để trống: danh sách chung) Giấy khai sinh | Căn cước | …")
         self.status = QLabel()
         form = QFormLayout()
         hours = QHBoxLayout()
         for w in self.hours:
             hours.addWidget(w)
-        for label, widget in (("Dòng tên cơ quan (ngăn bằng |)", self.header_lines), ("Tên bộ phận", self.unit_name),
-                              ("Địa danh", self.place), ("Nơi trả kết quả", self.result_place),
-                              ("Liên hệ (Mẫu 02)", self.contact), ("Người ký văn bản", self.head_title),
-                              ("Địa chỉ tra cứu trong QR", self.lookup_url), ("Bộ biểu mẫu", self.form_set),
-                              ("Khổ giấy hẹn", self.layout_choice), ("Giờ làm việc", hours), ("Giờ chốt", self.cutoff),
-                              ("Số lần hẹn lại tối đa", self.max_reschedules), ("Chế độ in", self.print_mode),
-                              ("In ra tệp", self.print_to_file), ("Lời chứng", self.stamp_layout),
-                              ("Tờ nhãn / vị trí", self.stamp_geometry),
-                              ("Số chứng thực mỗi quyển (0: cả năm)", self.cert_book_size),
-                              ("Giấy tờ gợi ý (chứng thực)", self.cert_documents)):
-            form.addRow(label, widget)
+        form.addRow("Giờ làm việc", hours)
+        for key, widget in self.fields.items():
+            form.addRow(BY_KEY[key].label, widget)
+            if key == "stamps.layout":
+                form.addRow("Tờ nhãn / vị trí", self.stamp_geometry)
+        form.addRow("Chế độ in", self.print_mode)
+        form.addRow("In ra tệp", self.print_to_file)
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save)
         calendar = QPushButton("Nhập lịch điều chỉnh (JSON/CSV)…")
@@ -114,20 +134,11 @@ class SettingsView(QWidget):
 
         s = self.core.ctx.settings
         try:
+            for key, widget in self.fields.items():  # the same parsing and checks as the command line
+                s = apply_setting(s, key, widget_text(widget))
             times = [w.time().toPython() for w in self.hours]
-            hours = OfficeHours(*times, cutoff=self.cutoff.time().toPython())
-            forms = replace(s.forms, header_lines=tuple(x.strip() for x in self.header_lines.text().split("|")
-                                                        if x.strip()),
-                            unit_name=self.unit_name.text().strip(), place_name=self.place.text().strip(),
-                            result_place=self.result_place.text().strip(), contact=self.contact.text().strip(),
-                            head_title=self.head_title.text().strip(), lookup_url=self.lookup_url.text().strip(),
-                            form_set=self.form_set.currentText(), receipt_layout=self.layout_choice.currentText())
-            settings = replace(
-                s, hours=hours, forms=forms, max_reschedules=self.max_reschedules.value(),
-                stamps=parse_stamp_geometry(self.stamp_geometry.text(), replace(
-                    s.stamps, layout=self.stamp_layout.currentData())),
-                cert_book_size=self.cert_book_size.value(),
-                cert_documents=tuple(x.strip() for x in self.cert_documents.text().split("|") if x.strip()))
+            settings = replace(s, hours=OfficeHours(*times, cutoff=s.hours.cutoff),
+                               stamps=parse_stamp_geometry(self.stamp_geometry.text(), s.stamps))
         except Exception as exc:
             show_error(self, exc)
             return None
