@@ -185,12 +185,16 @@ class CounterApp:
     def certification(self):
         from counter_app.core.certify import CertificationService
 
-        holder = None
-        if self.ctx.settings.register_holder:
+        s = self.ctx.settings
+        if s.register_holder:
             from counter_app.holder.client import remote_holder
 
-            holder = remote_holder(self)
-        return CertificationService(self.uow, self.ctx, self.clock, holder, self.ctx.settings.cert_book_size,
+            holder = remote_holder(s.register_holder)
+        else:
+            from counter_app.storage.register_holder import LocalRegisterHolder
+
+            holder = LocalRegisterHolder(self.uow, self.read_uow, s.agency.code, s.cert_book_size, self.clock)
+        return CertificationService(self.uow, self.read_uow, self.ctx, self.clock, holder,
                                     load_signature_schedules(paths.resource_path(*BUNDLED_FEES)))
 
     @cached_property
