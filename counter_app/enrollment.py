@@ -47,30 +47,29 @@ def enroll(data_dir: Path, server_url: str, code: str, *, clock=None, device_nam
         raise ConfigurationError(failure.message, failure.detail or failure.kind.value) from None
     finally:
         client.close()
-    agency = answer["agency"]
-    if existing and existing.ctx.settings.agency.code != agency["code"]:
+    agency = answer.agency
+    if existing and existing.ctx.settings.agency.code != agency.code:
         own = existing.ctx.settings.agency.code
         existing.close()
-        raise ConfigurationError(f"Mã đăng ký dành cho cơ quan {agency['code']}, nhưng quầy này thuộc {own}. "
+        raise ConfigurationError(f"Mã đăng ký dành cho cơ quan {agency.code}, nhưng quầy này thuộc {own}. "
                                  "Xin quản trị tỉnh cấp mã cho đúng cơ quan.", "agency mismatch")
-    token_store(url, answer["device_id"]).save(answer["token"])
-    app = existing or CounterApp.initialise(data_dir, agency_code=agency["code"], agency_name=agency["name"],
-                                            province=agency.get("province", ""), clock=clock)
+    token_store(url, answer.device_id).save(answer.token)
+    app = existing or CounterApp.initialise(data_dir, agency_code=agency.code, agency_name=agency.name,
+                                            province=agency.province, clock=clock)
     with app.uow() as uow:
-        uow.settings.set("device_slot", int(answer["device_slot"]))
-        for served in answer.get("serves", []):
-            uow.settings.save_agency(Agency(served["code"], served["name"], served.get("province", ""), False))
+        uow.settings.set("device_slot", answer.device_slot)
+        for served in answer.serves:
+            uow.settings.save_agency(Agency(served.code, served.name, served.province, False))
         previous = uow.sync_state.get(SERVER_URL)
         uow.sync_state.set(SERVER_URL, url)
-        uow.sync_state.set(DEVICE_ID, int(answer["device_id"]))
+        uow.sync_state.set(DEVICE_ID, answer.device_id)
         uow.sync_state.set("enrolled_at", iso(app.clock.now()))
         if previous != url:
             uow.sync_state.set(CURSOR, 0)
         uow.commit()
     app.reload()
-    out = {"server": url, "device_id": answer["device_id"], "device_slot": answer["device_slot"],
-           "agency": agency["code"], "agency_name": agency["name"],
-           "serves": [s["code"] for s in answer.get("serves", [])]}
+    out = {"server": url, "device_id": answer.device_id, "device_slot": answer.device_slot,
+           "agency": agency.code, "agency_name": agency.name, "serves": [s.code for s in answer.serves]}
     app.close()
     return out
 
