@@ -148,12 +148,23 @@ class EventBody(Wire):
 
 
 @dataclass(frozen=True, kw_only=True)
-class EnrollRequest(Wire):
+class CodeExchange(Wire):
+    """A one-time code traded for a bearer token: a counter enrolling with the province, a desk
+    pairing with the register holder. The nonce makes a retry safe when the answer was lost on
+    the way back: the same code with the same nonce gets a fresh token for the same device."""
+
     code: str
-    device_name: str = ""
-    # Makes a retried enrollment (answer lost on the way back) safe: the server issues a fresh
-    # token for the same device instead of refusing the already-used code.
     nonce: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrollRequest(CodeExchange):
+    device_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairRequest(CodeExchange):
+    name: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,27 +176,18 @@ class AgencyInfo(Wire):
 
 @dataclass(frozen=True, kw_only=True)
 class EnrollAnswer(Wire):
-    device_id: int
     token: str
+    device_id: int
     device_slot: int
     agency: AgencyInfo
     serves: tuple[AgencyInfo, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairRequest(Wire):
-    """A desk pairing with the register holder: same one-time code and nonce rule as enrollment."""
-
-    code: str
-    name: str = ""
-    nonce: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
 class PairAnswer(Wire):
-    desk_id: int
     token: str
-    agency: str
+    desk_id: int
+    agency: str  # its code: a desk pairs only with its own agency's holder
 
 
 @dataclass(frozen=True, kw_only=True)
