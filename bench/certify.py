@@ -72,7 +72,6 @@ def main() -> None:
         scan_to_stamps(app)  # warm-up: ReportLab, fonts
         local = [scan_to_stamps(app) for _ in range(args.runs)]
 
-        from counter_app.holder.client import join
         from counter_app.holder.service import HolderServer, RegisterHolderService
 
         holder_app = CounterApp.initialise(base / "holder", agency_code="H52.101", agency_name="UBND xã Định Mỹ")
@@ -82,7 +81,7 @@ def main() -> None:
         server = HolderServer(RegisterHolderService(holder_app.db, "H52.101", 0, holder_app.clock), "127.0.0.1", 0)
         server.start()
         desk = CounterApp.initialise(base / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
-        join(desk, f"http://127.0.0.1:{server.port}", code)
+        desk.holder_admin.join(f"http://127.0.0.1:{server.port}", code)
         scan_to_stamps(desk)
         remote = [scan_to_stamps(desk) for _ in range(args.runs)]
         server.stop()

@@ -198,12 +198,16 @@ class CounterApp:
     def certification(self):
         from counter_app.core.certify import CertificationService
 
-        holder = None
-        if self.ctx.settings.register_holder:
+        s = self.ctx.settings
+        if s.register_holder:
             from counter_app.holder.client import remote_holder
 
-            holder = remote_holder(self)
-        return CertificationService(self.uow, self.ctx, self.clock, holder, self.ctx.settings.cert_book_size,
+            holder = remote_holder(s.register_holder)
+        else:
+            from counter_app.storage.register_holder import LocalRegisterHolder
+
+            holder = LocalRegisterHolder(self.uow, self.read_uow, s.agency.code, s.cert_book_size, self.clock)
+        return CertificationService(self.uow, self.read_uow, self.ctx, self.clock, holder,
                                     load_signature_schedules(paths.resource_path(*BUNDLED_FEES)))
 
     @cached_property
@@ -213,6 +217,13 @@ class CounterApp:
     @cached_property
     def setup(self) -> SetupService:
         return SetupService(self.uow)
+
+    @cached_property
+    def holder_admin(self):
+        """Pairing desks, joining a holder, moving the registers, serving them on the network."""
+        from counter_app.holder.admin import HolderAdminService
+
+        return HolderAdminService(self.uow, self.read_uow, lambda: self.ctx.settings, self.clock, self.db)
 
     @cached_property
     def outbox(self) -> OutboxService:
@@ -256,9 +267,9 @@ def enroll(data_dir: Path, server_url: str, code: str, *, clock: Clock | None = 
             app.close()
     url = checked_url(server_url)
     answer = exchange(url, code, device_name=device_name)
-    agency = answer["agency"]
-    app = CounterApp.initialise(data_dir, agency_code=agency["code"], agency_name=agency["name"],
-                                province=agency.get("province", ""), clock=clock)
+    agency = answer.agency
+    app = CounterApp.initialise(data_dir, agency_code=agency.code, agency_name=agency.name,
+                                province=agency.province, clock=clock)
     try:
         return app.enrollment.apply(url, answer)
     finally:

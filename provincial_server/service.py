@@ -116,8 +116,9 @@ class ProvincialService:
         agency = s.get(Agency, device.agency)
         served = [s.get(Agency, c) for c in s.scalars(
             select(AgencyServes.served).where(AgencyServes.agency == device.agency))]
-        return {"device_id": device.id, "token": token, "device_slot": device.slot,
-                "agency": _agency_dict(agency), "serves": [_agency_dict(a) for a in served]}
+        return protocol.EnrollAnswer(device_id=device.id, token=token, device_slot=device.slot,
+                                     agency=_agency_info(agency),
+                                     serves=tuple(_agency_info(a) for a in served)).to_dict()
 
     def authenticate(self, token: str | None) -> DeviceScope:
         if not token:
@@ -231,5 +232,5 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _agency_dict(a: Agency) -> dict[str, str]:
-    return {"code": a.code, "name": a.name, "province": a.province}
+def _agency_info(a: Agency) -> protocol.AgencyInfo:
+    return protocol.AgencyInfo(code=a.code, name=a.name, province=a.province or "")

@@ -26,6 +26,30 @@ def _required(text: str | None, what: str) -> str:
     return value
 
 
+DueRule = Callable[[Dossier, datetime, UnitOfWork], datetime | None]
+
+
+def record_transition(uow: UnitOfWork, dossier: Dossier, action: Action, officer: str, now: datetime,
+                      payload: dict[str, Any] | None = None, *, max_reschedules: int = 1,
+                      due: DueRule | None = None) -> Dossier:
+    """The one way a dossier's status changes: checked by the life cycle (nothing written when
+    illegal), then the new state, its event and the event's outbox row in the caller's transaction.
+    Returns the dossier as changed, the new event last in its history."""
+    result = transition(dossier.status, action, reschedule_count=dossier.reschedule_count,
+                        max_reschedules=max_reschedules)
+    new_due = due(dossier, now, uow) if due else dossier.due_at
+    payload = dict(payload or {})
+    if new_due != dossier.due_at:
+        payload.update(old_due_at=iso(dossier.due_at), new_due_at=iso(new_due))
+    reschedules = dossier.reschedule_count + (action is Action.RESCHEDULE)
+    event = DossierEvent(uuid=new_event_uuid(), kind=action.value, at=now, officer=officer,
+                         status_before=result.before.value, status_after=result.after.value, payload=payload)
+    uow.dossiers.record(dossier.code, event, status=result.after.value, due_at=new_due,
+                        reschedule_count=reschedules)
+    return replace(dossier, status=result.after.value, due_at=new_due, reschedule_count=reschedules,
+                   events=dossier.events + (event,))
+
+
 class DossierService:
     """Forward, supplement, reschedule, stop, withdraw, result-ready and return.
 
@@ -39,26 +63,14 @@ class DossierService:
         self._clock = clock
 
     def _apply(self, code: str, action: Action, officer: str, payload: dict[str, Any] | None = None,
-               due: Callable[[Dossier, datetime, UnitOfWork], datetime | None] | None = None) -> Dossier:
+               due: DueRule | None = None) -> Dossier:
         officer = _required(officer, "cán bộ thực hiện")
         with self._uow() as uow:
             dossier = uow.dossiers.get_for_update(clean(code).upper())
-            result = transition(dossier.status, action, reschedule_count=dossier.reschedule_count,
-                                max_reschedules=self._ctx.settings.max_reschedules)
-            now = self._clock.now()
-            new_due = due(dossier, now, uow) if due else dossier.due_at
-            payload = dict(payload or {})
-            if new_due != dossier.due_at:
-                payload.update(old_due_at=iso(dossier.due_at), new_due_at=iso(new_due))
-            reschedules = dossier.reschedule_count + (action is Action.RESCHEDULE)
-            event = DossierEvent(uuid=new_event_uuid(), kind=action.value, at=now, officer=officer,
-                                 status_before=result.before.value, status_after=result.after.value,
-                                 payload=payload)
-            uow.dossiers.record(dossier.code, event, status=result.after.value, due_at=new_due,
-                                reschedule_count=reschedules)
+            changed = record_transition(uow, dossier, action, officer, self._clock.now(), payload,
+                                        max_reschedules=self._ctx.settings.max_reschedules, due=due)
             uow.commit()
-        return replace(dossier, status=result.after.value, due_at=new_due, reschedule_count=reschedules,
-                       events=dossier.events + (event,))
+        return changed
 
     def forward(self, code: str, officer: str, to_agency: str | None = None) -> Dossier:
         return self._apply(code, Action.FORWARD, officer, {"to_agency": clean(to_agency) or None})

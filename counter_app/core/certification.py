@@ -13,10 +13,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
 
 from counter_app.core.calendar import WorkingCalendar
-from counter_app.core.errors import ValidationError
+from counter_app.core.errors import CounterError, ValidationError
 from counter_app.core.fees import CertifiedCopyFeeSchedule, schedule_on
 from counter_app.core.text import clean
 
@@ -158,6 +157,25 @@ class EntryDraft:
 
 
 @dataclass(frozen=True)
+class NumberingRequest:
+    """What one visit asks of the register: one number per original document, in order.
+    ``request_id`` makes asking twice safe: the register answers with the same numbers."""
+
+    request_id: str
+    register_type: str
+    year: int
+    entries: tuple[EntryDraft, ...]
+
+
+class HolderUnavailable(CounterError):
+    """The register holder could not be reached; nothing was numbered."""
+
+
+class HolderExpired(ValidationError):
+    """The holder voided a request's reserved numbers because the desk did not confirm in time."""
+
+
+@dataclass(frozen=True)
 class RegisterEntry:
     """One line of the certification register book."""
 
@@ -249,20 +267,3 @@ def book_label(number: int, year: int, book_size: int) -> str:
     """Books continue one sequence: with 500-entry books, number 501 opens book 02."""
     book = 1 if book_size <= 0 else (number - 1) // book_size + 1
     return f"{book:02d}/{year}"
-
-
-class RegisterHolder(Protocol):
-    """The numbering authority of the office when it is another machine (the register holder).
-
-    ``reserve`` is idempotent on ``request_id``: asking again returns the same numbers. Reserved
-    numbers become issued on ``confirm``; the holder voids reservations that are never confirmed,
-    so a request that did not succeed leaves no live number behind."""
-
-    def reserve(self, request_id: str, register_type: str, year: int,
-                entries: list[EntryDraft]) -> list[RegisterNumber]: ...
-
-    def confirm(self, request_id: str, dossier_code: str) -> None: ...
-
-    def void(self, register_type: str, year: int, number: int, reason: str, officer: str) -> None: ...
-
-    def entries(self, register_type: str, first: date, last: date) -> list[RegisterEntry]: ...

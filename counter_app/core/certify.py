@@ -1,6 +1,7 @@
 """``CertificationService``: the bulk desk's flow. Every request is a dossier with events and
 outbox rows like any other, so it syncs; its register numbers come from the office's register
-holder: this machine (inside the same transaction) or another desk over the office network.
+holder (``core.ports.RegisterHolder``): this machine, inside the dossier's own transaction, or
+another desk over the office network. The service walks the same phases with either.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from counter_app.core.calendar import TZ
+from counter_app.core.actions import record_transition
 from counter_app.core.certification import (
     DEFAULT_SIGNATURE_SCHEDULE, CertItem, CertItemInput, Certification, CertKind, ClosingReport, EntryDraft,
-    RegisterHolder, RegisterNumber, certification_due, item_fee, validate_items,
+    HolderExpired, HolderUnavailable, NumberingRequest, RegisterNumber, certification_due, item_fee, validate_items,
 )
 from counter_app.core.context import CounterContext, new_event_uuid
-from counter_app.core.errors import CounterError, NotFound, ValidationError
+from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.intake import ApplicantInput, merge_qr, normalise_applicant, resolve_received_at
 from counter_app.core.lifecycle import Action, Status
 from counter_app.core.model import (
     Channel, Dossier, DossierEvent, DocumentKind, DocumentLine, FeeLine, ReturnMethod,
 )
-from counter_app.core.ports import Clock, UnitOfWork
+from counter_app.core.ports import Clock, RegisterHolder, UnitOfWork
 from counter_app.core.serialize import dossier_to_dict
 from counter_app.core.text import clean
 
@@ -30,12 +32,7 @@ VOIDED = "certificate_voided"
 NUMBERED = "certificate_numbered"
 
 
-class HolderUnavailable(CounterError):
-    """The register holder could not be reached; nothing was numbered."""
-
-
-class HolderExpired(ValidationError):
-    """The holder voided a request's reserved numbers because the desk did not confirm in time."""
+__all__ = ["CertRequest", "CertificationService", "HolderExpired", "HolderUnavailable", "NUMBERED", "VOIDED"]
 
 
 @dataclass(frozen=True)
@@ -60,14 +57,17 @@ def _item_payload(items: tuple[CertItem, ...]) -> list[dict]:
 
 
 class CertificationService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], ctx: CounterContext, clock: Clock,
-                 holder: RegisterHolder | None = None, book_size: int = 0,
+    """Certify, number later, confirm, void, and read the register. Writes go through
+    ``uow_factory`` (one write transaction each), reads through ``read_uow_factory``."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], read_uow_factory: Callable[[], UnitOfWork],
+                 ctx: CounterContext, clock: Clock, holder: RegisterHolder,
                  signature_schedules=(DEFAULT_SIGNATURE_SCHEDULE,)) -> None:
         self._uow = uow_factory
+        self._read_uow = read_uow_factory
         self._ctx = ctx
         self._clock = clock
-        self.holder = holder  # None: this machine holds the registers
-        self._book_size = book_size
+        self.holder = holder
         self._signature_schedules = tuple(signature_schedules)
 
     # -- building -------------------------------------------------------------------------------
@@ -79,9 +79,9 @@ class CertificationService:
             return [0] * len(items)
         return [item_fee(kind, i, day, self._ctx.copy_fee_schedules, self._signature_schedules) for i in items]
 
-    def _build(self, uow: UnitOfWork, request: CertRequest) -> tuple[Dossier, tuple[CertItem, ...]]:
+    def _build(self, uow: UnitOfWork, request: CertRequest,
+               received_at: datetime) -> tuple[Dossier, tuple[CertItem, ...]]:
         ctx = self._ctx
-        received_at = resolve_received_at(request.received_at, self._clock.now())
         procedure = uow.catalogue.get(request.kind.procedure_code)
         if procedure is None or not procedure.active:
             raise ValidationError(f"Danh mục chưa có thủ tục {request.kind.procedure_code} "
@@ -110,64 +110,71 @@ class CertificationService:
             return_address=None, receiving_officer=officer, status=Status.RECEIVED.value, desk=ctx.settings.desk)
         return dossier, items
 
-    def _drafts(self, dossier: Dossier, items: tuple[CertItem, ...]) -> list[EntryDraft]:
+    @staticmethod
+    def _numbering(request_id: str, register_type: str, received_at: datetime, applicant_name: str,
+                   applicant_id: str | None, officer: str, desk: int, items) -> NumberingRequest:
+        drafts = tuple(EntryDraft(i.position, i.document, i.pages, i.copies, i.fee, applicant_name, applicant_id,
+                                  officer, desk, received_at.date()) for i in items)
+        return NumberingRequest(request_id, register_type, received_at.year, drafts)
+
+    def _visit_numbering(self, request_id: str, kind: CertKind, dossier: Dossier, items) -> NumberingRequest:
         a = dossier.applicant
-        return [EntryDraft(i.position, i.document, i.pages, i.copies, i.fee, a.full_name, a.id_number,
-                           dossier.receiving_officer, dossier.desk, dossier.received_at.date()) for i in items]
+        return self._numbering(request_id, kind.register_type, dossier.received_at, a.full_name, a.id_number,
+                               dossier.receiving_officer, dossier.desk, items)
+
+    def _cert_numbering(self, cert: Certification) -> NumberingRequest:
+        return self._numbering(cert.request_id, cert.register_type, cert.received_at, cert.applicant_name,
+                               cert.applicant_id, cert.officer, cert.desk, cert.items)
 
     # -- the flow -------------------------------------------------------------------------------
     def certify(self, request: CertRequest) -> tuple[Dossier, Certification]:
         request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
-        numbers: list[RegisterNumber] | None = None
-        if self.holder is not None:
-            with self._uow() as uow:  # validate everything before asking the holder for numbers
-                dossier, items = self._build(uow, request)
-            try:
-                numbers = self.holder.reserve(request_id, request.kind.register_type, dossier.received_at.year,
-                                              self._drafts(dossier, items))
-            except HolderUnavailable:
-                if not request.queue_if_unreachable:
-                    raise
+        received_at = resolve_received_at(request.received_at, self._clock.now())
+
+        def prepare() -> NumberingRequest:
+            with self._read_uow() as uow:  # everything is checked before anyone is asked for numbers
+                return self._visit_numbering(request_id, request.kind, *self._build(uow, request, received_at))
+
+        try:
+            reserved = self.holder.reserve(prepare)
+        except HolderUnavailable:
+            if not request.queue_if_unreachable:
+                raise
+            reserved = None
         with self._uow() as uow:
-            if self.holder is None:  # this machine numbers: validation and numbering in one transaction
-                dossier, items = self._build(uow, request)
+            dossier, items = self._build(uow, request, received_at)
             settings = self._ctx.settings
             code = uow.dossiers.allocate_code(settings.prefix, dossier.received_at.date(), settings.device_slot)
             dossier = replace(dossier, code=code)
-            if self.holder is None:
-                numbers = uow.cert_register.allocate(
-                    settings.agency.code, dossier.received_at.year, request.kind.register_type, self._book_size,
-                    request_id, self._drafts(dossier, items), self._clock.now(), dossier_code=code)
+            numbers = self.holder.issue(uow, self._visit_numbering(request_id, request.kind, dossier, items),
+                                       reserved, code)
             if numbers is not None:
                 items = tuple(replace(i, number=n.number, book=n.book) for i, n in zip(items, numbers))
-            now = self._clock.now()
+            exemption = clean(request.exemption_reason or "") or None
+            extension_reason = clean(request.extension_reason or "") or None
             payload = {"dossier": dossier_to_dict(dossier, include_events=False),
                        "certification": {"kind": request.kind.value, "request_id": request_id,
                                          "register_type": request.kind.register_type, "items": _item_payload(items),
-                                         "exemption_reason": clean(request.exemption_reason or "") or None,
-                                         "extension_days": request.extension_days,
-                                         "extension_reason": clean(request.extension_reason or "") or None}}
-            events = [DossierEvent(new_event_uuid(), Action.RECEIVE.value, now, dossier.receiving_officer, None,
-                                   Status.RECEIVED.value, payload)]
-            uow.dossiers.add(dossier, events[0])
-            uow.certifications.add(code, request.kind, request_id, list(items),
-                                   exemption_reason=payload["certification"]["exemption_reason"],
-                                   extension_days=request.extension_days,
-                                   extension_reason=payload["certification"]["extension_reason"],
-                                   holder_confirmed=self.holder is None)
-            if request.return_now and numbers is not None:
-                for action, before, after in ((Action.RESULT_READY, Status.RECEIVED, Status.RESULT_READY),
-                                              (Action.RETURN, Status.RESULT_READY, Status.RETURNED)):
-                    event = DossierEvent(new_event_uuid(), action.value, now, dossier.receiving_officer,
-                                         before.value, after.value, {"same_visit": True})
-                    uow.dossiers.record(code, event, status=after.value, due_at=dossier.due_at, reschedule_count=0)
-                    events.append(event)
-                dossier = replace(dossier, status=Status.RETURNED.value)
+                                         "exemption_reason": exemption, "extension_days": request.extension_days,
+                                         "extension_reason": extension_reason}}
+            now = self._clock.now()
+            received = DossierEvent(new_event_uuid(), Action.RECEIVE.value, now, dossier.receiving_officer, None,
+                                    Status.RECEIVED.value, payload)
+            uow.dossiers.add(dossier, received)
+            dossier = replace(dossier, events=(received,))
+            final = self.holder.numbers_final_at_commit
+            uow.certifications.add(code, request.kind, request_id, list(items), exemption_reason=exemption,
+                                   extension_days=request.extension_days, extension_reason=extension_reason,
+                                   holder_confirmed=final)
+            if request.return_now and numbers is not None:  # the copies go back over the counter at once
+                for action in (Action.RESULT_READY, Action.RETURN):
+                    dossier = record_transition(uow, dossier, action, dossier.receiving_officer, now,
+                                                {"same_visit": True}, max_reschedules=settings.max_reschedules)
             uow.commit()
-        if self.holder is not None and numbers is not None:
+        if numbers is not None and not final:
             self._confirm(code, request_id)
-        return replace(dossier, events=tuple(events)), self.get(code)
+        return dossier, self.get(code)
 
     def _confirm(self, code: str, request_id: str) -> bool:
         try:
@@ -182,63 +189,56 @@ class CertificationService:
             uow.commit()
         return True
 
+    @staticmethod
+    def _note(uow: UnitOfWork, cert: Certification, kind: str, at: datetime, officer: str, payload: dict) -> None:
+        """An event that records something about the request without changing the dossier's status."""
+        status = uow.dossiers.get(cert.code).status
+        uow.dossiers.record(cert.code, DossierEvent(new_event_uuid(), kind, at, officer, status, status, payload),
+                            status=status, due_at=cert.due_at, reschedule_count=0)
+
     def _void_locally(self, code: str, reason: str) -> None:
         cert = self.get(code)
         with self._uow() as uow:
-            status = uow.dossiers.get(code).status
             for item in cert.items:
                 if item.number is not None and not item.void:
                     uow.certifications.mark_void(code, item.number, reason)
-                    uow.dossiers.record(code, DossierEvent(
-                        new_event_uuid(), VOIDED, self._clock.now(), "hệ thống", status, status,
-                        {"number": item.number, "book": item.book, "register_type": cert.register_type,
-                         "reason": reason}), status=status, due_at=cert.due_at, reschedule_count=0)
+                    self._note(uow, cert, VOIDED, self._clock.now(), "hệ thống",
+                               {"number": item.number, "book": item.book, "register_type": cert.register_type,
+                                "reason": reason})
             uow.certifications.mark_confirmed(code)
             uow.commit()
 
     def get(self, code: str) -> Certification:
-        with self._uow() as uow:
+        with self._read_uow() as uow:
             return uow.certifications.get(code)
 
     def assign_pending(self, officer: str) -> list[str]:
         """Requests queued while the holder was unreachable: number them now (same request id)."""
         done = []
-        with self._uow() as uow:
+        with self._read_uow() as uow:
             waiting = [uow.certifications.get(c) for c in uow.certifications.awaiting_numbers()]
+        final = self.holder.numbers_final_at_commit
         for cert in waiting:
-            drafts = [EntryDraft(i.position, i.document, i.pages, i.copies, i.fee, cert.applicant_name,
-                                 cert.applicant_id, cert.officer, cert.desk, cert.received_at.date())
-                      for i in cert.items]
-            if self.holder is None:
-                with self._uow() as uow:
-                    numbers = uow.cert_register.allocate(self._ctx.settings.agency.code, cert.received_at.year,
-                                                         cert.register_type, self._book_size, cert.request_id,
-                                                         drafts, self._clock.now(), dossier_code=cert.code)
-                    self._record_numbers(uow, cert, numbers, officer, confirmed=True)
-                    uow.commit()
-            else:
-                numbers = self.holder.reserve(cert.request_id, cert.register_type, cert.received_at.year, drafts)
-                with self._uow() as uow:
-                    self._record_numbers(uow, cert, numbers, officer, confirmed=False)
-                    uow.commit()
+            numbering = self._cert_numbering(cert)
+            reserved = self.holder.reserve(lambda: numbering)
+            with self._uow() as uow:
+                numbers = self.holder.issue(uow, numbering, reserved, cert.code)
+                uow.certifications.set_numbers(cert.code, numbers, confirmed=final)
+                self._note(uow, cert, NUMBERED, self._clock.now(), officer,
+                           {"numbers": [{"position": i.position, "number": n.number, "book": n.book}
+                                        for i, n in zip(cert.items, numbers)]})
+                uow.commit()
+            if not final:
                 self._confirm(cert.code, cert.request_id)
             done.append(cert.code)
         return done
 
-    def _record_numbers(self, uow, cert: Certification, numbers, officer: str, *, confirmed: bool) -> None:
-        uow.certifications.set_numbers(cert.code, numbers, confirmed=confirmed)
-        status = uow.dossiers.get(cert.code).status
-        event = DossierEvent(new_event_uuid(), NUMBERED, self._clock.now(), officer, status, status,
-                             {"numbers": [{"position": i.position, "number": n.number, "book": n.book}
-                                          for i, n in zip(cert.items, numbers)]})
-        uow.dossiers.record(cert.code, event, status=status, due_at=cert.due_at, reschedule_count=0)
-
     def confirm_pending(self) -> int:
-        if self.holder is None:
-            return 0
-        with self._uow() as uow:
-            pending = [(c, uow.certifications.get(c).request_id) for c in uow.certifications.unconfirmed()]
-        return sum(self._confirm(code, rid) for code, rid in pending if self.get(code).numbered)
+        """Numbered requests the holder has not yet heard were committed (the desk stopped or the
+        holder was unreachable right after the commit)."""
+        with self._read_uow() as uow:
+            pending = [uow.certifications.get(c) for c in uow.certifications.unconfirmed()]
+        return sum(self._confirm(c.code, c.request_id) for c in pending if c.numbered)
 
     def void(self, code: str, number: int, reason: str, officer: str) -> Certification:
         """A mistaken certification: its number stays in the register, marked void."""
@@ -249,45 +249,29 @@ class CertificationService:
         item = next((i for i in cert.items if i.number == number), None)
         if item is None:
             raise NotFound(f"Hồ sơ {code} không có số chứng thực {number}.", "number not in this request")
-        year = cert.received_at.year
-        if self.holder is not None:
-            self.holder.void(cert.register_type, year, number, reason, officer)
         with self._uow() as uow:
-            if self.holder is None:
-                uow.cert_register.void(self._ctx.settings.agency.code, year, cert.register_type, number, reason,
-                                       officer, self._clock.now())
+            self.holder.void(uow, cert.register_type, cert.received_at.year, number, reason, officer)
             voided = uow.certifications.mark_void(code, number, reason)
-            status = uow.dossiers.get(code).status
-            event = DossierEvent(new_event_uuid(), VOIDED, self._clock.now(), clean(officer), status, status,
-                                 {"number": number, "book": voided.book, "register_type": cert.register_type,
-                                  "reason": reason})
-            uow.dossiers.record(code, event, status=status, due_at=cert.due_at, reschedule_count=0)
+            self._note(uow, cert, VOIDED, self._clock.now(), clean(officer),
+                       {"number": number, "book": voided.book, "register_type": cert.register_type,
+                        "reason": reason})
             uow.commit()
         return self.get(code)
 
     # -- reports --------------------------------------------------------------------------------
     def book(self, kind: CertKind, first: date, last: date) -> list:
-        """The register's lines for [first, last]: read here, or asked of the register holder."""
+        """The register's lines for [first, last], from whichever machine holds the register."""
         if last < first:
             raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
-        if self.holder is not None:
-            return self.holder.entries(kind.register_type, first, last)
-        with self._uow() as uow:
-            return uow.cert_register.entries(kind.register_type, first, last)
+        return self.holder.entries(CertKind(kind).register_type, first, last)
 
     def close_year(self, kind: CertKind, year: int) -> int:
-        """Year-end closing of this machine's register: its count is fixed; the next year starts at 01."""
-        if self.holder is not None:
-            raise ValidationError("Chỉ máy giữ sổ mới khóa sổ chứng thực cuối năm.", "not the register holder")
-        with self._uow() as uow:
-            count = uow.cert_register.close_year(self._ctx.settings.agency.code, year, kind.register_type,
-                                                 self._clock.now())
-            uow.commit()
-        return count
+        """Year-end closing of the register: its count is fixed; the next year starts at 01."""
+        return self.holder.close_year(CertKind(kind).register_type, year)
 
     def register_state(self, kind: CertKind, year: int):
         """(last number, closed_at) of this machine's register for ``year``."""
-        with self._uow() as uow:
+        with self._read_uow() as uow:
             for agency, y, rtype, last, closed_at in uow.cert_register.registers():
                 if y == year and rtype == kind.register_type and agency == self._ctx.settings.agency.code:
                     return last, closed_at
@@ -296,15 +280,14 @@ class CertificationService:
     def closing(self, day: date, *, officer: str | None = None, desk: int | None = None,
                 register_entries=None) -> ClosingReport:
         """What this desk did on ``day`` against what the register says. ``register_entries``:
-        the holder's lines for the day (read here when this machine holds the register)."""
+        the register's lines for the day (asked of the register holder when not given)."""
         start = datetime.combine(day, time(0), TZ)
         end = start + timedelta(days=1)
-        with self._uow() as uow:
+        if register_entries is None:
+            register_entries = [e for kind in CertKind for e in self.holder.entries(kind.register_type, day, day)]
+        with self._read_uow() as uow:
             rows = uow.certifications.day_items(start, end, officer, desk)
             requests = uow.certifications.count_requests(start, end, officer, desk)
-            if register_entries is None:
-                register_entries = [e for kind in CertKind for e in uow.cert_register.entries(
-                    kind.register_type, day, day)]
         live = [(k, c, i) for k, c, i in rows if not i.void and i.number is not None]
         by_kind: dict[str, dict[str, int]] = {}
         for kind, _code, item in live:

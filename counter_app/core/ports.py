@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
 from counter_app.core.calendar import CalendarOverride
+from counter_app.core.certification import NumberingRequest, RegisterNumber
+from counter_app.core.certification import RegisterEntry as CertRegisterEntry
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import Agency, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry
 
@@ -105,3 +107,39 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc) -> None: ...
 
     def commit(self) -> None: ...
+
+
+class RegisterHolder(Protocol):
+    """The office's certification register as a desk uses it: on this machine, or on the machine
+    that holds it for the office. One certification calls the same phases on both:
+
+    1. ``reserve`` before the dossier's transaction. Another machine is asked over the network
+       (``HolderUnavailable`` when it cannot be reached); this machine asks nothing yet, so that
+       its numbering and the dossier stay one transaction.
+    2. ``issue`` inside the dossier's write transaction: the numbers the dossier records (None when
+       the request waits without numbers).
+    3. ``confirm`` after the commit, only when ``numbers_final_at_commit`` is false: the holder
+       turns the reservation into issued lines (``HolderExpired`` if it already voided them).
+    """
+
+    numbers_final_at_commit: bool
+
+    def reserve(self, prepare: Callable[[], NumberingRequest]) -> list[RegisterNumber] | None:
+        """``prepare`` validates the visit and builds the request; called only if asked now."""
+
+    def issue(self, uow: UnitOfWork, request: NumberingRequest, reserved: list[RegisterNumber] | None,
+              dossier_code: str) -> list[RegisterNumber] | None: ...
+
+    def confirm(self, request_id: str, dossier_code: str) -> None: ...
+
+    def void(self, uow: UnitOfWork, register_type: str, year: int, number: int, reason: str,
+             officer: str) -> None:
+        """Strike a number out of the register as part of the desk's transaction ``uow``. Called
+        before the desk writes anything there, so a holder's refusal leaves the desk unchanged."""
+
+    def entries(self, register_type: str, first: date, last: date) -> list[CertRegisterEntry]:
+        """The register book's lines for days [first, last]."""
+
+    def close_year(self, register_type: str, year: int) -> int:
+        """Year-end closing: the count is fixed and the next year starts at 01. Only the machine
+        that holds the register may close it (``ValidationError`` elsewhere)."""

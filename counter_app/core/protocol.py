@@ -1,8 +1,9 @@
-"""The sync protocol's shared shapes: limits, result kinds, the canonical event body and its hash.
+"""The wire's shared shapes: limits, result kinds, the canonical event body and its hash, and the
+requests and answers of enrollment and of the register holder.
 
-One module for both sides: ``counter_app.sync`` builds requests with it and ``provincial_server``
-checks them with it, so the two can never disagree on what "the same payload" means.
-Described for humans in ``docs/sync-protocol.md``.
+One module for every side: ``counter_app.sync`` and ``counter_app.holder`` build requests with it,
+``provincial_server`` and the holder's service read them with it, so no two can disagree on what
+"the same payload" means. Described for humans in ``docs/sync-protocol.md``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import hashlib
 import json
 import re
 import secrets
-from typing import Any
+import types
+from dataclasses import MISSING, dataclass, fields, is_dataclass
+from datetime import date
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from counter_app.core.certification import EntryDraft, RegisterEntry, RegisterNumber
 
 API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
@@ -41,10 +47,6 @@ CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere whose return point is
 CHANGE_SETTINGS = "settings"
 CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS)
 
-# The event fields covered by the payload hash, in the order they are sent.
-EVENT_FIELDS = ("uuid", "device_seq", "dossier_code", "agency", "kind", "at", "officer",
-                "status_before", "status_after", "prev_uuid", "payload")
-
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -52,6 +54,181 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 def canonical_json(value: Any) -> bytes:
     """Key-sorted, compact, UTF-8: the byte form both sides hash."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+# -- typed shapes --------------------------------------------------------------------------------
+class WireError(ValueError):
+    """A request or answer without the protocol's shape; services answer it with HTTP 400."""
+
+
+W = TypeVar("W", bound="Wire")
+
+
+def _out(value: Any) -> Any:
+    if isinstance(value, Wire) or is_dataclass(value):
+        return {f.name: _out(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_out(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value  # str, int, bool, None, and free JSON (an event's payload) as it is
+
+
+def _read(hint: Any, value: Any, where: str) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        args = get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        return _read(next(a for a in args if a is not type(None)), value, where)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise WireError(f"{where}: expected a list")
+        return tuple(_read(get_args(hint)[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+    if hint is date:
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise WireError(f"{where}: expected a date YYYY-MM-DD") from None
+    if is_dataclass(hint):
+        return _from(hint, value, where)
+    expected = dict if origin is dict else hint
+    # bool is an int to Python, never to the protocol: a number field given true is refused.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise WireError(f"{where}: expected {getattr(expected, '__name__', expected)}")
+    return value
+
+
+def _from(cls, data: Any, where: str):
+    if not isinstance(data, dict):
+        raise WireError(f"{where or cls.__name__}: expected an object")
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        if f.name in data:
+            values[f.name] = _read(hints[f.name], data[f.name], f"{where}.{f.name}".lstrip("."))
+        elif not wire_required(f):
+            continue
+        else:
+            raise WireError(f"{where}.{f.name}: missing".lstrip("."))
+    return cls(**values)  # keys the reader does not know are ignored: newer peers may add fields
+
+
+def wire_required(f) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+class Wire:
+    """``to_dict`` gives the JSON form; ``from_dict`` checks every field's type (``WireError``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _out(self)
+
+    @classmethod
+    def from_dict(cls: type[W], data: Any) -> W:
+        return _from(cls, data, "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventBody(Wire):
+    """One outbox event as pushed; its canonical form is what ``payload_hash`` covers."""
+
+    uuid: str
+    device_seq: int
+    dossier_code: str
+    agency: str
+    kind: str
+    at: str
+    officer: str
+    status_before: str | None = None
+    status_after: str
+    prev_uuid: str | None = None
+    payload: dict[str, Any]
+
+    def hash(self) -> str:
+        return payload_hash(self.to_dict())
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeExchange(Wire):
+    """A one-time code traded for a bearer token: a counter enrolling with the province, a desk
+    pairing with the register holder. The nonce makes a retry safe when the answer was lost on
+    the way back: the same code with the same nonce gets a fresh token for the same device."""
+
+    code: str
+    nonce: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrollRequest(CodeExchange):
+    device_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairRequest(CodeExchange):
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyInfo(Wire):
+    code: str
+    name: str
+    province: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrollAnswer(Wire):
+    token: str
+    device_id: int
+    device_slot: int
+    agency: AgencyInfo
+    serves: tuple[AgencyInfo, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairAnswer(Wire):
+    token: str
+    desk_id: int
+    agency: str  # its code: a desk pairs only with its own agency's holder
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveRequest(Wire):
+    request_id: str
+    register_type: str
+    entries: tuple[EntryDraft, ...]
+    year: int | None = None  # None: the holder's current year
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveAnswer(Wire):
+    numbers: tuple[RegisterNumber, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmRequest(Wire):
+    request_id: str
+    dossier_code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoidRequest(Wire):
+    register_type: str
+    year: int
+    number: int
+    reason: str
+    officer: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterEntries(Wire):
+    """The holder's answer to ``GET /entries``: lines of the register book."""
+
+    entries: tuple[RegisterEntry, ...]
+
+
+# The event fields covered by the payload hash, in the order they are sent.
+EVENT_FIELDS = tuple(f.name for f in fields(EventBody))
 
 
 def event_body(event: dict[str, Any]) -> dict[str, Any]:

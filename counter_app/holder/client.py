@@ -1,21 +1,25 @@
-"""A desk's side of the register holder: ``RegisterHolder`` over HTTP. Unreachable → a clear
+"""A desk's side of the register holder: ``HolderClient`` (HTTP, the shapes of ``core.protocol``)
+and ``RemoteRegisterHolder`` (the register-holder port over it). Unreachable → a clear
 ``HolderUnavailable`` (the desk never invents a number); refusals carry the holder's message."""
 
 from __future__ import annotations
 
 import secrets
-import socket
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import requests
 
 from counter_app import __version__
 from counter_app.core import protocol
-from counter_app.core.certification import EntryDraft, RegisterEntry, RegisterNumber
-from counter_app.core.certify import HolderExpired, HolderUnavailable
+from counter_app.core.certification import (
+    HolderExpired, HolderUnavailable, NumberingRequest, RegisterEntry, RegisterNumber,
+)
 from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.sync.credentials import TokenStore
 
+W = TypeVar("W", bound=protocol.Wire)
 TIMEOUT = (3.0, 15.0)  # the desk waits with a citizen in front of it: fail fast, say so
 
 
@@ -54,57 +58,69 @@ class HolderClient:
                                   body.get("detail", ""))
         return body
 
+    def _read(self, shape: type[W], body: dict) -> W:
+        try:
+            return shape.from_dict(body)
+        except protocol.WireError as exc:
+            raise ValidationError("Máy giữ sổ trả lời sai cấu trúc; có thể hai máy khác phiên bản phần mềm.",
+                                  str(exc)) from None
+
     def health(self) -> dict:
         return self._call("GET", "/health")
 
-    def pair(self, code: str, name: str) -> dict:
-        return self._call("POST", "/pair", json={"code": code, "name": name, "nonce": secrets.token_urlsafe(16)})
+    def pair(self, code: str, name: str) -> protocol.PairAnswer:
+        request = protocol.PairRequest(code=code, name=name, nonce=secrets.token_urlsafe(16))
+        return self._read(protocol.PairAnswer, self._call("POST", "/pair", json=request.to_dict()))
 
-    def reserve(self, request_id: str, register_type: str, year: int, entries: list[EntryDraft]) -> list[RegisterNumber]:
-        body = {"request_id": request_id, "register_type": register_type, "year": year,
-                "entries": [{"position": e.position, "document": e.document, "pages": e.pages, "copies": e.copies,
-                             "fee": e.fee, "applicant_name": e.applicant_name, "applicant_id": e.applicant_id,
-                             "officer": e.officer, "desk": e.desk, "day": e.day.isoformat()} for e in entries]}
-        return [RegisterNumber(n["number"], n["book"]) for n in self._call("POST", "/reserve", json=body)["numbers"]]
+    def reserve(self, request_id: str, register_type: str, year: int, entries) -> list[RegisterNumber]:
+        request = protocol.ReserveRequest(request_id=request_id, register_type=register_type, year=year,
+                                          entries=tuple(entries))
+        return list(self._read(protocol.ReserveAnswer, self._call("POST", "/reserve", json=request.to_dict())).numbers)
 
     def confirm(self, request_id: str, dossier_code: str) -> None:
-        self._call("POST", "/confirm", json={"request_id": request_id, "dossier_code": dossier_code})
+        self._call("POST", "/confirm", json=protocol.ConfirmRequest(request_id=request_id,
+                                                                    dossier_code=dossier_code).to_dict())
 
     def void(self, register_type: str, year: int, number: int, reason: str, officer: str) -> None:
-        self._call("POST", "/void", json={"register_type": register_type, "year": year, "number": number,
-                                          "reason": reason, "officer": officer})
+        self._call("POST", "/void", json=protocol.VoidRequest(register_type=register_type, year=year, number=number,
+                                                              reason=reason, officer=officer).to_dict())
 
     def entries(self, register_type: str, first: date, last: date) -> list[RegisterEntry]:
         data = self._call("GET", "/entries", params={"register_type": register_type, "from": first.isoformat(),
                                                      "to": last.isoformat()})
-        return [RegisterEntry(number=e["number"], book=e["book"], register_type=e["register_type"],
-                              day=date.fromisoformat(e["day"]), applicant_name=e["applicant_name"],
-                              applicant_id=e["applicant_id"], document=e["document"], pages=e["pages"],
-                              copies=e["copies"], fee=e["fee"], officer=e["officer"], desk=e["desk"],
-                              dossier_code=e["dossier_code"], void=e["void"], void_reason=e["void_reason"],
-                              state=e["state"]) for e in data["entries"]]
+        return list(self._read(protocol.RegisterEntries, data).entries)
 
 
-def remote_holder(app) -> HolderClient:
-    url = app.ctx.settings.register_holder
-    return HolderClient(url, holder_token_store(url).load())
+class RemoteRegisterHolder:
+    """``core.ports.RegisterHolder`` when another desk of the office holds the registers: numbers
+    are reserved before the dossier's transaction and confirmed after its commit, so the holder's
+    lock is never held while this desk writes."""
+
+    numbers_final_at_commit = False
+
+    def __init__(self, client: HolderClient) -> None:
+        self.client = client
+
+    def reserve(self, prepare: Callable[[], NumberingRequest]) -> list[RegisterNumber]:
+        request = prepare()
+        return self.client.reserve(request.request_id, request.register_type, request.year, request.entries)
+
+    def issue(self, uow, request: NumberingRequest, reserved: list[RegisterNumber] | None,
+              dossier_code: str) -> list[RegisterNumber] | None:
+        return reserved
+
+    def confirm(self, request_id: str, dossier_code: str) -> None:
+        self.client.confirm(request_id, dossier_code)
+
+    def void(self, uow, register_type: str, year: int, number: int, reason: str, officer: str) -> None:
+        self.client.void(register_type, year, number, reason, officer)
+
+    def entries(self, register_type: str, first: date, last: date) -> list[RegisterEntry]:
+        return self.client.entries(register_type, first, last)
+
+    def close_year(self, register_type: str, year: int) -> int:
+        raise ValidationError("Chỉ máy giữ sổ mới khóa sổ chứng thực cuối năm.", "not the register holder")
 
 
-def join(app, url: str, code: str) -> dict:
-    """Pair this desk with the office's register holder; the token goes to the OS keyring only."""
-    url = url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ValidationError("Địa chỉ máy giữ sổ phải bắt đầu bằng http:// hoặc https://.", "bad URL")
-    store = holder_token_store(url)
-    store.require_backend()
-    client = HolderClient(url, None)
-    answer = client.pair(code, socket.gethostname())
-    if answer["agency"] != app.ctx.settings.agency.code:
-        raise ConfigurationError(f"Máy giữ sổ thuộc cơ quan {answer['agency']}, quầy này thuộc "
-                                 f"{app.ctx.settings.agency.code}.", "agency mismatch")
-    store.save(answer["token"])
-    with app.uow() as uow:
-        uow.settings.set("register_holder", url)
-        uow.commit()
-    app.reload()
-    return {"holder": url, "desk_id": answer["desk_id"]}
+def remote_holder(url: str) -> RemoteRegisterHolder:
+    return RemoteRegisterHolder(HolderClient(url, holder_token_store(url).load()))

@@ -18,10 +18,10 @@ import json
 import threading
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TypeVar
 
 from counter_app.core import protocol
-from counter_app.core.certification import EntryDraft, kind_of_register
+from counter_app.core.certification import kind_of_register
 from counter_app.core.errors import CounterError, NotFound
 from counter_app.core.text import nfc_deep
 from counter_app.storage.certifications import ISSUED, RESERVED
@@ -30,6 +30,7 @@ from counter_app.storage.uow import SqlUnitOfWork
 PREFIX = "/api/v1/holder"
 MAX_BODY = 256 * 1024
 DEFAULT_RESERVATION_TIMEOUT = timedelta(hours=24)
+W = TypeVar("W", bound=protocol.Wire)
 
 
 class HolderError(Exception):
@@ -50,11 +51,11 @@ class RegisterHolderService:
         return SqlUnitOfWork(self.db, write=True)
 
     def pair(self, body: dict) -> dict:
+        request = _parse(protocol.PairRequest, body, "Yêu cầu ghép quầy sai cấu trúc.")
         with self._uow() as uow:
-            desk_id, token = uow.holder_desks.pair(str(body.get("code", "")), nfc_deep(str(body.get("name", ""))),
-                                                   str(body.get("nonce", "")), self.clock.now())
+            desk_id, token = uow.holder_desks.pair(request.code, request.name, request.nonce, self.clock.now())
             uow.commit()
-        return {"desk_id": desk_id, "token": token, "agency": self.agency}
+        return protocol.PairAnswer(desk_id=desk_id, token=token, agency=self.agency).to_dict()
 
     def authenticate(self, token: str | None) -> int:
         with SqlUnitOfWork(self.db, write=False) as uow:
@@ -65,33 +66,26 @@ class RegisterHolderService:
             return desk.id
 
     def reserve(self, body: dict) -> dict:
-        request_id = str(body.get("request_id", ""))
-        if not protocol.is_uuid(request_id):
+        request = _parse(protocol.ReserveRequest, body, "Yêu cầu cấp số sai cấu trúc.")
+        if not protocol.is_uuid(request.request_id):
             raise HolderError(400, "Mã yêu cầu cấp số không hợp lệ.", "request_id must be a UUID")
-        register_type = str(body.get("register_type", ""))
-        kind_of_register(register_type)  # unknown types are refused
-        try:
-            drafts = [EntryDraft(int(e["position"]), nfc_deep(str(e["document"])), int(e["pages"]),
-                                 int(e["copies"]), int(e["fee"]), nfc_deep(str(e["applicant_name"])),
-                                 e.get("applicant_id"), nfc_deep(str(e["officer"])), int(e["desk"]),
-                                 date.fromisoformat(e["day"])) for e in body.get("entries", [])]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise HolderError(400, "Yêu cầu cấp số sai cấu trúc.", str(exc)[:200]) from None
-        if not drafts or len(drafts) > 500:
+        kind_of_register(request.register_type)  # unknown types are refused
+        if not request.entries or len(request.entries) > 500:
             raise HolderError(400, "Mỗi yêu cầu cấp từ 1 đến 500 số.", "bad entry count")
         now = self.clock.now()
         with self._uow() as uow:
             uow.cert_register.sweep_reservations(now - self.reservation_timeout, now)
-            numbers = uow.cert_register.allocate(self.agency, int(body.get("year", now.year)), register_type,
-                                                 self.book_size, request_id, drafts, now, state=RESERVED)
+            numbers = uow.cert_register.allocate(self.agency, request.year or now.year, request.register_type,
+                                                 self.book_size, request.request_id, list(request.entries), now,
+                                                 state=RESERVED)
             uow.commit()
-        return {"numbers": [{"number": n.number, "book": n.book} for n in numbers]}
+        return protocol.ReserveAnswer(numbers=tuple(numbers)).to_dict()
 
     def confirm(self, body: dict) -> dict:
-        request_id, code = str(body.get("request_id", "")), str(body.get("dossier_code", ""))
+        request = _parse(protocol.ConfirmRequest, body, "Yêu cầu xác nhận số sai cấu trúc.")
         with self._uow() as uow:
-            uow.cert_register.confirm(request_id, code)
-            states = uow.cert_register.request_states(request_id)
+            uow.cert_register.confirm(request.request_id, request.dossier_code)
+            states = uow.cert_register.request_states(request.request_id)
             uow.commit()
         if not states:
             raise HolderError(404, "Máy giữ sổ không có yêu cầu cấp số này.", "unknown request_id")
@@ -100,14 +94,11 @@ class RegisterHolderService:
         return {"confirmed": len(states)}
 
     def void(self, body: dict) -> dict:
-        try:
-            with self._uow() as uow:
-                entry = uow.cert_register.void(self.agency, int(body["year"]), str(body["register_type"]),
-                                               int(body["number"]), nfc_deep(str(body["reason"])),
-                                               nfc_deep(str(body.get("officer", ""))), self.clock.now())
-                uow.commit()
-        except (KeyError, ValueError) as exc:
-            raise HolderError(400, "Yêu cầu hủy số sai cấu trúc.", str(exc)[:200]) from None
+        request = _parse(protocol.VoidRequest, body, "Yêu cầu hủy số sai cấu trúc.")
+        with self._uow() as uow:
+            entry = uow.cert_register.void(self.agency, request.year, request.register_type, request.number,
+                                           request.reason, request.officer, self.clock.now())
+            uow.commit()
         return {"number": entry.number, "state": "void"}
 
     def entries(self, query: dict) -> dict:
@@ -118,14 +109,15 @@ class RegisterHolderService:
             raise HolderError(400, "Cần register_type, from, to (YYYY-MM-DD).", str(exc)) from None
         with SqlUnitOfWork(self.db, write=False) as uow:
             rows = uow.cert_register.entries(register_type, first, last)
-        return {"entries": [entry_to_dict(e) for e in rows]}
+        return protocol.RegisterEntries(entries=tuple(rows)).to_dict()
 
 
-def entry_to_dict(e) -> dict[str, Any]:
-    return {"number": e.number, "book": e.book, "register_type": e.register_type, "day": e.day.isoformat(),
-            "applicant_name": e.applicant_name, "applicant_id": e.applicant_id, "document": e.document,
-            "pages": e.pages, "copies": e.copies, "fee": e.fee, "officer": e.officer, "desk": e.desk,
-            "dossier_code": e.dossier_code, "void": e.void, "void_reason": e.void_reason, "state": e.state}
+def _parse(shape: type[W], body: dict, message: str) -> W:
+    """The request as the protocol's dataclass, its text NFC; a wrong shape is the desk's 400."""
+    try:
+        return shape.from_dict(nfc_deep(body))
+    except protocol.WireError as exc:
+        raise HolderError(400, message, str(exc)[:200]) from None
 
 
 def _handler(service: RegisterHolderService):

@@ -61,10 +61,11 @@ class SqlOutbox:
                 .order_by(OutboxRow.device_seq).limit(max_events))
         batch, ids, size = [], [], 0
         for row in self.s.execute(stmt):
-            body = {"uuid": row.event_uuid, "device_seq": row.device_seq, "dossier_code": row.dossier_code,
-                    "agency": row.competent_agency, "kind": row.kind, "at": iso(row.at), "officer": row.officer,
-                    "status_before": row.status_before, "status_after": row.status_after,
-                    "prev_uuid": row[11], "payload": row.payload}
+            body = protocol.EventBody(
+                uuid=row.event_uuid, device_seq=row.device_seq, dossier_code=row.dossier_code,
+                agency=row.competent_agency, kind=row.kind, at=iso(row.at), officer=row.officer,
+                status_before=row.status_before, status_after=row.status_after, prev_uuid=row[11],
+                payload=row.payload).to_dict()
             length = len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
             if batch and size + length > max_bytes:
                 break

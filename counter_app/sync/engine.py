@@ -20,7 +20,7 @@ from counter_app.core.admin import parse_overrides
 from counter_app.core.calendar import TZ
 from counter_app.core.catalogue import parse_procedure
 from counter_app.core.errors import ValidationError
-from counter_app.core.outbox import CURSOR, DEVICE_ID, LAST_SUCCESS, SERVER_URL
+from counter_app.core.outbox import CURSOR, LAST_SUCCESS
 from counter_app.core.serialize import iso
 from counter_app.core.setting_defs import apply_province
 from counter_app.core.settings import settings_from_values, settings_to_values

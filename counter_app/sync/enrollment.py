@@ -7,6 +7,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from counter_app.core import protocol
 from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.core.model import Agency
 from counter_app.core.outbox import CURSOR, DEVICE_ID, SERVER_URL
@@ -29,7 +30,7 @@ def server_url(text: str) -> str:
 
 
 def exchange(url: str, code: str, *, device_name: str | None = None,
-             client_factory: Callable[[str], SyncClient] = SyncClient) -> dict[str, Any]:
+             client_factory: Callable[[str], SyncClient] = SyncClient) -> protocol.EnrollAnswer:
     """The server's answer to the one-time code. The keyring is checked first: a counter that
     could not keep the token must not spend the code."""
     TokenStore("probe").require_backend()
@@ -51,27 +52,26 @@ class EnrollmentService:
     def enroll(self, server: str, code: str, device_name: str | None = None) -> dict[str, Any]:
         url = server_url(server)
         answer = exchange(url, code, device_name=device_name, client_factory=self._client_factory)
-        own, agency = self._agency_code(), answer["agency"]["code"]
+        own, agency = self._agency_code(), answer.agency.code
         if own != agency:
             raise ConfigurationError(f"Mã đăng ký dành cho cơ quan {agency}, nhưng quầy này thuộc {own}. "
                                      "Xin quản trị tỉnh cấp mã cho đúng cơ quan.", "agency mismatch")
         return self.apply(url, answer)
 
-    def apply(self, url: str, answer: dict[str, Any]) -> dict[str, Any]:
+    def apply(self, url: str, answer: protocol.EnrollAnswer) -> dict[str, Any]:
         """Keep the token in the keyring and the device settings in the store (one transaction)."""
-        token_store(url, answer["device_id"]).save(answer["token"])
+        token_store(url, answer.device_id).save(answer.token)
         with self._uow() as uow:
-            uow.settings.set("device_slot", int(answer["device_slot"]))
-            for served in answer.get("serves", []):
-                uow.settings.save_agency(Agency(served["code"], served["name"], served.get("province", ""), False))
+            uow.settings.set("device_slot", answer.device_slot)
+            for served in answer.serves:
+                uow.settings.save_agency(Agency(served.code, served.name, served.province, False))
             previous = uow.sync_state.get(SERVER_URL)
             uow.sync_state.set(SERVER_URL, url)
-            uow.sync_state.set(DEVICE_ID, int(answer["device_id"]))
+            uow.sync_state.set(DEVICE_ID, answer.device_id)
             uow.sync_state.set("enrolled_at", iso(self._clock.now()))
             if previous != url:
                 uow.sync_state.set(CURSOR, 0)
             uow.commit()
-        agency = answer["agency"]
-        return {"server": url, "device_id": answer["device_id"], "device_slot": answer["device_slot"],
-                "agency": agency["code"], "agency_name": agency["name"],
-                "serves": [s["code"] for s in answer.get("serves", [])]}
+        return {"server": url, "device_id": answer.device_id, "device_slot": answer.device_slot,
+                "agency": answer.agency.code, "agency_name": answer.agency.name,
+                "serves": [s.code for s in answer.serves]}

@@ -4,6 +4,7 @@ failure sorted into one class the engine can act on."""
 from __future__ import annotations
 
 import enum
+import secrets
 from typing import Any
 
 import requests
@@ -105,13 +106,13 @@ class SyncClient:
     def health(self) -> dict[str, Any]:
         return self.call("GET", "/health", read_timeout=10)
 
-    def enroll(self, code: str, device_name: str) -> dict[str, Any]:
-        # The nonce makes a retried enrollment (answer lost on the way back) safe: the server issues
-        # a fresh token for the same device instead of refusing the already-used code.
-        import secrets
-
-        return self.call("POST", "/enroll", json={"code": code, "device_name": device_name,
-                                                   "nonce": secrets.token_urlsafe(24)})
+    def enroll(self, code: str, device_name: str) -> protocol.EnrollAnswer:
+        request = protocol.EnrollRequest(code=code, device_name=device_name, nonce=secrets.token_urlsafe(24))
+        body = self.call("POST", "/enroll", json=request.to_dict())
+        try:
+            return protocol.EnrollAnswer.from_dict(body)
+        except protocol.WireError as exc:
+            raise SyncFailure(FailureKind.REJECTED, "Máy chủ tỉnh trả lời đăng ký sai cấu trúc.", str(exc)) from None
 
     def push(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         return self.call("POST", "/sync/push", json={"events": events},

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from counter_app.ui.common import show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
 from counter_app.ui.operations import Op, op

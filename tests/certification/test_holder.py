@@ -80,8 +80,6 @@ def _init(data_dir, desk: int):
 @pytest.fixture
 def office(tmp_path, os_keyring):
     """A holder machine (desk 1) serving, and two more desks paired with it."""
-    from counter_app.holder.client import join
-
     holder_app = _init(tmp_path / "holder", 1)
     codes = []
     with holder_app.uow() as uow:
@@ -92,7 +90,7 @@ def office(tmp_path, os_keyring):
     desks = []
     for n, code in zip((2, 3), codes):
         app = _init(tmp_path / f"desk{n}", n)
-        join(app, holder.url, code)
+        app.holder_admin.join(holder.url, code)
         desks.append(app)
     yield holder, desks
     for app in desks:
@@ -139,8 +137,6 @@ def test_two_desks_drawing_at_once_get_one_unbroken_sequence(office):
 
 
 def test_a_desk_killed_mid_request_leaves_a_void_line_never_a_gap(tmp_path, os_keyring):
-    from counter_app.holder.client import join
-
     holder_app = _init(tmp_path / "holder", 1)
     with holder_app.uow() as uow:
         code = uow.holder_desks.new_pair_code(holder_app.clock.now())
@@ -149,7 +145,7 @@ def test_a_desk_killed_mid_request_leaves_a_void_line_never_a_gap(tmp_path, os_k
     holder = Holder(tmp_path / "holder", timeout=3).start()
     desk = _init(tmp_path / "desk", 2)
     try:
-        join(desk, holder.url, code)
+        desk.holder_admin.join(holder.url, code)
         for delay in (0.2, 0.45):
             before = len(holder.entries())
             proc = _certify_loop(desk, 500)
@@ -208,12 +204,12 @@ def test_void_from_a_desk_is_recorded_by_the_holder(office):
 
 def test_pairing_needs_a_valid_code_and_a_token(office, tmp_path):
     holder, _ = office
-    from counter_app.holder.client import HolderClient, join
+    from counter_app.holder.client import HolderClient
 
     c = _init(tmp_path / "stranger", 9)
     try:
         with pytest.raises(ValidationError, match="Mã ghép quầy không đúng"):
-            join(c, holder.url, "AAAA-BBBB-CCCC")
+            c.holder_admin.join(holder.url, "AAAA-BBBB-CCCC")
         with pytest.raises(Exception, match="chưa được ghép"):
             HolderClient(holder.url, "forged-token").entries("SCT/BS", __import__("datetime").date(2026, 1, 1),
                                                              __import__("datetime").date(2026, 12, 31))

@@ -131,9 +131,7 @@ def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, 
     code = finish(qtbot, panel.new_code())
     other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
     try:
-        from counter_app.holder.client import join
-
-        join(other, f"http://127.0.0.1:{panel.port.value()}", code)
+        other.holder_admin.join(f"http://127.0.0.1:{panel.port.value()}", code)
         _, mine = core.certification.certify(CertRequest(applicant=applicant(), officer="A",
                                                          items=(CertItemInput("Học bạ", 2, 1),)))
         _, theirs = other.certification.certify(CertRequest(applicant=applicant(), officer="B",
