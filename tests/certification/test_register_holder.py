@@ -27,7 +27,7 @@ YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
 
 def _admin(app) -> HolderAdminService:
-    return HolderAdminService(app.uow, app.read_uow, lambda: app.ctx.settings, app.clock, app.db)
+    return app.holder_admin
 
 
 def _init(path, desk: int, clock):
@@ -76,7 +76,6 @@ def office(request, tmp_path, clock):
         office.serve()
         code = _admin(office.holder_app).new_pair_code()
         assert _admin(desk).join(f"http://127.0.0.1:{office.port}/", code, "Quầy 2")["holder"] == office.url
-        desk.reload()  # the caller's job: the service does not reload the app
     yield office
     office.stop()
     for app in (desk, office.holder_app):
@@ -178,7 +177,6 @@ def test_moving_the_registers_to_another_machine(tmp_path, clock):
             _admin(old).export_registers(tmp_path / "so.json", "may-moi:8765")
         out = _admin(old).export_registers(tmp_path / "so.json", "http://may-moi:8765/")
         assert (out["registers"], out["entries"], out["holder"]) == (1, 2, "http://may-moi:8765")
-        old.reload()
         assert old.ctx.settings.register_holder == "http://may-moi:8765"
         assert len(json.loads((tmp_path / "so.json").read_text("utf-8"))["entries"]) == 2
         assert _admin(new).import_registers(tmp_path / "so.json") == {"entries": 2}

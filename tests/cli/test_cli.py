@@ -258,3 +258,24 @@ def test_no_display_is_explained_not_a_crash(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "không có màn hình" in result.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_json_errors_are_a_json_object_on_stderr_and_a_broken_pipe_ends_quietly(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    data = tmp_path / "d"
+    base = [sys.executable, "-m", "counter_app", "--data-dir", str(data)]
+    subprocess.run(base + ["init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ"], check=True,
+                   capture_output=True)
+    bad = subprocess.run(base + ["--json", "show", "KHONG-CO"], capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stdout == ""
+    error = json.loads(bad.stderr)
+    assert error["exit_code"] == 1 and "KHONG-CO" in error["error"]
+    # ``counter-app catalogue export | head -1``: the reader goes away after one line of ~240 kB.
+    proc = subprocess.Popen(base + ["catalogue", "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and "Traceback" not in stderr and "BrokenPipe" not in stderr

@@ -163,3 +163,28 @@ def test_a_sync_with_the_server_down_keeps_the_window_live(qtbot, core, tmp_path
         assert watch.longest < BUDGET_S, f"GUI thread stalled {watch.longest * 1000:.0f} ms"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_procedure_imported_after_start_is_in_the_picker_at_once(qtbot, window, core, tmp_path):
+    import json
+    import threading
+
+    from counter_app.core.catalogue import export_catalogue, parse_catalogue
+
+    doc = export_catalogue(core.catalogue.procedures())
+    new = dict(doc["procedures"][0], code="9.999001", name="Đăng ký thử nghiệm quầy mới")
+    doc["procedures"].append(new)
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    view = window.intake
+    type_text(view.picker, "thu nghiem quay")
+    assert view.matches.count() == 0
+    finish = window.settings.import_catalogue(str(path))
+    qtbot.waitUntil(lambda: finish.done and view.matches.count() == 1, timeout=10_000)
+    assert view.matches.item(0).data(Qt.UserRole) == "9.999001"
+    # A catalogue change committed on another thread (as a sync pull does) reaches the picker too.
+    doc["procedures"].append(dict(new, code="9.999002", name="Đăng ký thử nghiệm quầy thứ hai"))
+    worker = threading.Thread(target=core.catalogue.import_procedures, args=(parse_catalogue(doc),))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: view.matches.count() == 2, timeout=10_000)
