@@ -96,9 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json = getattr(args, "json", False)
     args.officer = getattr(args, "officer", None) or os.environ.get("COUNTER_APP_OFFICER") or _system_user()
     args.opened = []
-    try:  # the log lives in the data folder; a folder that cannot be written must not stop the command
-        log_file = logs.configure(data_dir=paths.data_dir(args.data_dir))
-    except OSError:
+    # The log lives in the data folder, but a command must not create that folder just to log:
+    # an uninitialised or mistyped --data-dir is left exactly as it was.
+    folder = paths.data_dir(args.data_dir)
+    try:
+        log_file = logs.configure(data_dir=folder) if folder.is_dir() else logs.configure()
+    except OSError:  # a folder that cannot be written must not stop the command
         log_file = logs.configure()
     logs.install_excepthook()
     func = getattr(args, "func", cmd_gui)

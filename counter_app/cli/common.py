@@ -11,7 +11,7 @@ from typing import Any
 
 from counter_app import paths
 from counter_app.core.errors import ValidationError
-from counter_app.core.formats import fmt_time_long, parse_date, parse_datetime, vnd  # noqa: F401 (vnd: groups)
+from counter_app.core.formats import fmt_time_long, parse_datetime, vnd  # noqa: F401 (vnd: groups)
 from counter_app.core.lifecycle import Status
 from counter_app.core.model import DocumentKind, DocumentLine
 from counter_app.core.text import fold
@@ -56,7 +56,11 @@ def parse_local_datetime(text: str) -> datetime:
 
 
 def parse_day(text: str) -> date:
-    return parse_date(text)
+    """Date filters (``--from``, ``--to``, ``--date``) stay ISO-only, as documented in their help."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"Ngày «{text}» phải có dạng YYYY-MM-DD.", "expected YYYY-MM-DD") from None
 
 
 def day_start(text: str | None, *, next_day: bool = False) -> datetime | None:

@@ -15,7 +15,7 @@ from counter_app.core.calendar import TZ
 from counter_app.core.actions import record_transition
 from counter_app.core.certification import (
     DEFAULT_SIGNATURE_SCHEDULE, CertItem, CertItemInput, Certification, CertKind, ClosingReport, EntryDraft,
-    HolderExpired, HolderUnavailable, NumberingRequest, RegisterNumber, certification_due, item_fee, validate_items,
+    HolderExpired, HolderUnavailable, NumberingRequest, certification_due, item_fee, validate_items,
 )
 from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import NotFound, ValidationError
