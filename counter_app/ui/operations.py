@@ -53,7 +53,11 @@ class Op:
         return self
 
     def call(self) -> Any:
-        takes_cancel = bool(inspect.signature(self.work).parameters)
+        # Only a required first parameter receives the cancel event: a service method with
+        # defaults (``new_pair_code(hours=24)``) must not get it as an argument.
+        params = list(inspect.signature(self.work).parameters.values())
+        takes_cancel = bool(params) and params[0].default is inspect.Parameter.empty \
+            and params[0].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         return self.work(self.cancel) if takes_cancel else self.work()
 
 

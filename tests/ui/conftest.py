@@ -1,4 +1,6 @@
+import inspect
 import os
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # pytest-qt has no ini option for the platform
 
@@ -30,10 +32,15 @@ def shortcut(qtbot, widget, key, modifier=Qt.NoModifier) -> int:
 
 
 class Dialogs:
-    """Answers modal dialogs as they open: each handler gets the active modal widget."""
+    """Answers modal dialogs as they open: each handler gets the active modal widget.
 
-    def __init__(self, qtbot) -> None:
+    ``patience_s``: how long a modal dialog nobody expected may stay open before it is closed and
+    recorded as an error. Tests that take ``dialogs`` declare every dialog, so 0; other window
+    tests drive their own dialogs, and the guard only rescues them from a dialog left blocking."""
+
+    def __init__(self, qtbot, patience_s: float = 0.0) -> None:
         self.qtbot = qtbot
+        self.patience_s = patience_s
         self.handlers = []
         self.errors: list[str] = []
         self.timer = QTimer(interval=30)
@@ -48,11 +55,18 @@ class Dialogs:
         # A property, not a list of seen widgets: a new dialog can reuse a deleted one's address.
         if widget is None or widget.property("answered"):
             return
-        widget.setProperty("answered", True)
         if not self.handlers:
+            first_seen = widget.property("first_seen")
+            if first_seen is None:
+                widget.setProperty("first_seen", time.monotonic())
+                first_seen = time.monotonic()
+            if time.monotonic() - first_seen < self.patience_s:
+                return
+            widget.setProperty("answered", True)
             self.errors.append(f"unexpected dialog {type(widget).__name__}: {getattr(widget, 'text', str)()}")
             widget.close()
             return
+        widget.setProperty("answered", True)
         try:
             self.handlers.pop(0)(widget)
         except Exception as exc:  # never leave a test hanging on a modal dialog
@@ -65,11 +79,18 @@ class Dialogs:
         assert not self.handlers, f"{len(self.handlers)} expected dialog(s) never opened"
 
 
-@pytest.fixture
-def dialogs(qtbot):
-    d = Dialogs(qtbot)
+@pytest.fixture(autouse=True)
+def dialogs(request):
+    """In every window test: a modal dialog left blocking fails the test with its text, instead of
+    holding the event loop until CI gives up."""
+    if "qtbot" not in request.fixturenames:
+        yield None
+        return
+    declared = "dialogs" in inspect.signature(request.function).parameters
+    d = Dialogs(request.getfixturevalue("qtbot"), patience_s=0.0 if declared else 20.0)
     yield d
     d.timer.stop()
+    assert not d.errors, d.errors
 
 
 @pytest.fixture

@@ -1,0 +1,43 @@
+"""Background operations: what the work receives, where callbacks run, where errors go."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.ui.conftest import finish
+
+
+def test_work_gets_the_cancel_event_only_when_it_asks_for_one(qtbot):
+    from counter_app.ui.operations import op
+
+    def with_defaults(hours: int = 24) -> int:  # a service method such as new_pair_code
+        return hours
+
+    def cancellable(cancel: threading.Event) -> bool:
+        return isinstance(cancel, threading.Event)
+
+    assert finish(qtbot, op(None, with_defaults).run()) == 24
+    assert finish(qtbot, op(None, cancellable).run()) is True
+    assert finish(qtbot, op(None, lambda: "no arguments").run()) == "no arguments"
+
+
+def test_success_and_failure_run_on_the_gui_thread_and_work_does_not(qtbot):
+    from counter_app.ui.operations import op
+
+    seen = {}
+
+    def work() -> str:
+        seen["work"] = threading.current_thread() is threading.main_thread()
+        return "ok"
+
+    def failing() -> None:
+        raise ValueError("refused")
+
+    finish(qtbot, op(None, work).success(lambda r: seen.setdefault("success", threading.current_thread())).run())
+    failed = op(None, failing).failure(lambda exc: seen.setdefault("failure", (exc, threading.current_thread())))
+    failed.run()
+    qtbot.waitUntil(lambda: failed.done, timeout=5_000)
+    assert seen["work"] is False
+    assert seen["success"] is threading.main_thread()
+    exc, thread = seen["failure"]
+    assert isinstance(exc, ValueError) and thread is threading.main_thread()
