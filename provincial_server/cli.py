@@ -83,11 +83,13 @@ def cmd_set_status(args, db) -> int:
 
 def cmd_publish(args, db) -> int:
     data = _load_json(args.file)
-    if args.kind == "catalogue":
+    if args.kind == "settings":  # {"values": {key: value}} or the bare object
+        items = data.get("values", data) if isinstance(data, dict) else data
+    elif args.kind == "catalogue":
         items = data.get("procedures", data) if isinstance(data, dict) else data
     else:
         items = data.get("overrides", data) if isinstance(data, dict) else data
-    if not isinstance(items, list):
+    if args.kind != "settings" and not isinstance(items, list):
         raise ServerError("Tệp phải chứa một danh sách.", 2)
     n = ProvincialService(db).publish(args.kind, items, args.agency)
     print(f"Đã phát hành {n} thay đổi ({args.kind}).")
@@ -155,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--return-at", help="mã cơ quan nơi trả kết quả (nếu khác nơi tiếp nhận)")
     ss.add_argument("--json", action="store_true")
     ss.set_defaults(func=cmd_set_status)
-    for kind in ("catalogue", "calendar"):
+    for kind in ("catalogue", "calendar", "settings"):
         pp = sub.add_parser(f"publish-{kind}", help=f"phát hành {kind} cho các quầy")
         pp.add_argument("file")
         pp.add_argument("--agency", help="chỉ cho một cơ quan (mặc định: mọi quầy)")

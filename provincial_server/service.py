@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 
 from counter_app.core import protocol
 from counter_app.core.protocol import secret_hash
+from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Status
+from counter_app.core.model import Agency as AgencyValue
+from counter_app.core.setting_defs import BY_KEY, Who, apply_province, may_change
+from counter_app.core.settings import CounterSettings
 from counter_app.core.text import nfc_deep
 from provincial_server.db import ServerDatabase
 from provincial_server.ingest import DeviceScope, Ingest, device_scope
@@ -34,6 +38,25 @@ class ServerError(Exception):
         self.message = message
         self.status = status
         self.detail = detail
+
+
+def province_settings(values: Any) -> dict[str, Any]:
+    """The counter settings a province may publish, each checked as the counter will check it."""
+    if not isinstance(values, dict) or not values:
+        raise ServerError("Cần một đối tượng JSON {khóa: giá trị} các thiết lập.")
+    unknown = sorted(k for k in values if k not in BY_KEY)
+    if unknown:
+        raise ServerError(f"Không có thiết lập: {', '.join(unknown)}.")
+    local = sorted(k for k in values if not may_change(k, Who.PROVINCE))
+    if local:
+        raise ServerError(f"Tỉnh không đặt các thiết lập này (do quầy quyết định): {', '.join(local)}.")
+    try:
+        _, _, refused = apply_province(CounterSettings(agency=AgencyValue("X", "X")), values)
+    except ValidationError as exc:
+        raise ServerError(exc.message, detail=exc.detail or "") from exc
+    if refused:
+        raise ServerError("Giá trị không hợp lệ: " + "; ".join(f"{k}: {v}" for k, v in refused.items()))
+    return nfc_deep(values)
 
 
 def utcnow() -> datetime:
@@ -199,17 +222,25 @@ class ProvincialService:
         data["return_agency"] = d.return_agency
         return {"dossier": data, "status": d.status, "events": events}
 
-    def publish(self, kind: str, items: list[dict[str, Any]], agency: str | None = None) -> int:
-        """Catalogue entries (one change each) or a calendar override list (one change)."""
+    def publish(self, kind: str, items: list[dict[str, Any]] | dict[str, Any], agency: str | None = None) -> int:
+        """Catalogue entries (one change each), a calendar override list (one change) or counter
+        settings ``{key: value}`` (one change; only keys the province decides, checked here so that
+        a typo is refused at the province rather than at every counter)."""
+        if kind not in (protocol.CHANGE_CATALOGUE, protocol.CHANGE_CALENDAR, protocol.CHANGE_SETTINGS):
+            raise ServerError(f"Không phát hành được loại thay đổi {kind}.")
+        if kind == protocol.CHANGE_SETTINGS:
+            items = province_settings(items)
         now = utcnow()
         with self.db.transaction() as s:
             self.db.lock_change_feed(s)
+            if agency is not None and s.get(Agency, agency) is None:
+                raise ServerError(f"Không có cơ quan {agency}; thêm bằng: agency add.")
             if kind == protocol.CHANGE_CATALOGUE:
                 for item in items:
                     s.add(Change(agency=agency, kind=kind, created_at=now, data=nfc_deep(item)))
                 return len(items)
-            s.add(Change(agency=agency, kind=protocol.CHANGE_CALENDAR, created_at=now,
-                         data={"overrides": nfc_deep(items)}))
+            data = {"values": items} if kind == protocol.CHANGE_SETTINGS else {"overrides": nfc_deep(items)}
+            s.add(Change(agency=agency, kind=kind, created_at=now, data=data))
             return 1
 
     def stats(self) -> dict[str, Any]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from counter_app.core.calendar import CalendarOverride
-from counter_app.core.certification import NumberingRequest, RegisterNumber
+from counter_app.core.certification import CertItem, Certification, CertKind, EntryDraft, NumberingRequest, RegisterNumber
 from counter_app.core.certification import RegisterEntry as CertRegisterEntry
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import Agency, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry
+
+if TYPE_CHECKING:  # core.outbox builds on these ports
+    from counter_app.core.outbox import OutboxItem
 
 
 class Clock(Protocol):
@@ -36,9 +39,12 @@ class DossierRepository(Protocol):
         """Apply a state change with its event and outbox row."""
 
     def list(self, *, status: str | None = None, received_from: datetime | None = None,
-             received_to: datetime | None = None, limit: int = 100) -> list[DossierSummary]: ...
+             received_to: datetime | None = None, limit: int = 100, statuses: Sequence[str] | None = None,
+             due_from: datetime | None = None, due_to: datetime | None = None, order: str = "received",
+             after: DossierSummary | None = None) -> list[DossierSummary]:
+        """Newest first (``order="received"``) or soonest due first (``"due"``); ``after`` pages on."""
 
-    def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
+    def search(self, text_: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]: ...
 
     def register_lines(self, start: datetime, end: datetime) -> list:
@@ -90,6 +96,114 @@ class OfficerRepository(Protocol):
     def set_password(self, username: str, password_hash: str) -> None: ...
 
 
+class OutboxRepository(Protocol):
+    """Events waiting for the provincial server, in device order; a lease marks a batch in flight."""
+
+    def release_leases(self, now: datetime, *, all_sending: bool = False) -> int: ...
+
+    def claim(self, now: datetime, lease: timedelta, *, max_events: int = ..., max_bytes: int = ...
+              ) -> list[dict[str, Any]]: ...
+
+    def settle(self, results: list[dict[str, Any]], now: datetime) -> dict[str, int]:
+        """Apply the server's per-event answers; returns counts per outcome."""
+
+    def release(self, uuids: list[str], error: str) -> None: ...
+
+    def retry_set_aside(self, device_seqs: list[int] | None = None) -> int: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def undelivered_codes(self, codes: list[str]) -> set[str]: ...
+
+    def items(self, *, states: tuple[str, ...] | None = None, limit: int = 500) -> list[OutboxItem]: ...
+
+    def delivered_per_day(self, since: datetime) -> dict[str, int]: ...
+
+    def requeue_missing(self, day: str, on_server: set[str]) -> int: ...
+
+
+class SyncStateRepository(Protocol):
+    """Small values the sync keeps (server URL, device id, pull cursor)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+    def all(self) -> dict[str, Any]: ...
+
+
+class RemoteChangeRepository(Protocol):
+    """Changes pulled from the server, applied to this counter's store."""
+
+    def apply_status(self, seq: int, data: dict[str, Any]) -> str: ...
+
+    def deferred(self) -> list[tuple[int, dict[str, Any]]]: ...
+
+    def import_dossier(self, data: dict[str, Any]) -> str: ...
+
+
+class CertRegisterRepository(Protocol):
+    """The certification registers this machine holds (every desk's numbers when it is the holder)."""
+
+    def allocate(self, agency: str, year: int, register_type: str, book_size: int, request_id: str,
+                 drafts: list[EntryDraft], now: datetime, *, state: str = ..., dossier_code: str | None = None
+                 ) -> list[RegisterNumber]: ...
+
+    def confirm(self, request_id: str, dossier_code: str) -> int: ...
+
+    def request_states(self, request_id: str) -> list[str]: ...
+
+    def void(self, agency: str, year: int, register_type: str, number: int, reason: str, officer: str,
+             now: datetime) -> CertRegisterEntry: ...
+
+    def sweep_reservations(self, older_than: datetime, now: datetime) -> int: ...
+
+    def entries(self, register_type: str, start: date, end: date) -> list[CertRegisterEntry]: ...
+
+    def close_year(self, agency: str, year: int, register_type: str, now: datetime) -> int: ...
+
+    def export_all(self) -> dict: ...
+
+    def import_all(self, data: dict, agency: str) -> int: ...
+
+    def registers(self) -> list[tuple[str, int, str, int, datetime | None]]: ...
+
+
+class CertificationRepository(Protocol):
+    """The desk's certification requests and the numbers they carry."""
+
+    def add(self, code: str, kind: CertKind, request_id: str, items: list[CertItem], *, exemption_reason: str | None,
+            extension_days: int, extension_reason: str | None, holder_confirmed: bool) -> None: ...
+
+    def get(self, code: str) -> Certification: ...
+
+    def set_numbers(self, code: str, numbers: list[RegisterNumber], *, confirmed: bool) -> None: ...
+
+    def mark_confirmed(self, code: str) -> None: ...
+
+    def mark_void(self, code: str, number: int, reason: str) -> CertItem: ...
+
+    def awaiting_numbers(self) -> list[str]: ...
+
+    def unconfirmed(self) -> list[str]: ...
+
+    def day_items(self, start: datetime, end: datetime, officer: str | None, desk: int | None) -> list: ...
+
+    def count_requests(self, start: datetime, end: datetime, officer: str | None, desk: int | None) -> int: ...
+
+
+class HolderDeskRepository(Protocol):
+    """On the register holder: the desks paired with it and their one-time pairing codes."""
+
+    def new_pair_code(self, now: datetime, hours: int = 24) -> str: ...
+
+    def pair(self, code: str, name: str, nonce: str, now: datetime) -> tuple[int, str]:
+        """(desk id, token); the same answer again for a retry carrying the same nonce."""
+
+    def desk_for(self, token: str | None) -> int | None:
+        """The desk id for a token; None when unknown or revoked."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -99,8 +213,12 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     fees: FeeRepository
     officers: OfficerRepository
-    cert_register: object  # storage.certifications.SqlCertRegister: the registers this machine holds
-    certifications: object  # storage.certifications.SqlCertifications: the desk's requests
+    cert_register: CertRegisterRepository
+    certifications: CertificationRepository
+    outbox: OutboxRepository
+    sync_state: SyncStateRepository
+    remote: RemoteChangeRepository
+    holder_desks: HolderDeskRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

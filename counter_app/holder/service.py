@@ -59,11 +59,11 @@ class RegisterHolderService:
 
     def authenticate(self, token: str | None) -> int:
         with SqlUnitOfWork(self.db, write=False) as uow:
-            desk = uow.holder_desks.desk_for(token)
-            if desk is None:
+            desk_id = uow.holder_desks.desk_for(token)
+            if desk_id is None:
                 raise HolderError(401, "Quầy chưa được ghép với máy giữ sổ hoặc đã bị thu hồi; cần ghép lại.",
                                   "unknown token")
-            return desk.id
+            return desk_id
 
     def reserve(self, body: dict) -> dict:
         request = _parse(protocol.ReserveRequest, body, "Yêu cầu cấp số sai cấu trúc.")

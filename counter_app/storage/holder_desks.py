@@ -40,8 +40,9 @@ class SqlHolderDesks:
         row.used_at, row.desk_id, row.nonce_hash = now, desk.id, secret_hash(nonce) if nonce else None
         return desk.id, token
 
-    def desk_for(self, token: str | None) -> HolderDeskRow | None:
+    def desk_for(self, token: str | None) -> int | None:
+        """The paired desk's id for this token; None for an unknown or revoked token."""
         if not token:
             return None
         desk = self.s.scalars(select(HolderDeskRow).where(HolderDeskRow.token_hash == secret_hash(token))).one_or_none()
-        return None if desk is None or desk.revoked else desk
+        return None if desk is None or desk.revoked else desk.id
