@@ -18,9 +18,11 @@ def cmd_print(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise ValidationError("Tệp in phải có đuôi .pdf.", "expected a .pdf output")
+    # Recorded as printed only once the file is written: a full disk or a bad folder counts nothing.
     pdf, job = open_app(args).prints.produce(args.code, FormKind(args.form), args.officer, render,
-                                             preview=args.preview)
-    out.write_bytes(pdf)
+                                             preview=args.preview, deliver=out.write_bytes)
+    if args.preview:
+        out.write_bytes(pdf)
     emit(args, {"code": job.dossier.code, "form": job.form.value, "mark": job.mark.value,
                 "print_number": job.print_number, "form_set": job.settings.forms.form_set, "out": str(out),
                 "bytes": len(pdf)},

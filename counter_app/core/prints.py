@@ -113,29 +113,42 @@ class PrintService:
                         agency_names={a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)},
                         certification=certification)
 
-    def produce(self, code: str, form: FormKind, officer: str, render: Renderer, *,
+    def prepare(self, code: str, form: FormKind, officer: str, render: Renderer, *,
                 preview: bool = False) -> tuple[bytes, PrintJob]:
-        """Render ``form`` for a committed dossier. A preview is marked and not recorded; a print
-        is recorded (event + outbox) and its bytes are returned only once that has committed."""
+        """Render ``form`` for a committed dossier, numbered as the next print; nothing is recorded.
+        A preview is marked as such; a real print is recorded with ``record`` once the printer
+        (or the file) has accepted it, so a job that never came out is not counted."""
         if not clean(officer):
             raise ValidationError("Chưa xác định cán bộ in biểu mẫu.", "officer missing")
-        if preview:
-            with self._read_uow() as uow:
-                job = self._job(uow, code, form, officer, preview=True)
-            return render(job), job
+        with self._read_uow() as uow:
+            job = self._job(uow, code, form, officer, preview=preview)
+        return render(job), job
+
+    def record(self, job: PrintJob) -> None:
+        """The print came out: an event (and its outbox row) in the dossier's history."""
+        if job.mark is Mark.PREVIEW:
+            raise ValidationError("Bản xem trước không được ghi là đã in.", "preview recorded")
         with self._uow() as uow:
-            job = self._job(uow, code, form, officer, preview=False)
-            pdf = render(job)
-            d = job.dossier
+            d = uow.dossiers.get(job.dossier.code)
             event = DossierEvent(
-                uuid=new_event_uuid(), kind=PRINTED, at=job.printed_at, officer=job.officer,
+                uuid=new_event_uuid(), kind=PRINTED, at=self._clock.now(), officer=job.officer,
                 status_before=d.status, status_after=d.status,
-                payload={"form": form.value, "print_number": job.print_number,
+                payload={"form": job.form.value, "print_number": job.print_number,
                          "form_set": job.settings.forms.form_set, "reprint": job.mark is Mark.REPRINT},
             )
             uow.dossiers.record(d.code, event, status=d.status, due_at=d.due_at,
                                 reschedule_count=d.reschedule_count)
             uow.commit()
+
+    def produce(self, code: str, form: FormKind, officer: str, render: Renderer, *,
+                preview: bool = False, deliver: Callable[[bytes], None] | None = None) -> tuple[bytes, PrintJob]:
+        """``prepare``, hand the bytes to ``deliver`` (the printer, a file), then ``record``: a
+        delivery that raises records nothing."""
+        pdf, job = self.prepare(code, form, officer, render, preview=preview)
+        if not preview:
+            if deliver is not None:
+                deliver(pdf)
+            self.record(job)
         return pdf, job
 
 

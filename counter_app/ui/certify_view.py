@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.certification import COMMON_DOCUMENTS, MAX_EXTENSION_DAYS, CertItemInput, CertKind
 from counter_app.core.prints import FormKind
-from counter_app.ui.common import heading, read_card, show_error, vnd
+from counter_app.ui.common import heading, read_card, screen_layout, show_error, vnd
 from counter_app.ui.i18n import tr
-from counter_app.ui.intake_view import ScanCatcher
 from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
+from counter_app.ui.scanner import ScanCatcher
 
 COLUMNS = ("Tên giấy tờ (bản chính)", "Số trang", "Số bản", "Phí (đồng)")
 
@@ -33,7 +33,9 @@ class _RowKeys(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
                 and not event.modifiers() & Qt.ControlModifier:
-            self.view.advance(obj)
+            # Enter in the name's completion list belongs to the name: accept the suggestion the
+            # officer moved to (or keep what was typed) and go on to the pages, as without the list.
+            self.view.advance(self.view.popups.get(obj, obj))
             return True
         return False
 
@@ -45,6 +47,7 @@ class CertificationView(QWidget):
         super().__init__(parent)
         self.core, self.officer, self.local = core, officer, local
         self.rows: list[tuple[QLineEdit, QSpinBox, QSpinBox]] = []
+        self.popups: dict[QObject, QLineEdit] = {}  # a completion list → its name field
         self.pending: Op | None = None
         self.keys = _RowKeys(self)
         self.kind = QComboBox()
@@ -95,21 +98,20 @@ class CertificationView(QWidget):
         options.addWidget(closing)
         options.addWidget(clear)
         options.addWidget(finish)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(tr("Chứng thực bản sao, chữ ký")))
-        layout.addLayout(form)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.total)
-        layout.addLayout(options)
-        layout.addWidget(self.result)
+        body = QVBoxLayout()
+        body.addWidget(heading(tr("Chứng thực bản sao, chữ ký")))
+        body.addLayout(form)
+        body.addWidget(self.table, 1)
+        footer = QVBoxLayout()  # the total and the buttons stay on screen however long the grid
+        footer.addWidget(self.total)
+        footer.addLayout(options)
+        footer.addWidget(self.result)
+        screen_layout(self, body, footer)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, activated=self.finish, context=Qt.WidgetWithChildrenShortcut)
         for w in (self.name, self.id_number):
             w.installEventFilter(self.keys)
         self.catcher = ScanCatcher(self)
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.instance().installEventFilter(self.catcher)
         self.catcher.scanned.connect(self.fill_from_qr)
         self.new_request()
 
@@ -125,6 +127,8 @@ class CertificationView(QWidget):
         completer.setCaseSensitivity(Qt.CaseInsensitive)
         completer.setFilterMode(Qt.MatchContains)
         name.setCompleter(completer)
+        completer.popup().installEventFilter(self.keys)  # after QCompleter's own filter: runs first
+        self.popups[completer.popup()] = name
         pages, copies = QSpinBox(), QSpinBox()
         pages.setRange(1, 10_000)
         copies.setRange(1, 1_000)
@@ -202,7 +206,8 @@ class CertificationView(QWidget):
         self.name.setText(card.full_name)
         self.id_number.setText(card.id_number)
         self.scanned_qr = text
-        self.rows[0][0].setFocus()
+        empty = next((name for name, _, _ in self.rows if not name.text().strip()), None)
+        (empty or self.add_row()).setFocus()  # the next document to enter, never a filled row
 
     def new_request(self) -> None:
         self.name.clear()
@@ -213,6 +218,7 @@ class CertificationView(QWidget):
         self.scanned_qr = None
         self.table.setRowCount(0)
         self.rows = []
+        self.popups = {}
         self.add_row()
         self.update_fees()
         self.name.setFocus()
@@ -296,7 +302,11 @@ class CertificationView(QWidget):
                                 f"{report.copies} bản, {vnd(report.fees)}, {report.voids} số hủy – "
                                 + ("khớp với sổ." if report.balanced else "KHÔNG KHỚP với sổ chứng thực!"))
             self.last_closing = report
-            dialog = PrintPreviewDialog(self, f"Chốt sổ {today:%d/%m/%Y}", pages, lambda: pdf, self.local,
+            def produce(deliver) -> bytes:  # the closing sheet is not a dossier's form: nothing to record
+                deliver(pdf)
+                return pdf
+
+            dialog = PrintPreviewDialog(self, f"Chốt sổ {today:%d/%m/%Y}", pages, produce, self.local,
                                         f"chot-so-{today:%Y%m%d}")
             dialog.exec()
             dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts

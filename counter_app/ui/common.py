@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QLayout, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from counter_app.core.errors import CounterError
 # Views import these names from here; they are the one formatting module's functions.
@@ -49,3 +50,25 @@ def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-size: 15px; font-weight: bold; margin: 4px 0;")
     return label
+
+
+def screen_layout(view: QWidget, body: QLayout, footer: QLayout | None = None) -> QScrollArea:
+    """A screen that fits a 1366×768 (or 1280×720) counter monitor: ``body`` scrolls when the
+    window is short, ``footer`` (what the officer must see and the buttons) stays on screen."""
+    content = QWidget()
+    content.setLayout(body)
+    scroll = QScrollArea()
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+    outer = QVBoxLayout(view)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll, 1)
+    if footer is not None:
+        bar = QWidget()
+        bar.setObjectName("footer")
+        bar.setLayout(footer)
+        outer.addWidget(bar)
+    view.body = scroll
+    return scroll

@@ -5,12 +5,10 @@ are one step away."""
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QInputDialog,
+    QAbstractItemView, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QInputDialog,
     QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -19,58 +17,13 @@ from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
-from counter_app.ui.common import fmt_time, heading, parse_dmy, read_card, show_error, vnd
+from counter_app.ui.common import fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
+from counter_app.ui.scanner import ScanCatcher
 
 _KINDS = [DocumentKind.ORIGINAL, DocumentKind.CERTIFIED_COPY, DocumentKind.PHOTOCOPY]
-
-
-class ScanCatcher(QObject):
-    """Recognises a CCCD QR typed by a keyboard-wedge scanner into whatever field has focus.
-
-    The QR text starts with the 12-digit ID and then a "|": at the first "|" the catcher takes over,
-    swallows the keys up to Enter, removes the digits that already reached the focused field, and
-    emits the whole text. Nothing is logged."""
-
-    scanned = Signal(str)
-
-    def __init__(self, view: QWidget) -> None:
-        super().__init__(view)
-        self.view = view
-        self.buffer: list[str] = []
-        self.active = False
-        self.recent: list[tuple[float, str]] = []
-        self.target: QObject | None = None
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() != QEvent.KeyPress or not self.view.isVisible():
-            return False
-        if not (isinstance(obj, QWidget) and (obj is self.view or self.view.isAncestorOf(obj))):
-            return False
-        text = event.text()
-        if self.active:
-            if event.key() in (Qt.Key_Return, Qt.Key_Enter):
-                self.active = False
-                self.scanned.emit("".join(self.buffer))
-                self.buffer = []
-            elif text:
-                self.buffer.append(text)
-            return True
-        if text == "|":
-            self.active = True
-            digits = "".join(ch for _, ch in self.recent)[-12:]
-            self.buffer = [digits, "|"]
-            target = self.target  # the field the scanner's first digits landed in
-            if isinstance(target, QLineEdit) and digits and target.text().endswith(digits):
-                target.setText(target.text()[: -len(digits)])
-            return True
-        if text and text.isdigit():
-            self.target = obj
-            now = time.monotonic()
-            self.recent = [(t, ch) for t, ch in self.recent if now - t < 2.0][-11:] + [(now, text)]
-        return False
 
 
 class IntakeView(QWidget):
@@ -84,7 +37,6 @@ class IntakeView(QWidget):
         self.pending: Op | None = None
         self.load_procedures()
         self.catcher = ScanCatcher(self)
-        QApplication.instance().installEventFilter(self.catcher)
         self.catcher.scanned.connect(self.fill_from_qr)
         self._build()
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
@@ -109,6 +61,7 @@ class IntakeView(QWidget):
         self.picker.setPlaceholderText("Mã hoặc tên thủ tục (không cần dấu)")
         self.picker.textEdited.connect(self.filter_procedures)
         self.picker.returnPressed.connect(self.choose_procedure)
+        self.picker.installEventFilter(self)  # Up/Down move in the list of matches
         self.matches = QListWidget()
         self.matches.setMaximumHeight(120)
         self.matches.itemActivated.connect(lambda item: self.choose_procedure(item))
@@ -173,19 +126,32 @@ class IntakeView(QWidget):
         actions = QHBoxLayout()
         for b in (new, self.save_button, self.supplement_button, self.refuse_button):
             actions.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(tr("Tiếp nhận")))
-        layout.addLayout(grid)
-        layout.addLayout(columns)
-        layout.addWidget(QLabel(tr("Giấy tờ")))
-        layout.addWidget(self.docs)
-        layout.addWidget(add_doc, alignment=Qt.AlignLeft)
-        layout.addWidget(self.due)
-        layout.addWidget(self.fees)
-        layout.addLayout(actions)
+        body = QVBoxLayout()
+        body.addWidget(heading(tr("Tiếp nhận")))
+        body.addLayout(grid)
+        body.addLayout(columns)
+        body.addWidget(QLabel(tr("Giấy tờ")))
+        body.addWidget(self.docs, 1)
+        body.addWidget(add_doc, alignment=Qt.AlignLeft)
+        footer = QVBoxLayout()  # what the officer tells the citizen, and the buttons: never scrolled away
+        footer.addWidget(self.due)
+        footer.addWidget(self.fees)
+        footer.addLayout(actions)
+        screen_layout(self, body, footer)
         self.filter_procedures("")
 
     # -- procedure picker ---------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.picker and event.type() == QEvent.KeyPress and event.key() in (
+                Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown):
+            step = {Qt.Key_Up: -1, Qt.Key_Down: 1, Qt.Key_PageUp: -5, Qt.Key_PageDown: 5}[event.key()]
+            if self.matches.count():
+                row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
+                self.matches.setCurrentRow(row)
+                self.matches.scrollToItem(self.matches.currentItem())
+            return True
+        return super().eventFilter(obj, event)
+
     def filter_procedures(self, text: str) -> None:
         """Matching procedures, the ones this desk used most recently first (so the usual one is an
         Enter away)."""
@@ -282,8 +248,18 @@ class IntakeView(QWidget):
         self.dob.setText(card.date_of_birth.strftime("%d/%m/%Y") if card.date_of_birth else "")
         self.gender.setCurrentText(card.gender.value if card.gender else "")
         self.address.setText(card.address)
-        self.filter_procedures(self.picker.text())  # the scan's first digits had filtered the list
-        self.picker.setFocus()  # the officer confirms against the card, then picks the procedure
+        self.focus_next_empty()
+
+    def focus_next_empty(self) -> None:
+        """After a scan: the next thing the officer must fill. The procedure box only while no
+        procedure is chosen (an Enter there would otherwise switch the procedure silently)."""
+        if self.procedure is None:
+            self.picker.setFocus()
+        elif self.docs.rowCount():
+            self.docs.setFocus()
+            self.docs.setCurrentCell(0, 0)
+        else:
+            self.save_button.setFocus()
 
     # -- commands -----------------------------------------------------------------------------
     def new_dossier(self) -> None:

@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
             self.holder_panel = HolderPanel(core, self.local, self.holder)
             for panel in (self.outbox.enrollment, self.holder_panel):
-                self.settings.layout().insertWidget(self.settings.layout().count() - 1, panel)
+                self.settings.add_panel(panel)
         if self.local.get("holder_serve") and not core.ctx.settings.register_holder:
             try:  # this desk serves the office's certification registers while its window is open
                 self.holder.start(int(self.local.get("holder_port") or 8765))

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QApplication, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QVBoxLayout,
+    QWidget,
 )
 
 from counter_app.ui.i18n import tr
@@ -50,6 +51,20 @@ def make_printer(local: LocalSettings, name_hint: str) -> QPrinter:
     return printer
 
 
+def printer_ready(local: LocalSettings) -> bool:
+    """A job has somewhere to go: a print-to-file folder, the chosen printer, or a default one."""
+    if local.get("print_to_file"):
+        return True
+    names = QPrinterInfo.availablePrinterNames()
+    if local.get("printer") in names:
+        return True
+    return not QPrinterInfo.defaultPrinter().isNull()
+
+
+class NoPrinter(RuntimeError):
+    """The printer did not take the job; nothing was recorded."""
+
+
 def print_dpi(printer: QPrinter) -> int:
     return min(printer.resolution(), 300)
 
@@ -59,7 +74,8 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> None:
     QPrinter or QImage outside it; measured: 108 ms for a two-page receipt at 300 dpi)."""
     painter = QPainter()
     if not painter.begin(printer):
-        raise RuntimeError("Không mở được máy in.")
+        raise NoPrinter("Không mở được máy in.")
+    ended = False
     try:
         for i, image in enumerate(images):
             if i:
@@ -70,19 +86,26 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> None:
             painter.setWindow(image.rect())
             painter.drawImage(0, 0, image)
             painter.setViewport(target)
+        ended = painter.end()
     finally:
-        painter.end()
+        if painter.isActive():
+            painter.end()
+    if not ended or printer.printerState() == QPrinter.Error:
+        raise NoPrinter("Máy in không nhận lệnh in.")
 
 
 def send_to_printer(pdf: bytes, printer: QPrinter) -> None:
     paint_pages(pdf_images(pdf, print_dpi(printer)), printer)
 
 
-class PrintPreviewDialog(QDialog):
-    """Shows the form; Enter prints it: ``produce`` renders and records the real print, then the
-    pages go to the printer, all off the GUI thread."""
+Produce = Callable[[Callable[[bytes], None]], bytes]  # render, deliver (printer or file), then record
 
-    def __init__(self, parent: QWidget, title: str, pages_preview: list[QImage], produce: Callable[[], bytes],
+
+class PrintPreviewDialog(QDialog):
+    """Shows the form; Enter prints it: ``produce(deliver)`` renders the real print, ``deliver``
+    sends it to the printer or a file, and only then is the print recorded, all off the GUI thread."""
+
+    def __init__(self, parent: QWidget, title: str, pages_preview: list[QImage], produce: Produce,
                  local: LocalSettings, name_hint: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -111,46 +134,78 @@ class PrintPreviewDialog(QDialog):
         for b in (self.print_button, choose, self.save_button, close):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addLayout(buttons)
-        self.resize(720, 820)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)  # outside the scroll area: always on screen
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(min(720, room.width() - 40), min(820, room.height() - 60))
         QShortcut(QKeySequence(Qt.Key_Return), self, activated=self.print_now)
 
     def print_now(self) -> Op | None:
         if not self.print_button.isEnabled():
             return None  # already printing: a second Enter must not record a second print
-        printer = make_printer(self.local, self.name_hint)
+        if not printer_ready(self.local):
+            return self.no_printer()
+        return self.print_with(make_printer(self.local, self.name_hint))
+
+    def print_with(self, printer: QPrinter) -> Op:
         dpi = print_dpi(printer)
 
         def work() -> bytes:
-            pdf = self.produce()
-            paint_pages(pdf_images(pdf, dpi), printer)
-            return pdf
+            return self.produce(lambda pdf: paint_pages(pdf_images(pdf, dpi), printer))
 
         def printed(pdf: bytes) -> None:
             self.printed_pdf = pdf
             self.accept()
 
-        return op(self, work, busy=[self.print_button, self.save_button]).success(printed).run()
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NoPrinter):
+                self.no_printer(str(exc))
+            else:
+                from counter_app.ui.common import show_error
 
-    def choose_printer(self) -> None:
+                show_error(self, exc)
+
+        return op(self, work, busy=[self.print_button, self.save_button]).success(printed).failure(failed).run()
+
+    def no_printer(self, why: str = "Máy này chưa có máy in.") -> Op | None:
+        """Plain words and the two ways out; nothing has been recorded as printed."""
+        box = QMessageBox(QMessageBox.Warning, "Không in được", f"{why}\nBiểu mẫu chưa được ghi là đã in.", parent=self)
+        to_file = box.addButton("In ra tệp PDF", QMessageBox.AcceptRole)
+        choose = box.addButton("Chọn máy in", QMessageBox.ActionRole)
+        box.addButton("Đóng", QMessageBox.RejectRole)
+        box.exec()
+        if box.clickedButton() is to_file:
+            return self.save_pdf()
+        if box.clickedButton() is choose:
+            return self.choose_printer()
+        return None
+
+    def choose_printer(self) -> Op | None:
+        """Choose a printer (remembered for this machine) or "Print to File", and print now."""
         printer = QPrinter(QPrinter.HighResolution)
-        if QPrintDialog(printer, self).exec() == QDialog.Accepted:
+        if QPrintDialog(printer, self).exec() != QDialog.Accepted:
+            return None
+        if printer.outputFormat() == QPrinter.PdfFormat:
+            if not printer.outputFileName():
+                return self.save_pdf()
+        else:
             self.local.set("printer", printer.printerName())
+        return self.print_with(printer)
 
-    def save_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Lưu PDF"), f"{self.name_hint}.pdf", "PDF (*.pdf)")
+    def save_pdf(self, path: str | None = None) -> Op | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Lưu PDF"), f"{self.name_hint}.pdf", "PDF (*.pdf)")
         if path:
             def work() -> bytes:
-                pdf = self.produce()
-                Path(path).write_bytes(pdf)
-                return pdf
+                return self.produce(Path(path).write_bytes)
 
             def saved(pdf: bytes) -> None:
                 self.printed_pdf = pdf
                 self.accept()
 
-            op(self, work, busy=[self.print_button, self.save_button]).success(saved).run()
+            return op(self, work, busy=[self.print_button, self.save_button]).success(saved).run()
+        return None
 
 
 def _renderer():
@@ -168,8 +223,8 @@ def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, 
     ``then(printed)`` runs (the next print of a series starts only when this one is done)."""
     hint = f"{code}-{form.value}"
 
-    def produce() -> bytes:
-        return core.prints.produce(code, form, officer.full_name, _renderer())[0]
+    def produce(deliver: Callable[[bytes], None]) -> bytes:
+        return core.prints.produce(code, form, officer.full_name, _renderer(), deliver=deliver)[0]
 
     def finish(accepted: bool) -> None:
         parent.last_printed = (code, form.value, accepted)
@@ -177,12 +232,18 @@ def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, 
         if then is not None:
             then(accepted)
 
-    if local.get("print_mode") == "direct":
+    if local.get("print_mode") == "direct" and printer_ready(local):
         printer = make_printer(local, hint)
         dpi = print_dpi(printer)
 
-        return op(parent, lambda: paint_pages(pdf_images(produce(), dpi), printer)) \
-            .success(lambda _: finish(True)).run()
+        def failed(exc: BaseException) -> None:  # the preview offers the ways out; nothing was recorded
+            from counter_app.ui.common import show_error
+
+            show_error(parent, exc)
+            finish(False)
+
+        return op(parent, lambda: produce(lambda pdf: paint_pages(pdf_images(pdf, dpi), printer))) \
+            .success(lambda _: finish(True)).failure(failed).run()
 
     def preview() -> list[QImage]:
         return pdf_images(core.prints.produce(code, form, officer.full_name, _renderer(), preview=True)[0], 90)

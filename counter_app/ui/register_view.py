@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.ui.common import heading
+from counter_app.ui.common import heading, screen_layout
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
 
@@ -32,12 +32,13 @@ class RegisterView(QWidget):
         form = QFormLayout()
         form.addRow("Từ ngày", self.first)
         form.addRow("Đến ngày", self.last)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()
         layout.addWidget(heading(tr("Sổ theo dõi")))
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addStretch()
+        screen_layout(self, layout)
 
     def export(self, suffix: str, path: str | None = None) -> Op | None:
         if path is None:

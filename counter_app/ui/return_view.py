@@ -6,10 +6,44 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from counter_app.core.lifecycle import Status
-from counter_app.ui.common import fmt_time, heading, show_error, vnd
+from counter_app.core.lifecycle import Action, Status
+from counter_app.ui.common import fmt_time, heading, screen_layout, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
+
+
+def why_not_returnable(d) -> str:
+    """What to tell the citizen when the result cannot be handed over, by state."""
+    status = Status(d.status)
+    if status is Status.RETURNED:
+        when = next((e.at for e in reversed(d.events) if e.kind == Action.RETURN.value), None)
+        return "Hồ sơ đã trả kết quả" + (f" lúc {fmt_time(when)}" if when else "") + "; không trả lại lần nữa."
+    return {
+        Status.RECEIVED: "Hồ sơ mới tiếp nhận, chưa chuyển xử lý: chưa có kết quả.",
+        Status.PROCESSING: "Hồ sơ đang giải quyết: chưa có kết quả để trả.",
+        Status.SUPPLEMENT_REQUESTED: "Hồ sơ đang chờ công dân bổ sung giấy tờ: chưa có kết quả.",
+        Status.REFUSED: "Hồ sơ đã bị từ chối tiếp nhận: không có kết quả để trả.",
+        Status.WITHDRAWN: "Công dân đã rút hồ sơ: không có kết quả để trả.",
+        Status.STOPPED: "Hồ sơ đã dừng giải quyết: trả lại hồ sơ theo Phiếu dừng xử lý, không phải kết quả.",
+    }.get(status, "Chưa có kết quả: không thể trả.")
+
+
+class MoneySpinBox(QSpinBox):
+    """Amounts in đồng written as everywhere else: "10.000 đồng"."""
+
+    def textFromValue(self, value: int) -> str:
+        return f"{value:,}".replace(",", ".")
+
+    def valueFromText(self, text: str) -> int:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return int(digits) if digits else 0
+
+    def validate(self, text: str, pos: int):
+        from PySide6.QtGui import QValidator
+
+        body = text.removesuffix(self.suffix()).strip()
+        ok = all(ch.isdigit() or ch == "." for ch in body)
+        return (QValidator.Acceptable if ok else QValidator.Invalid), text, pos
 
 
 class ReturnView(QWidget):
@@ -30,7 +64,7 @@ class ReturnView(QWidget):
         for n, label in ((5, "5 – Rất hài lòng"), (4, "4 – Hài lòng"), (3, "3 – Bình thường"),
                          (2, "2 – Chưa hài lòng"), (1, "1 – Không hài lòng")):
             self.rating.addItem(label, n)
-        self.fees = QSpinBox()
+        self.fees = MoneySpinBox()
         self.fees.setRange(0, 100_000_000)
         self.fees.setSingleStep(1000)
         self.fees.setSuffix(" đồng")
@@ -43,20 +77,22 @@ class ReturnView(QWidget):
         form.addRow("Số định danh người nhận (nếu ủy quyền)", self.receiver_id)
         form.addRow("Phí, lệ phí đã thu", self.fees)
         form.addRow("Mức độ hài lòng", self.rating)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()
         layout.addWidget(heading(tr("Trả kết quả")))
         layout.addLayout(form)
         layout.addWidget(self.info)
         layout.addWidget(self.commit_button)
         layout.addStretch()
+        screen_layout(self, layout)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.commit)
 
     def load(self) -> None:
+        self.code.selectAll()  # the next scan replaces this code instead of adding to it
         try:
             d = self.dossier = self.core.queries.get(self.code.text())
         except Exception as exc:
-            self.dossier = None
-            self.commit_button.setEnabled(False)
+            self._reset_fields()
+            self.info.setText("")
             show_error(self, exc)
             return
         status = Status(d.status)
@@ -64,11 +100,26 @@ class ReturnView(QWidget):
         self.info.setText(f"<b>{d.applicant.full_name}</b> – {d.procedure_name}<br>"
                           f"Trạng thái: <b>{status.label_vi}</b>; hẹn trả: {fmt_time(d.due_at)}; "
                           f"phí: {vnd(d.total_fee_vnd)}"
-                          + ("" if ready else "<br><span style='color:#b00020'>Chưa có kết quả: không thể trả.</span>"))
-        self.receiver.setText(d.applicant.full_name)
-        self.fees.setValue(d.total_fee_vnd)
+                          + ("" if ready else f"<br><span style='color:#b00020'>{why_not_returnable(d)}</span>"))
+        self._reset_fields()
+        self.dossier = d
+        if ready:
+            self.receiver.setText(d.applicant.full_name)
+            self.fees.setValue(d.total_fee_vnd)
         self.commit_button.setEnabled(ready)
-        (self.receiver if ready else self.code).setFocus()
+        # The focus stays on the code, selected: the receiver is filled in (usually the applicant),
+        # Ctrl+S records the return, and the next scan replaces the code instead of adding to it.
+        self.code.setFocus()
+        self.code.selectAll()
+
+    def _reset_fields(self) -> None:
+        """Nothing from the previous dossier stays on screen (receiver, fee, rating)."""
+        self.dossier = None
+        self.commit_button.setEnabled(False)
+        for w in (self.receiver, self.receiver_id):
+            w.clear()
+        self.fees.setValue(0)
+        self.rating.setCurrentIndex(0)
 
     def commit(self) -> Op | None:
         if self.dossier is None or not self.commit_button.isEnabled():

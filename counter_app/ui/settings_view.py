@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.setting_defs import BY_KEY, SETTINGS, SettingDef
 from counter_app.core.settings import apply_setting
-from counter_app.ui.common import heading, show_error
+from counter_app.ui.common import heading, screen_layout, show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
 from counter_app.ui.operations import Op, op
@@ -122,12 +122,18 @@ class SettingsView(QWidget):
         buttons = QHBoxLayout()
         for b in (save, calendar, catalogue):
             buttons.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(tr("Cài đặt")))
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-        layout.addStretch()
+        self.panels = QVBoxLayout()
+        self.panels.addWidget(heading(tr("Cài đặt")))
+        self.panels.addLayout(form)
+        self.panels.addStretch()
+        footer = QVBoxLayout()
+        footer.addLayout(buttons)
+        footer.addWidget(self.status)
+        screen_layout(self, self.panels, footer)
+
+    def add_panel(self, panel: QWidget) -> None:
+        """Another part of the settings (enrollment, register holder, officers), in the scrolled body."""
+        self.panels.insertWidget(self.panels.count() - 1, panel)
 
     def save(self) -> Op | None:
         from counter_app.core.calendar import OfficeHours

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.lifecycle import event_label_vi
 from counter_app.core.outbox import LISTED_STATES, NEEDS_ATTENTION, OutboxStatus, state_label
-from counter_app.ui.common import heading
+from counter_app.ui.common import heading, screen_layout
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
 
@@ -125,12 +125,13 @@ class OutboxView(QWidget):
         for w in (QLabel("Hiển thị:"), self.state, self.sync_button, self.retry_button, self.retry_all):
             buttons.addWidget(w)
         buttons.addStretch()
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()
         layout.addWidget(heading(tr("Đồng bộ")))
         layout.addWidget(self.summary)
         layout.addWidget(self.warning)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        screen_layout(self, layout)
         self.enrollment = self._enrollment_box()  # shown in Cài đặt (the main window moves it there)
         bridge.report.connect(self.on_report)
         self.refresh()

@@ -2,7 +2,9 @@ import inspect
 import os
 import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # pytest-qt has no ini option for the platform
+# pytest-qt has no ini option for the platform. The offscreen screen is the usual counter monitor.
+_SCREEN = os.path.join(os.path.dirname(__file__), "screen-1366x768.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402

@@ -116,7 +116,29 @@ def test_return_refuses_a_dossier_without_result(qtbot, window, core):
     view = window.returns
     type_text(view.code, d.code)
     press(view.code, Qt.Key_Return)
-    assert not view.commit_button.isEnabled() and "Chưa có kết quả" in view.info.text()
+    assert not view.commit_button.isEnabled() and "chưa chuyển xử lý: chưa có kết quả" in view.info.text()
+    assert view.code.selectedText() == d.code  # the next scan replaces the code, not appends to it
+
+
+def test_return_says_what_each_state_means_and_keeps_nothing_from_the_previous_dossier(qtbot, window, core):
+    from tests.conftest import request
+
+    done, ready = core.intake.receive(request()), core.intake.receive(request())
+    for code in (done.code, ready.code):
+        core.actions.forward(code, "A")
+        core.actions.result_ready(code, "A")
+    core.actions.return_result(done.code, "A")
+    view = window.returns
+    view.code.setFocus()
+    type_text(view.code, ready.code)
+    press(view.code, Qt.Key_Return)
+    assert view.commit_button.isEnabled() and view.fees.text() == "50.000 đồng"
+    type_text(view.code, done.code)  # the scan replaces the selected code
+    press(view.code, Qt.Key_Return)
+    assert view.code.text() == done.code
+    assert "đã trả kết quả lúc" in view.info.text() and "Chưa có kết quả" not in view.info.text()
+    assert not view.commit_button.isEnabled()
+    assert (view.receiver.text(), view.fees.value()) == ("", 0)  # nothing from the previous dossier
 
 
 def test_search_without_diacritics_and_lists(qtbot, window, core):
