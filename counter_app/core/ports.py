@@ -95,6 +95,11 @@ class OfficerRepository(Protocol):
 
     def set_password(self, username: str, password_hash: str) -> None: ...
 
+    def set_role(self, username: str, role: str) -> None: ...
+
+    def set_active(self, username: str, active: bool) -> None:
+        """Accounts are deactivated, never deleted: dossier histories keep their names."""
+
 
 class OutboxRepository(Protocol):
     """Events waiting for the provincial server, in device order; a lease marks a batch in flight."""

@@ -165,3 +165,9 @@ class SqlOfficerRepository:
 
     def set_password(self, username: str, password_hash: str) -> None:
         self.s.get(OfficerRow, username).password_hash = password_hash
+
+    def set_role(self, username: str, role: str) -> None:
+        self.s.get(OfficerRow, username).role = role
+
+    def set_active(self, username: str, active: bool) -> None:
+        self.s.get(OfficerRow, username).active = active

@@ -19,6 +19,7 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
 from counter_app.ui.local_settings import LocalSettings
 from counter_app.ui.login import LoginDialog
+from counter_app.ui.officers_view import OfficersPanel
 from counter_app.ui.register_view import RegisterView
 from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
@@ -44,8 +45,8 @@ class MainWindow(QMainWindow):
         self.returns = ReturnView(core, officer)
         self.search = SearchView(core)
         self.register = RegisterView(core)
-        self.settings = SettingsView(core, self.local) if officer.is_admin else QLabel(
-            "Chỉ quản trị viên được sửa cài đặt, danh mục và lịch.")
+        self.accounts = OfficersPanel(core, officer)  # an officer's Cài đặt is only their own password
+        self.settings = SettingsView(core, self.local) if officer.is_admin else self.accounts
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
             self.holder_panel = HolderPanel(core, self.local, self.holder)
-            for panel in (self.outbox.enrollment, self.holder_panel):
+            for panel in (self.accounts, self.outbox.enrollment, self.holder_panel):
                 self.settings.add_panel(panel)
         if self.local.get("holder_serve") and not core.ctx.settings.register_holder:
             try:  # this desk serves the office's certification registers while its window is open
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
             self.update_sync_label()
         self.intake.on_changes(changes)
         self.outbox.on_changes(changes)
+        self.accounts.on_changes(changes)
         if changes.dossiers and self.stack.currentWidget() is self.search:
             self.search.refresh()
         if changes.settings:

@@ -269,7 +269,8 @@ def test_vietnamese_renders_with_the_bundled_font(qtbot, window):
 def test_only_admins_edit_settings(qtbot, core):
     from counter_app.ui.main_window import MainWindow
 
-    core.officers.create("an.nv", "Nguyễn Văn Ấn", "mật-khẩu-2026")
+    admin = core.officers.authenticate("bich.tt", "mật-khẩu-2026")
+    core.officers.add(admin, "an.nv", "Nguyễn Văn Ấn", "mật-khẩu-2026")
     officer = core.officers.authenticate("an.nv", "mật-khẩu-2026")
     w = MainWindow(core, officer)
     qtbot.addWidget(w)
