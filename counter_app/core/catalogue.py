@@ -5,6 +5,10 @@
 (``local_code``, ``max_extension_days``, ``postal_allowed``, ``fee_rule``, ``active``, and
 provenance such as ``source``, ``confidence``, ``fee_note``, ``legal_basis``, ``unsettled``), which
 are kept and exported again.
+
+A document may also carry ``group`` (a label shared by alternatives: the citizen submits one of
+them) and ``case`` (the named case it is needed in, the text after "trường hợp"). A document
+without either is required; files written before these keys existed load unchanged.
 """
 
 from __future__ import annotations
@@ -46,6 +50,34 @@ def _enum(enum_type, value: Any, where: str):
                               f"{where}={value!r}") from None
 
 
+def _text(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{where}: phải là chuỗi ký tự.", f"{where}={value!r}")
+    return clean(value) or None
+
+
+def parse_document(doc: Any, where: str) -> RequiredDocument:
+    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not clean(doc["name"]):
+        raise ValidationError(f"{where}: thiếu tên.", "document without name")
+    return RequiredDocument(
+        name=clean(doc["name"]),
+        kind=_enum(DocumentKind, doc.get("kind", "original"), f"{where} kind"),
+        count=_int(doc.get("count", 1), f"{where} count", minimum=1),
+        group=_text(doc.get("group"), f"{where} group"),
+        case=_text(doc.get("case"), f"{where} case"),
+    )
+
+
+def document_to_dict(d: RequiredDocument) -> dict[str, Any]:
+    """The catalogue file's shape of a document; ``group`` and ``case`` only when set."""
+    out: dict[str, Any] = {"name": d.name, "kind": d.kind.value, "count": d.count}
+    if d.group:
+        out["group"] = d.group
+    if d.case:
+        out["case"] = d.case
+    return out
+
+
 def parse_procedure(item: Any, where: str) -> Procedure:
     if not isinstance(item, dict):
         raise ValidationError(f"{where}: phải là một đối tượng JSON.", "procedure must be an object")
@@ -59,15 +91,8 @@ def parse_procedure(item: Any, where: str) -> Procedure:
     name = clean(item["name"])
     if not name:
         raise ValidationError(f"{where}: tên thủ tục trống.", "empty name")
-    documents = []
-    for j, doc in enumerate(item.get("documents") or [], start=1):
-        if not isinstance(doc, dict) or not clean(doc.get("name")):
-            raise ValidationError(f"{where}: giấy tờ thứ {j} thiếu tên.", "document without name")
-        documents.append(RequiredDocument(
-            name=clean(doc["name"]),
-            kind=_enum(DocumentKind, doc.get("kind", "original"), f"{where} giấy tờ {j} kind"),
-            count=_int(doc.get("count", 1), f"{where} giấy tờ {j} count", minimum=1),
-        ))
+    documents = [parse_document(doc, f"{where} giấy tờ {j}")
+                 for j, doc in enumerate(item.get("documents") or [], start=1)]
     return Procedure(
         code=code,
         name=name,
@@ -108,7 +133,7 @@ def procedure_to_dict(p: Procedure) -> dict[str, Any]:
         "fee_vnd": p.fee_vnd,
         "online_level": p.online_level.value,
         "location_independent": p.location_independent,
-        "documents": [{"name": d.name, "kind": d.kind.value, "count": d.count} for d in p.documents],
+        "documents": [document_to_dict(d) for d in p.documents],
         "postal_allowed": p.postal_allowed,
         "max_extension_days": p.max_extension_days,
         "fee_rule": p.fee_rule.value,

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from counter_app.core import cccd
 from counter_app.core.calendar import TZ
+from counter_app.core.checklist import default_documents
 from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.fees import schedule_on
@@ -116,7 +117,7 @@ def normalise_applicant(inp: ApplicantInput, ctx: CounterContext, today: date) -
 def normalise_documents(request_docs: Sequence[DocumentLine] | None, procedure: Procedure
                         ) -> tuple[DocumentLine, ...]:
     if request_docs is None:
-        return tuple(DocumentLine(d.name, d.kind, d.count) for d in procedure.documents)
+        return default_documents(procedure)
     out = []
     for i, d in enumerate(request_docs, 1):
         name = clean(d.name)

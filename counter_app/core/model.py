@@ -56,9 +56,32 @@ class FeeRule(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RequiredDocument:
+    """One document of a procedure's published list.
+
+    Neither ``group`` nor ``case``: every citizen submits it. ``group``: one of the alternatives
+    that share this label ("một trong các giấy tờ sau"), the citizen submits one of them. ``case``:
+    only needed in the named case ("trường hợp …", the text after those words)."""
+
     name: str
     kind: DocumentKind = DocumentKind.ORIGINAL
     count: int = 1
+    group: str | None = None
+    case: str | None = None
+
+    @property
+    def required(self) -> bool:
+        """Ticked as submitted by default: neither an alternative nor for a named case."""
+        return not self.group and not self.case
+
+    @property
+    def condition_vi(self) -> str:
+        """When the document is needed, for a checklist ("" for a required one)."""
+        parts = []
+        if self.case:
+            parts.append(f"Trường hợp {self.case}")
+        if self.group:
+            parts.append(f"Một trong: {self.group}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from counter_app.core.calendar import CalendarOverride, OverrideKind
+from counter_app.core.catalogue import document_to_dict
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import (
     Agency, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
@@ -28,7 +29,8 @@ def _procedure_from_row(r: ProcedureRow) -> Procedure:
         code=r.code, name=r.name, field=r.field, working_days=r.working_days, fee_vnd=r.fee_vnd,
         online_level=OnlineLevel(r.online_level), location_independent=r.location_independent,
         postal_allowed=r.postal_allowed,
-        documents=tuple(RequiredDocument(d["name"], DocumentKind(d["kind"]), d["count"]) for d in r.documents),
+        documents=tuple(RequiredDocument(d["name"], DocumentKind(d["kind"]), d["count"],
+                                         d.get("group"), d.get("case")) for d in r.documents),
         local_code=r.local_code, max_extension_days=r.max_extension_days, fee_rule=FeeRule(r.fee_rule),
         active=r.active, extra=dict(r.extra or {}),
     )
@@ -40,7 +42,7 @@ def _procedure_values(p: Procedure) -> dict[str, Any]:
         working_days=p.working_days, max_extension_days=p.max_extension_days, fee_vnd=p.fee_vnd,
         fee_rule=p.fee_rule.value, online_level=p.online_level.value,
         location_independent=p.location_independent, postal_allowed=p.postal_allowed, active=p.active,
-        documents=[{"name": d.name, "kind": d.kind.value, "count": d.count} for d in p.documents],
+        documents=[document_to_dict(d) for d in p.documents],  # group/case only when set
         extra=dict(p.extra),
     )
 

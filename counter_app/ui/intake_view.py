@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from counter_app.core.checklist import missing_documents
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
 from counter_app.core.prints import FormKind
@@ -96,9 +97,11 @@ class IntakeView(QWidget):
         for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
                               ("Nhận kết quả", self.return_method), ("Địa chỉ nhận qua bưu chính", self.return_address)):
             delivery.addRow(label, widget)
-        self.docs = QTableWidget(0, 4)
-        self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng", "Số trang"])
-        self.docs.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.docs = QTableWidget(0, 5)
+        self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng",
+                                             "Số trang", "Khi nào nộp"])
+        for column in (0, 4):
+            self.docs.horizontalHeader().setSectionResizeMode(column, QHeaderView.Stretch)
         self.docs.setSelectionMode(QAbstractItemView.SingleSelection)
         self.docs.itemChanged.connect(lambda _: self.update_summary())
         add_doc = QPushButton("Thêm giấy tờ")
@@ -179,18 +182,24 @@ class IntakeView(QWidget):
         self.chosen.setText(f"{self.procedure.code} – {self.procedure.name}")
         self.docs.blockSignals(True)
         self.docs.setRowCount(0)
-        for d in self.procedure.documents:
-            self.add_document_row(d.name, d.kind, d.count, checked=True)
+        for d in self.procedure.documents:  # only the required ones are ticked as submitted
+            self.add_document_row(d.name, d.kind, d.count, checked=d.required, note=d.condition_vi)
         self.docs.blockSignals(False)
         self.update_summary()
         (self.name if not self.name.text() else self.save_button).setFocus()
 
-    def add_document_row(self, name: str, kind: DocumentKind, count: int, *, checked: bool) -> None:
+    def add_document_row(self, name: str, kind: DocumentKind, count: int, *, checked: bool,
+                         note: str = "") -> None:
         row = self.docs.rowCount()
         self.docs.insertRow(row)
         item = QTableWidgetItem(name)
         item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+        item.setToolTip(f"{name}\n{note}" if note else name)
         self.docs.setItem(row, 0, item)
+        when = QTableWidgetItem(note)  # alternative group or named case; read-only
+        when.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+        when.setToolTip(note)
+        self.docs.setItem(row, 4, when)
         combo = QComboBox()
         for k in _KINDS:
             combo.addItem(k.label_vi, k)
@@ -334,11 +343,12 @@ class IntakeView(QWidget):
         return self._commit(lambda request: self.core.intake.refuse(request, reason), FormKind.REFUSAL)
 
     def request_supplement(self) -> Op | None:
-        """The dossier is recorded with what was brought, and the unticked documents become the
-        numbered list of Mẫu 02."""
+        """The dossier is recorded with what was brought, and what is missing becomes the numbered
+        list of Mẫu 02 (``core.checklist.missing_documents``)."""
         if not self._require_procedure():
             return None
-        missing = [d.name for d in self.documents(checked=False)]
+        missing = missing_documents(self.procedure, [d.name for d in self.documents()],
+                                    [d.name for d in self.documents(checked=False)])
         reason, ok = QInputDialog.getMultiLineText(self, "Yêu cầu bổ sung", "Lý do:", "Hồ sơ chưa đầy đủ thành phần.")
         if not ok:
             return None

@@ -5,8 +5,9 @@ import unicodedata
 import pytest
 
 from counter_app.core.errors import ValidationError
+from counter_app.core.model import DocumentLine
 from counter_app.printing.templates import load_form_set
-from tests.conftest import outbox_count
+from tests.conftest import outbox_count, request
 from tests.printing.conftest import assert_clean_fonts, needs_tools
 
 A5 = (148, 210)
@@ -195,3 +196,18 @@ def test_form_sets_inherit_and_differ_where_the_circulars_differ():
     assert new.form("apology")["title"] != old.form("apology")["title"]
     assert "stop" in new.forms and "stop" not in old.forms
     assert len(new.form("register")["columns"]) == 14
+
+
+def test_receipt_lists_only_the_documents_ticked_as_submitted(printer, app):
+    procedure = next(p for p in app.catalogue.procedures() if p.code == "1.004194")  # Đăng ký tạm trú
+    declaration, army, police = (next(d.name for d in procedure.documents if key in d.name)
+                                 for key in ("Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA); người",
+                                             "(Quân đội nhân dân)", "(Công an nhân dân)"))
+    default = app.intake.receive(request("1.004194"))  # nothing said: the required documents
+    pdf, _ = printer(default.code, "receipt")
+    assert len(pdf.pages) == 2  # one A5 page per copy, not four
+    text = pdf.text(0)
+    assert "Mẫu CT01" in text and "Giấy giới thiệu" not in text and "theo danh sách" not in text
+    ticked = app.intake.receive(request("1.004194", documents=[DocumentLine(declaration), DocumentLine(army)]))
+    text = printer(ticked.code, "receipt")[0].text(0)
+    assert "(Quân đội nhân dân)" in text and police not in text and "(Công an nhân dân)" not in text

@@ -223,13 +223,21 @@ def test_catalogue_and_calendar_updates_are_pulled(province, make_counter):
     procedure = next(p for p in counter.app.catalogue.procedures() if p.code == "1.001612")
     province.service.publish("catalogue", [{
         "code": "1.001612", "name": procedure.name, "field": procedure.field, "working_days": 2,
-        "fee_vnd": 100000, "documents": [{"name": "Giấy đề nghị đăng ký hộ kinh doanh", "kind": "original"}],
+        "fee_vnd": 100000, "documents": [
+            {"name": "Giấy đề nghị đăng ký hộ kinh doanh", "kind": "original"},
+            {"name": "Văn bản ủy quyền cho cá nhân", "group": "Giấy tờ ủy quyền",
+             "case": "ủy quyền thực hiện thủ tục"},
+            {"name": "Hợp đồng dịch vụ và giấy giới thiệu", "group": "Giấy tờ ủy quyền",
+             "case": "ủy quyền thực hiện thủ tục"}],
     }])
     province.service.publish("calendar", [{"day": "2026-12-31", "kind": "day_off", "note": "Nghỉ bù"}])
     report = counter.sync()
     assert report.ok and report.settings_changed
     updated = next(p for p in counter.app.catalogue.procedures() if p.code == "1.001612")
     assert updated.working_days == 2 and updated.fee_vnd == 100000
+    assert [(d.required, d.group, d.case) for d in updated.documents] == [
+        (True, None, None), (False, "Giấy tờ ủy quyền", "ủy quyền thực hiện thủ tục"),
+        (False, "Giấy tờ ủy quyền", "ủy quyền thực hiện thủ tục")]  # a pulled catalogue keeps alternatives
     assert [o.day.isoformat() for o in counter.app.calendar_admin.overrides()] == ["2026-12-31"]
     assert counter.sync().pulled == 0  # the cursor moved: nothing applied twice
 

@@ -92,6 +92,30 @@ def test_refusal_and_supplement_from_the_intake_screen(qtbot, window, core, dial
     assert events(core, code)[-1] == "printed"
 
 
+def test_checklist_ticks_only_required_documents_and_shows_group_or_case(qtbot, window, core, dialogs):
+    view = window.intake
+    _pick(view, "4194")  # Đăng ký tạm trú: one declaration; letters and lists only for other cases
+    assert view.procedure.code == "1.004194"
+    rows = [(view.docs.item(r, 0).text(), view.docs.item(r, 0).checkState() == Qt.Checked,
+             view.docs.item(r, 4).text()) for r in range(view.docs.rowCount())]
+    assert [(ticked, note) for _, ticked, note in rows][0] == (True, "")
+    assert all(not ticked and note for _, ticked, note in rows[1:])
+    assert ("Trường hợp đăng ký tạm trú tại nơi đơn vị đóng quân; Một trong: Giấy giới thiệu của đơn vị"
+            in [note for *_, note in rows])
+    assert [d.name for d in view.documents()] == [rows[0][0]]  # what the receipt will list
+    view.docs.item(0, 0).setCheckState(Qt.Unchecked)  # the declaration was not brought
+
+    def answer(dialog):
+        dialog.setTextValue("Thiếu tờ khai")
+        dialog.accept()
+
+    dialogs.expect(answer, print_preview)
+    code = finish(qtbot, view.request_supplement()).code
+    settle(qtbot)
+    dialogs.stop()
+    assert core.queries.get(code).events[1].payload["documents"] == [rows[0][0]]  # not the other cases' papers
+
+
 def test_return_by_scanned_code(qtbot, window, core):
     from tests.conftest import request
 
