@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from counter_app.core.errors import CounterError
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.names import preview_title
 from counter_app.ui.operations import Op, op
 
 
@@ -59,7 +61,7 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> None:
     QPrinter or QImage outside it; measured: 108 ms for a two-page receipt at 300 dpi)."""
     painter = QPainter()
     if not painter.begin(printer):
-        raise RuntimeError("Không mở được máy in.")
+        raise CounterError("Không mở được máy in.", "QPainter.begin() failed on the printer")
     try:
         for i, image in enumerate(images):
             if i:
@@ -188,7 +190,7 @@ def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, 
         return pdf_images(core.prints.produce(code, form, officer.full_name, _renderer(), preview=True)[0], 90)
 
     def show(pages: list[QImage]) -> None:
-        dialog = PrintPreviewDialog(parent, f"{form.value} – {code}", pages, produce, local, hint)
+        dialog = PrintPreviewDialog(parent, preview_title(core, form, code), pages, produce, local, hint)
         accepted = dialog.exec() == QDialog.Accepted
         dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
         finish(accepted)
