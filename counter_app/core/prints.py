@@ -33,6 +33,36 @@ class FormKind(str, enum.Enum):
     STAMPS = "stamps"  # lời chứng "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH" for each copy
     CERT_RECEIPT = "cert_receipt"  # biên nhận chứng thực: documents, numbers, fees, due time
 
+    @property
+    def title_vi(self) -> str:
+        """The form's Vietnamese name, as the officer sees it (window titles, history, errors)."""
+        return form_title_vi(self)
+
+
+# The names of the forms in the current set (TT 03/2025/TT-VPCP); the stored values stay codes.
+FORM_TITLES_VI: dict[FormKind, str] = {
+    FormKind.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    FormKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    FormKind.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    FormKind.APOLOGY: "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+    FormKind.STOP: "Thông báo dừng giải quyết hồ sơ",
+    FormKind.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    FormKind.STAMPS: "Lời chứng chứng thực bản sao",
+    FormKind.CERT_RECEIPT: "Biên nhận yêu cầu chứng thực",
+}
+# TT 01/2018/TT-VPCP names the apology form differently.
+_FORM_TITLES_2018 = {FormKind.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả"}
+
+
+def form_title_vi(form: FormKind | str, form_set: str = "2025") -> str:
+    """The Vietnamese name of ``form`` (a FormKind or its stored value) in ``form_set``; an unknown
+    value (a form of a newer version) is named as a form with its code."""
+    try:
+        form = FormKind(form)
+    except ValueError:
+        return f"biểu mẫu «{form}»"
+    return (_FORM_TITLES_2018 if form_set == "2018" else {}).get(form) or FORM_TITLES_VI[form]
+
 
 CERTIFICATION_FORMS = (FormKind.STAMPS, FormKind.CERT_RECEIPT)
 CERTIFICATION_PROCEDURES = ("2.000815", "2.000884")
@@ -71,19 +101,19 @@ def check_printable(form: FormKind, dossier: Dossier) -> None:
     kinds = {e.kind for e in dossier.events}
     problem = None
     if form in (FormKind.RECEIPT, FormKind.CONTROL) and status is Status.REFUSED:
-        problem = "hồ sơ đã bị từ chối tiếp nhận; in Phiếu từ chối (refusal)"
+        problem = f"hồ sơ đã bị từ chối tiếp nhận; hãy in {FormKind.REFUSAL.title_vi}"
     elif form is FormKind.REFUSAL and status is not Status.REFUSED:
         problem = "hồ sơ không bị từ chối tiếp nhận"
     elif form is FormKind.SUPPLEMENT and Action.REQUEST_SUPPLEMENT.value not in kinds:
         problem = "hồ sơ chưa có yêu cầu bổ sung"
     elif form is FormKind.APOLOGY and Action.RESCHEDULE.value not in kinds:
-        problem = "hồ sơ chưa được hẹn lại (reschedule)"
+        problem = "hồ sơ chưa được xin lỗi, hẹn lại ngày trả"
     elif form is FormKind.STOP and status is not Status.STOPPED:
         problem = "hồ sơ không ở trạng thái dừng xử lý"
     elif form in CERTIFICATION_FORMS and dossier.procedure_code not in CERTIFICATION_PROCEDURES:
         problem = "hồ sơ không phải yêu cầu chứng thực"
     if problem:
-        raise ValidationError(f"Không in được biểu mẫu «{form.value}» cho hồ sơ {dossier.code}: {problem}.",
+        raise ValidationError(f"Không in được {form.title_vi} cho hồ sơ {dossier.code}: {problem}.",
                               f"form {form.value} not applicable in status {status.value}")
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from counter_app import paths
 from counter_app.ui import crash
 from counter_app.ui.fonts import install_fonts
+from counter_app.ui.translations import install_translations
 
 
 def open_core(data_dir: Path, parent=None):
@@ -60,6 +61,7 @@ def _exit_when_shown(dialog) -> None:
 def run(data_dir: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     install_fonts(app)
+    install_translations(app)
     folder = paths.data_dir(data_dir)
     crash.install(folder)
     state: dict = {}

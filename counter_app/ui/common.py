@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -11,23 +12,37 @@ from PySide6.QtWidgets import QFrame, QLabel, QLayout, QMessageBox, QScrollArea,
 from counter_app.core.errors import CounterError
 # Views import these names from here; they are the one formatting module's functions.
 from counter_app.core.formats import fmt_datetime as fmt_short, fmt_time_long as fmt_time, parse_date, vnd  # noqa: F401
+from counter_app.logs import redact
 from counter_app.ui.i18n import tr
+from counter_app.ui.names import os_error_vi
 
 log = logging.getLogger("counter_app.ui")
 
 
 def show_error(parent: QWidget, exc: BaseException) -> None:
-    """Officers read the Vietnamese message; the English detail is there for support staff. Every
-    error shown is logged first, with its traceback when it is not an expected refusal."""
+    """Officers read the Vietnamese message; the English detail (and, for an unexpected error, the
+    exception and its traceback, redacted as in the log) is behind "Chi tiết…" for support staff.
+    Every error shown is logged first, with its traceback when it is not an expected refusal."""
     if isinstance(exc, CounterError):
         log.info("refused: %s (%s)", exc.message, exc.detail)
+        text, detail = exc.message, exc.detail or ""
+    elif isinstance(exc, OSError) and exc.errno is not None:  # a file, a folder or a port: which and why
+        log.warning("file or network error shown to the officer",
+                    exc_info=(type(exc), exc, exc.__traceback__))
+        text = f"Không thực hiện được thao tác: {os_error_vi(exc)}."
+        detail = redact(f"{type(exc).__name__}: {exc}")
     else:
         log.error("unexpected error shown to the officer", exc_info=(type(exc), exc, exc.__traceback__))
-    if isinstance(exc, CounterError):
-        text = exc.message + (f"\n\n({exc.detail})" if exc.detail else "")
-    else:
-        text = f"Lỗi không mong đợi: {type(exc).__name__}: {exc}"
-    QMessageBox.warning(parent, tr("Lỗi"), text)
+        text = ("Phần mềm gặp một lỗi không mong đợi. Thao tác vừa rồi có thể chưa hoàn tất, "
+                "hãy kiểm tra lại.\nNếu lỗi lặp lại, hãy báo bộ phận hỗ trợ "
+                "(bấm «Chi tiết» để xem thông tin kỹ thuật).")
+        detail = redact(f"{type(exc).__name__}: {exc}\n\n"
+                        + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("Lỗi"), text, QMessageBox.StandardButton.Ok, parent)
+    if detail:
+        box.setDetailedText(detail)
+    box.exec()
+    box.deleteLater()
 
 
 def read_card(parent: QWidget, qr_text: str):

@@ -15,6 +15,7 @@ from counter_app.core.formats import parse_datetime
 from counter_app.core.lifecycle import Action, Status, allowed_actions, event_label_vi
 from counter_app.core.prints import FormKind, check_printable
 from counter_app.ui.common import fmt_short, fmt_time, show_error, vnd
+from counter_app.ui.names import event_detail
 from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
 
@@ -61,9 +62,10 @@ class DossierDialog(QDialog):
         history = QTableWidget(len(d.events), 4)
         history.setHorizontalHeaderLabels(["Thời điểm", "Việc", "Cán bộ", "Chi tiết"])
         history.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        form_set = self.core.ctx.settings.forms.form_set
         for row, e in enumerate(d.events):
-            detail = e.payload.get("reason") or e.payload.get("form") or ""
-            for col, text in enumerate((fmt_short(e.at), event_label_vi(e.kind), e.officer, str(detail))):
+            detail = event_detail(e.kind, e.payload or {}, e.status_after, form_set)
+            for col, text in enumerate((fmt_short(e.at), event_label_vi(e.kind), e.officer, detail)):
                 history.setItem(row, col, QTableWidgetItem(text))
         self.layout_.addWidget(history)
         self.action_buttons: dict[Action, QPushButton] = {}

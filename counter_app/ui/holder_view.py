@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.common import heading
+from counter_app.ui.names import os_error_vi
 from counter_app.ui.operations import Op, op
 
 
@@ -81,7 +82,7 @@ class HolderPanel(QWidget):
             port = self.runner.start(self.port.value())
         except OSError as exc:
             self.serve.setChecked(False)
-            self.status.setText(f"Không mở được cổng {self.port.value()}: {exc}")
+            self.status.setText(f"Không mở được cổng {self.port.value()}: {os_error_vi(exc)}.")
             return
         self.status.setText(f"Đang phục vụ cấp số tại cổng {port}.")
 

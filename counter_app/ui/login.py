@@ -18,7 +18,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.officers = officers
         self.officer: Officer | None = None
-        self.setWindowTitle(tr("Đăng nhập") + " – counter_app")
+        self.setWindowTitle(tr("Đăng nhập") if locked_for is None else "Mở khóa")
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.Password)

@@ -19,6 +19,7 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
 from counter_app.ui.local_settings import LocalSettings
 from counter_app.ui.login import LoginDialog
+from counter_app.ui.names import main_title
 from counter_app.ui.officers_view import OfficersPanel
 from counter_app.ui.register_view import RegisterView
 from counter_app.ui.return_view import ReturnView
@@ -40,7 +41,7 @@ class MainWindow(QMainWindow):
         self.changes = ChangeBridge(core.changes, self)
         self.last_dialog = None
         agency = core.ctx.settings.agency
-        self.setWindowTitle(f"counter_app – {agency.name}")
+        self.setWindowTitle(main_title(agency.name))
         self.intake = IntakeView(core, officer, self.local)
         self.returns = ReturnView(core, officer)
         self.search = SearchView(core)

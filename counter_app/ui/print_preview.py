@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.core.errors import CounterError
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.names import preview_title
 from counter_app.ui.operations import Op, op
 
 
@@ -61,7 +63,7 @@ def printer_ready(local: LocalSettings) -> bool:
     return not QPrinterInfo.defaultPrinter().isNull()
 
 
-class NoPrinter(RuntimeError):
+class NoPrinter(CounterError):
     """The printer did not take the job; nothing was recorded."""
 
 
@@ -74,7 +76,7 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> None:
     QPrinter or QImage outside it; measured: 108 ms for a two-page receipt at 300 dpi)."""
     painter = QPainter()
     if not painter.begin(printer):
-        raise NoPrinter("Không mở được máy in.")
+        raise NoPrinter("Không mở được máy in.", "QPainter.begin() failed on the printer")
     ended = False
     try:
         for i, image in enumerate(images):
@@ -91,7 +93,7 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> None:
         if painter.isActive():
             painter.end()
     if not ended or printer.printerState() == QPrinter.Error:
-        raise NoPrinter("Máy in không nhận lệnh in.")
+        raise NoPrinter("Máy in không nhận lệnh in.", "QPainter.end() failed or the printer is in error")
 
 
 def send_to_printer(pdf: bytes, printer: QPrinter) -> None:
@@ -160,7 +162,7 @@ class PrintPreviewDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NoPrinter):
-                self.no_printer(str(exc))
+                self.no_printer(exc.message)
             else:
                 from counter_app.ui.common import show_error
 
@@ -249,7 +251,7 @@ def print_form(parent: QWidget, core, officer, local: LocalSettings, code: str, 
         return pdf_images(core.prints.produce(code, form, officer.full_name, _renderer(), preview=True)[0], 90)
 
     def show(pages: list[QImage]) -> None:
-        dialog = PrintPreviewDialog(parent, f"{form.value} – {code}", pages, produce, local, hint)
+        dialog = PrintPreviewDialog(parent, preview_title(core, form, code), pages, produce, local, hint)
         accepted = dialog.exec() == QDialog.Accepted
         dialog.deleteLater()  # a hidden dialog can stay the "active window" and swallow shortcuts
         finish(accepted)

@@ -18,6 +18,7 @@ from counter_app.core.settings import apply_setting
 from counter_app.ui.common import heading, screen_layout, show_error
 from counter_app.ui.i18n import tr
 from counter_app.ui.local_settings import LocalSettings
+from counter_app.ui.names import setting_tip
 from counter_app.ui.operations import Op, op
 
 
@@ -61,7 +62,7 @@ def setting_widget(defn: SettingDef, value) -> QWidget:
         w = QTimeEdit(value)
     else:
         w = QLineEdit(defn.text(value))
-    w.setToolTip(defn.help)
+    w.setToolTip(setting_tip(defn))
     return w
 
 

@@ -22,6 +22,7 @@ from counter_app.core.intake import ApplicantInput, IntakeRequest  # noqa: E402
 from counter_app.core.model import DocumentKind, DocumentLine, Gender  # noqa: E402
 from counter_app.ui.fonts import install_fonts  # noqa: E402
 from counter_app.ui.main_window import MainWindow  # noqa: E402
+from counter_app.ui.translations import install_translations  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PEOPLE = [("Nguyễn Văn Ấn", "052090123456", date(1990, 1, 1), Gender.MALE),
@@ -35,6 +36,7 @@ PEOPLE = [("Nguyễn Văn Ấn", "052090123456", date(1990, 1, 1), Gender.MALE),
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     install_fonts(app)
+    install_translations(app)
     with tempfile.TemporaryDirectory() as tmp:
         core = CounterApp.initialise(Path(tmp), agency_code="H52.101", agency_name="UBND xã Định Mỹ",
                                      province="Gia Lai", desk=1)

@@ -106,8 +106,10 @@ def window(qtbot, core, tmp_path):
     from counter_app.ui.fonts import install_fonts
     from counter_app.ui.local_settings import LocalSettings
     from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.translations import install_translations
 
     install_fonts(QApplication.instance())  # as app_main.run does
+    install_translations(QApplication.instance())
     prints = tmp_path / "prints"
     prints.mkdir()
     LocalSettings(core.data_dir).set("print_to_file", str(prints))
