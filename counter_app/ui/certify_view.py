@@ -209,6 +209,10 @@ class CertificationView(QWidget):
         empty = next((name for name, _, _ in self.rows if not name.text().strip()), None)
         (empty or self.add_row()).setFocus()  # the next document to enter, never a filled row
 
+    def has_draft(self) -> bool:
+        return bool(self.name.text().strip() or self.id_number.text().strip()
+                    or any(name.text().strip() for name, _, _ in self.rows))
+
     def new_request(self) -> None:
         self.name.clear()
         self.id_number.clear()

@@ -3,9 +3,11 @@ every form it can print (reprints included)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QPushButton, QTableWidget,
+    QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout,
 )
 
@@ -67,11 +69,14 @@ class DossierDialog(QDialog):
             detail = event_detail(e.kind, e.payload or {}, e.status_after, form_set)
             for col, text in enumerate((fmt_short(e.at), event_label_vi(e.kind), e.officer, detail)):
                 history.setItem(row, col, QTableWidgetItem(text))
+        history.resizeColumnsToContents()  # full times and names; the detail takes the rest
+        history.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         self.layout_.addWidget(history)
         self.action_buttons: dict[Action, QPushButton] = {}
         actions = QHBoxLayout()
         for action in allowed_actions(status):
             button = QPushButton(action.label_vi.capitalize())
+            button.setAutoDefault(False)  # Enter never performs a legal action; Esc closes
             button.clicked.connect(lambda _=False, a=action: self.perform(a))
             self.action_buttons[action] = button
             actions.addWidget(button)
@@ -84,6 +89,7 @@ class DossierDialog(QDialog):
             except ValidationError:
                 continue
             button = QPushButton("In " + FORM_LABELS[form_kind])
+            button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, f=form_kind: self.print(f))
             self.print_buttons[form_kind] = button
             prints.addWidget(button)
@@ -95,6 +101,7 @@ class DossierDialog(QDialog):
                         if i.number else "chờ cấp số") for i in cert.items]
             self.layout_.addWidget(QLabel("\n".join(lines)))
             void = QPushButton("Hủy một số chứng thực…")
+            void.setAutoDefault(False)
             void.clicked.connect(self.void_number)
             self.layout_.addWidget(void)
 
@@ -121,8 +128,36 @@ class DossierDialog(QDialog):
         if printed:
             self.refresh()
 
+    def confirm(self, action: Action) -> None:
+        """Forwarding, returning, stopping and withdrawing change what the citizen is told: ask first."""
+        questions = {
+            Action.FORWARD: "Chuyển hồ sơ {code} sang giải quyết?",
+            Action.RETURN: "Ghi nhận đã trả kết quả hồ sơ {code} cho {name}?",
+            Action.STOP: "Dừng giải quyết hồ sơ {code}?",
+            Action.WITHDRAW: "Ghi nhận công dân rút hồ sơ {code}?",
+        }
+        if action not in questions:
+            return
+        text = questions[action].format(code=self.code, name=self.dossier.applicant.full_name)
+        answer = QMessageBox.question(self, self.windowTitle(), text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            raise _Cancelled
+
+    def ask_new_due(self) -> datetime:
+        """The new appointment, checked as soon as it is typed (before the reason is asked)."""
+        text = ""
+        while True:
+            text, ok = QInputDialog.getText(self, self.windowTitle(), "Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):", text=text)
+            if not ok:
+                raise _Cancelled
+            try:
+                return parse_datetime(text)
+            except ValidationError as exc:
+                show_error(self, exc)
+
     def _action_call(self, action: Action):
         """Ask what the action needs (on the GUI thread), then return the service call to run."""
+        self.confirm(action)
         act, who, code = self.core.actions, self.officer.full_name, self.code
         if action is Action.FORWARD:
             return lambda: act.forward(code, who)
@@ -137,7 +172,7 @@ class DossierDialog(QDialog):
             reason = self.ask("Lý do rút hồ sơ (có thể bỏ trống):", required=False)
             return lambda: act.withdraw(code, who, reason)
         if action is Action.RESCHEDULE:
-            new_due = parse_datetime(self.ask("Ngày giờ hẹn mới (DD/MM/YYYY HH:MM):"))
+            new_due = self.ask_new_due()
             reason = self.ask("Lý do xin lỗi, hẹn lại:")
             return lambda: act.reschedule(code, who, new_due, reason)
         if action is Action.REQUEST_SUPPLEMENT:

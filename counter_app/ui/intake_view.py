@@ -271,6 +271,12 @@ class IntakeView(QWidget):
             self.save_button.setFocus()
 
     # -- commands -----------------------------------------------------------------------------
+    def has_draft(self) -> bool:
+        """Something typed or chosen that a new dossier would throw away."""
+        typed = any(w.text().strip() for w in (self.name, self.id_number, self.dob, self.phone, self.email,
+                                                 self.address, self.return_address))
+        return typed or self.procedure is not None
+
     def new_dossier(self) -> None:
         for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address):
             w.clear()

@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget,
 )
 
 from counter_app.core.calendar import TZ
@@ -154,19 +154,30 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(datetime.now(TZ).strftime("%H:%M:%S %d/%m/%Y"))
 
     def show_screen(self, row: int) -> None:
+        """Alt+N: the screen, with the focus where its work starts. A draft on the screen left
+        behind is kept as it is (the screens live on), so switching needs no confirmation."""
         self.stack.setCurrentIndex(row)
         if row == 2:
             self.search.refresh()
-            self.search.box.setFocus()
-        elif row == 1:
-            self.returns.code.setFocus()
         elif row == 5:
             self.outbox.refresh()
-        elif row == 6:
-            self.certify.name.setFocus()
+        start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
+                 1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
+                 6: self.certify.name}.get(row)
+        if start is not None:
+            start.setFocus()
+            if row == 1:
+                self.returns.code.selectAll()
+
+    def confirm_discard(self, what: str) -> bool:
+        answer = QMessageBox.question(self, "Bỏ phần đang nhập?", f"{what} đang nhập dở sẽ bị bỏ. Tiếp tục?",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def new_intake(self) -> None:
         self.nav.setCurrentRow(0)
+        if self.intake.has_draft() and not self.confirm_discard("Hồ sơ"):
+            return
         self.intake.new_dossier()
 
     def _schedule_certification_retry(self) -> None:
@@ -193,6 +204,8 @@ class MainWindow(QMainWindow):
 
     def new_certification(self) -> None:
         self.nav.setCurrentRow(6)
+        if self.certify.has_draft() and not self.confirm_discard("Yêu cầu chứng thực"):
+            return
         self.certify.new_request()
 
     def open_dossier(self, code: str) -> DossierDialog:
@@ -226,6 +239,15 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event) -> None:
+        drafts = [name for name, view in (("một hồ sơ tiếp nhận", self.intake), ("một yêu cầu chứng thực", self.certify))
+                  if view.has_draft()]
+        if drafts and not getattr(self, "closing_confirmed", False):
+            answer = QMessageBox.question(
+                self, "Đóng phần mềm?", f"Đang nhập dở {' và '.join(drafts)} (chưa lưu). Đóng và bỏ phần này?",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                event.ignore()
+                return
         runner().wait_idle()  # a commit under way finishes; nothing half-written is left
         self.changes.close()
         self.sync.stop()  # the queue stays as it is; the next start sends it

@@ -120,6 +120,9 @@ def window(qtbot, core, tmp_path):
     w.activateWindow()
     qtbot.waitActive(w)  # shortcuts (F2, Ctrl+S, Ctrl+L) go to the active window
     w.prints_dir = prints
+    # pytest-qt closes the window before fixtures tear down: a draft left by a test must not make
+    # closing ask then. The test of that question turns it back on.
+    w.closing_confirmed = True
     yield w
     w.clock.stop()
 

@@ -201,7 +201,7 @@ def test_lazy_model_pages_without_loading_everything(qtbot, window, core):
         search_view.PAGE = old
 
 
-def test_illegal_actions_are_not_offered(qtbot, window, core):
+def test_illegal_actions_are_not_offered(qtbot, window, core, dialogs):
     from counter_app.core.lifecycle import Action
     from counter_app.core.prints import FormKind
     from tests.conftest import request
@@ -211,7 +211,9 @@ def test_illegal_actions_are_not_offered(qtbot, window, core):
     qtbot.addWidget(dialog)
     assert Action.RETURN not in dialog.action_buttons and Action.FORWARD in dialog.action_buttons
     assert set(dialog.print_buttons) == {FormKind.RECEIPT, FormKind.CONTROL}
+    dialogs.expect(lambda box: box.button(box.StandardButton.Yes).click())  # "Chuyển hồ sơ … sang giải quyết?"
     finish(qtbot, dialog.perform(Action.FORWARD))
+    dialogs.stop()
     assert core.queries.get(d.code).status == "processing"
     assert Action.RESULT_READY in dialog.action_buttons and Action.FORWARD not in dialog.action_buttons
 
