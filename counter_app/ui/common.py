@@ -87,3 +87,24 @@ def screen_layout(view: QWidget, body: QLayout, footer: QLayout | None = None) -
         outer.addWidget(bar)
     view.body = scroll
     return scroll
+
+
+def watch_date(edit, hint: QLabel) -> None:
+    """Check a DD/MM/YYYY field as it is typed: once the date is complete, say at once if it does
+    not exist ("31/02/1990") instead of at save time."""
+
+    def check(text: str) -> None:
+        message = ""
+        if len(text.strip()) >= 8:
+            try:
+                parse_date(text)
+            except Exception as exc:
+                message = getattr(exc, "message", str(exc))
+        hint.setText(message)
+        hint.setVisible(bool(message))
+        edit.setStyleSheet("border: 1px solid #b00020;" if message else "")
+
+    hint.setStyleSheet("color: #b00020")
+    hint.setWordWrap(True)
+    hint.setVisible(False)
+    edit.textChanged.connect(check)

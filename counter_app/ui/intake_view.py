@@ -18,7 +18,9 @@ from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
-from counter_app.ui.common import fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd
+from counter_app.ui.common import (
+    fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd, watch_date,
+)
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
 from counter_app.ui.print_preview import print_form
@@ -71,6 +73,8 @@ class IntakeView(QWidget):
         self.chosen.setStyleSheet("font-weight: bold")
         self.name, self.id_number, self.dob = QLineEdit(), QLineEdit(), QLineEdit()
         self.dob.setPlaceholderText("DD/MM/YYYY")
+        self.dob_hint = QLabel()
+        watch_date(self.dob, self.dob_hint)
         self.gender = QComboBox()
         self.gender.addItems(["", Gender.MALE.value, Gender.FEMALE.value])
         self.phone, self.email, self.address = QLineEdit(), QLineEdit(), QLineEdit()
@@ -93,6 +97,8 @@ class IntakeView(QWidget):
                               (tr("Điện thoại"), self.phone), (tr("Thư điện tử"), self.email),
                               (tr("Địa chỉ"), self.address), ("Đối tượng", self.kind)):
             applicant.addRow(label, widget)
+            if widget is self.dob:
+                applicant.addRow("", self.dob_hint)
         delivery = QFormLayout()
         for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
                               ("Nhận kết quả", self.return_method), ("Địa chỉ nhận qua bưu chính", self.return_address)):

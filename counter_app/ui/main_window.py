@@ -98,6 +98,10 @@ class MainWindow(QMainWindow):
         if core.ctx.settings.register_holder:
             self.cert_retry.start()
             QTimer.singleShot(2_000, self.retry_certification_numbers)
+        self.serial_scanner = None
+        self.start_serial_scanner()
+        if isinstance(self.settings, SettingsView):
+            self.settings.machine_saved.connect(self.start_serial_scanner)
         QShortcut(QKeySequence("F2"), self, activated=self.new_intake)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         for i in range(len(SCREENS)):
@@ -169,6 +173,36 @@ class MainWindow(QMainWindow):
             if row == 1:
                 self.returns.code.selectAll()
 
+    def start_serial_scanner(self) -> None:
+        """A scanner on a serial (virtual COM) port, if this machine has one: each QR it reads goes
+        to the screen on show, as a wedge scanner's would."""
+        from counter_app.ui.scanner import SerialScanner
+
+        if self.serial_scanner is not None:
+            self.serial_scanner.stop()
+            self.serial_scanner = None
+        port = self.local.get("scanner_port")
+        if not port:
+            return
+        scanner = SerialScanner(port, int(self.local.get("scanner_baud") or 9600), self)
+        try:
+            scanner.start()
+        except Exception as exc:  # unplugged or wrong port: the keyboard scanner still works
+            log.warning("serial scanner not opened: %s", type(exc).__name__)
+            self.statusBar().showMessage(f"Không mở được cổng máy quét {port}: kiểm tra cáp và Cài đặt.", 30_000)
+            return
+        scanner.scanned.connect(self.route_scan)
+        scanner.failed.connect(lambda message: self.statusBar().showMessage(message, 30_000))
+        self.serial_scanner = scanner
+
+    def route_scan(self, text: str) -> None:
+        view = self.stack.currentWidget()
+        if view is self.returns:
+            self.returns.code.setText(text.strip())
+            self.returns.load()
+        elif hasattr(view, "fill_from_qr"):
+            view.fill_from_qr(text)
+
     def confirm_discard(self, what: str) -> bool:
         answer = QMessageBox.question(self, "Bỏ phần đang nhập?", f"{what} đang nhập dở sẽ bị bỏ. Tiếp tục?",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
@@ -211,8 +245,16 @@ class MainWindow(QMainWindow):
     def open_dossier(self, code: str) -> DossierDialog:
         dialog = DossierDialog(self.core, self.officer, self.local, code, self)
         self.last_dialog = dialog
+        dialog.finished.connect(self._after_dossier)
         dialog.open()
         return dialog
+
+    def _after_dossier(self, _result: int) -> None:
+        """Back to the search box, its text selected: the next search and Enter must not reopen
+        (or print) the dossier just closed."""
+        if self.stack.currentWidget() is self.search:
+            self.search.box.setFocus()
+            self.search.box.selectAll()
 
     def maintain(self):
         """Runs off the GUI thread; skipped if the previous run has not finished."""
@@ -252,6 +294,8 @@ class MainWindow(QMainWindow):
         self.changes.close()
         self.sync.stop()  # the queue stays as it is; the next start sends it
         self.holder.stop()
+        if self.serial_scanner is not None:
+            self.serial_scanner.stop()
         for timer in (self.quiet, self.periodic, self.clock, self.cert_retry):
             timer.stop()
         super().closeEvent(event)

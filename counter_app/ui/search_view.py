@@ -92,7 +92,9 @@ class SearchView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):  # the full code, date and time; the procedure takes the rest
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column == 4 else QHeaderView.ResizeToContents)
         self.table.horizontalHeader().sectionClicked.connect(self.sort_by)
         self.table.doubleClicked.connect(lambda index: self.open_dossier.emit(self.model.code_at(index.row())))
         self.table.activated.connect(lambda index: self.open_dossier.emit(self.model.code_at(index.row())))

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
     QTimeEdit, QVBoxLayout, QWidget,
@@ -80,6 +81,8 @@ def widget_text(w: QWidget) -> str:
 
 
 class SettingsView(QWidget):
+    machine_saved = Signal()  # this machine's own settings (printing, scanner port) changed
+
     def __init__(self, core, local: LocalSettings, parent=None) -> None:
         super().__init__(parent)
         self.core, self.local = core, local
@@ -96,6 +99,12 @@ class SettingsView(QWidget):
         self.print_mode.setCurrentIndex(0 if local.get("print_mode") != "direct" else 1)
         self.print_to_file = QLineEdit(local.get("print_to_file"))
         self.print_to_file.setPlaceholderText("(để trống: in ra máy in) thư mục lưu bản in PDF")
+        self.scanner_port = QLineEdit(local.get("scanner_port") or "")
+        self.scanner_port.setPlaceholderText("(để trống: máy quét kiểu bàn phím) ví dụ COM3 hoặc /dev/ttyACM0")
+        self.scanner_baud = QComboBox()
+        for baud in (9600, 19200, 38400, 57600, 115200):
+            self.scanner_baud.addItem(str(baud), baud)
+        self.scanner_baud.setCurrentText(str(local.get("scanner_baud") or 9600))
         st = s.stamps
         self.stamp_geometry = QLineEdit(f"{st.columns}x{st.rows}, {st.label_width_mm:g}x{st.label_height_mm:g} mm, "
                                         f"lề {st.margin_left_mm:g}/{st.margin_top_mm:g} mm, "
@@ -114,6 +123,8 @@ class SettingsView(QWidget):
                 form.addRow("Tờ nhãn / vị trí", self.stamp_geometry)
         form.addRow("Chế độ in", self.print_mode)
         form.addRow("In ra tệp", self.print_to_file)
+        form.addRow("Cổng máy quét (COM ảo)", self.scanner_port)
+        form.addRow("Tốc độ cổng (baud)", self.scanner_baud)
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save)
         calendar = QPushButton("Nhập lịch điều chỉnh (JSON/CSV)…")
@@ -151,6 +162,9 @@ class SettingsView(QWidget):
             return None
         self.local.set("print_mode", self.print_mode.currentData())
         self.local.set("print_to_file", self.print_to_file.text().strip())
+        self.local.set("scanner_port", self.scanner_port.text().strip())
+        self.local.set("scanner_baud", self.scanner_baud.currentData())
+        self.machine_saved.emit()
         return op(self, lambda: self.core.setup.save_settings(settings)) \
             .success(lambda _: self.status.setText("Đã lưu cài đặt.")).run()
 

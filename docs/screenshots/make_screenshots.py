@@ -13,7 +13,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+# The usual counter monitor, 1366×768; the window maximised on it (less a 40 px taskbar).
+_SCREEN = HERE.parent.parent / "tests" / "ui" / "screen-1366x768.json"
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -24,7 +27,6 @@ from counter_app.ui.fonts import install_fonts  # noqa: E402
 from counter_app.ui.main_window import MainWindow  # noqa: E402
 from counter_app.ui.translations import install_translations  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 PEOPLE = [("Nguyễn Văn Ấn", "052090123456", date(1990, 1, 1), Gender.MALE),
           ("Trần Thị Bích", "052195000123", date(1995, 3, 12), Gender.FEMALE),
           ("Đặng Thị Hường", "052198001234", date(1998, 11, 20), Gender.FEMALE),
@@ -56,7 +58,7 @@ def main() -> None:
             core.actions.result_ready(code, officer.full_name)
         core.actions.return_result(codes[2], officer.full_name, rating=5)
         window = MainWindow(core, officer)
-        window.resize(1366, 768)
+        window.resize(1366, 728)
         window.show()
         intake = window.intake
         intake.fill_from_qr("052090123456||NGUYỄN VĂN ẤN|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021")
@@ -93,6 +95,7 @@ def main() -> None:
         dialog.grab().save(str(HERE / "06-chi-tiet-ho-so.png"))
         print("docs/screenshots/06-chi-tiet-ho-so.png")
         dialog.close()
+        window.closing_confirmed = True  # the intake screen holds the example draft
         window.clock.stop()
         window.close()
         core.close()

@@ -146,3 +146,31 @@ def test_enter_through_the_certification_grid_with_its_completion_list(qtbot, wi
     assert rows[0][0] == next(d for d in view.documents_list() if "khai sinh" in d.lower())
     assert rows[1][0] == "Bằng tốt nghiệp"  # no suggestion picked: what was typed stays
     assert len(rows) == 3 and rows[2] == ("", 1, 1) and QApplication.focusWidget() is view.rows[2][0]
+
+
+def test_a_serial_scanner_fills_the_screen_on_show(qtbot, window, core):
+    import os
+
+    master, slave = os.openpty()
+    try:
+        window.local.set("scanner_port", os.ttyname(slave))
+        window.local.set("scanner_baud", 9600)
+        window.start_serial_scanner()
+        assert window.serial_scanner is not None
+        os.write(master, (QR + "\r\n").encode("utf-8"))  # Vietnamese letters a wedge scanner cannot type
+        qtbot.waitUntil(lambda: window.intake.name.text() == "NGUYỄN VĂN ẤN", timeout=5_000)
+        window.nav.setCurrentRow(6)
+        os.write(master, (QR + "\r").encode("utf-8"))
+        qtbot.waitUntil(lambda: window.certify.id_number.text() == "052090123456", timeout=5_000)
+    finally:
+        if window.serial_scanner is not None:
+            window.serial_scanner.stop()
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_serial_port_that_cannot_be_opened_is_said_in_the_status_bar(qtbot, window, core, tmp_path):
+    window.local.set("scanner_port", str(tmp_path / "no-such-port"))
+    window.start_serial_scanner()
+    assert window.serial_scanner is None
+    assert "Không mở được cổng máy quét" in window.statusBar().currentMessage()

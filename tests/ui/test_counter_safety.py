@@ -204,3 +204,34 @@ def test_the_print_preview_and_its_buttons_fit_the_screen(qtbot, window, core, d
     qtbot.waitUntil(lambda: bool(sizes), timeout=15_000)
     dialogs.stop()
     assert sizes[0][0] <= room.height() and sizes[0][1]
+
+
+def test_a_date_that_does_not_exist_is_said_as_it_is_typed(qtbot, window, core):
+    view = window.intake
+    type_text(view.dob, "31/02/1990")
+    qtbot.wait(60)  # the last digits, held a moment in case a scanner's burst follows
+    assert view.dob_hint.isVisibleTo(window) and "không tồn tại" in view.dob_hint.text()
+    view.dob.clear()
+    type_text(view.dob, "28/02/1990")
+    qtbot.wait(60)
+    assert not view.dob_hint.isVisibleTo(window)
+
+
+def test_closing_a_dossier_from_search_puts_the_focus_back_in_the_search_box(qtbot, window, core):
+    from tests.conftest import request
+
+    d = core.intake.receive(request())
+    shortcut(qtbot, window, Qt.Key_3, Qt.AltModifier)
+    view = window.search
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5_000)
+    view.table.setFocus()
+    view.table.selectRow(0)
+    dialog = window.open_dossier(d.code)
+    dialog.setProperty("answered", True)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.reject()
+    assert window.focusWidget() is view.box
+    header = view.table.horizontalHeader()
+    code_width = view.table.fontMetrics().horizontalAdvance(d.code)
+    assert header.sectionSize(0) >= code_width  # the whole code shows

@@ -208,6 +208,7 @@ def test_illegal_actions_are_not_offered(qtbot, window, core, dialogs):
 
     d = core.intake.receive(request())
     dialog = window.open_dossier(d.code)
+    dialog.setProperty("answered", True)  # driven here, not by ``dialogs``
     qtbot.addWidget(dialog)
     assert Action.RETURN not in dialog.action_buttons and Action.FORWARD in dialog.action_buttons
     assert set(dialog.print_buttons) == {FormKind.RECEIPT, FormKind.CONTROL}
