@@ -94,8 +94,9 @@ async def read_json(request: Request, limit: int) -> Any:
 
 
 def client_address(request: Request) -> str:
-    """The peer address. Behind the TLS proxy, run uvicorn with --forwarded-allow-ips so this is the
-    real client (uvicorn's proxy-headers middleware), never a header a client can set itself."""
+    """The peer address, for the rate limit and the audit log. uvicorn honours X-Forwarded-For only
+    from its trusted proxies (default 127.0.0.1: the TLS proxy on the same host) and takes the
+    rightmost address that is not one of them, so a client behind the proxy cannot choose it."""
     return request.client.host if request.client else ""
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, false, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -71,7 +71,8 @@ class EnrollCode(Base):
 
 class Event(Base):
     """Every event a counter delivered, in arrival order (``seq``). Never updated except ``applied``
-    (false while it waits for an earlier event of its dossier)."""
+    (false while it waits for an earlier event of its dossier); a held event whose device turns out
+    not to be allowed to act on the dossier is moved to ``quarantine`` when it would be released."""
 
     __tablename__ = "event"
     __table_args__ = (Index("ix_event_device_day", "device_id", "device_day"),)
