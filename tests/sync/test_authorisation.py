@@ -64,7 +64,8 @@ def _quarantined(province) -> list[str]:
         return list(s.scalars(select(Quarantine.reason)))
 
 
-def test_a_planted_waiting_event_is_refused_when_the_real_intake_arrives(province, make_counter):
+def test_a_planted_waiting_event_is_refused_when_the_real_intake_arrives(any_province, make_counter):
+    province = any_province
     victim = make_counter(province, AGENCY_A, name="victim")
     attacker = make_counter(province, AGENCY_B, name="attacker")
     target = _next_code(victim, AGENCY_A, _slot(province, AGENCY_A))
@@ -186,7 +187,8 @@ def test_device_commands_on_the_command_line(province, make_counter, capsys):
     assert "device_suspend" in out and "device_revoke" in out and "enrolled" in out
 
 
-def test_failed_tokens_are_rate_limited_per_source_and_audited(province, make_counter):
+def test_failed_tokens_are_rate_limited_per_source_and_audited(any_province, make_counter):
+    province = any_province
     from provincial_server import guard
     from provincial_server.models import AuditLog
 
@@ -225,3 +227,25 @@ def test_enrollment_code_guesses_are_rate_limited_and_audited(province):
     log = province.service.audit_log()
     assert sum(r["kind"] == guard.BAD_ENROLL_CODE for r in log) == guard.MAX_PER_SOURCE
     assert not any(g in str(log) or good in str(log) for g in guesses)
+
+
+def test_guesses_at_one_agencys_codes_from_many_addresses_are_limited_per_agency(province):
+    """Addresses behind the (trusted, local) proxy are told apart by X-Forwarded-For."""
+    from provincial_server import guard
+
+    def enroll(code, address):
+        return requests.post(f"{province.url}/api/v1/enroll", json={"code": code, "device_name": "x"},
+                             timeout=10, headers={protocol.CLIENT_VERSION_HEADER: "99",
+                                                  "X-Forwarded-For": address})
+
+    used = province.code(AGENCY_A)
+    assert enroll(used, "10.0.0.1").status_code == 200
+    for i in range(guard.MAX_PER_AGENCY):  # three addresses' worth, each under its own limit
+        assert enroll(used, f"10.0.1.{i // 9}").status_code == 400
+    fresh_a, fresh_b = province.code(AGENCY_A), province.code(AGENCY_B)
+    limited = enroll(fresh_a, "10.0.2.1")
+    assert limited.status_code == 429 and limited.json()["reason"] == "rate_limited"
+    assert enroll(fresh_b, "10.0.2.2").status_code == 200  # another agency is not affected
+    log = province.service.audit_log(500)
+    assert {r["source"] for r in log if r["kind"] == guard.BAD_ENROLL_CODE} == {f"10.0.1.{i}" for i in range(4)}
+    assert all(r["agency"] == AGENCY_A for r in log if r["kind"] == guard.BAD_ENROLL_CODE)
