@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError
+
 from counter_app.storage.config_repos import (
     SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
 from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
-from sqlalchemy.exc import DBAPIError
-
 from counter_app.core.changes import Changes
 from counter_app.core.errors import StorageError, ValidationError
 from counter_app.storage.db import Database, written_tables
@@ -15,6 +15,27 @@ from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
+
+_DISK_FULL = ("database or disk is full", "disk is full")
+_IO = ("disk i/o error", "unable to open database file", "attempt to write a readonly database")
+
+
+def storage_error(exc: BaseException | None) -> Exception | None:
+    """A Vietnamese error for what the store could not do (nothing was written), or None."""
+    if isinstance(exc, OverflowError):
+        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc))
+    if not isinstance(exc, DBAPIError):
+        return None
+    text = str(exc.orig).lower()
+    if any(m in text for m in _DISK_FULL):
+        return StorageError("Ổ đĩa đã đầy: không lưu được. Chưa có gì được ghi; hãy giải phóng dung lượng "
+                            "hoặc báo bộ phận hỗ trợ rồi thực hiện lại.", f"disk full: {exc.orig}")
+    if any(m in text for m in _IO):
+        return StorageError("Lỗi đọc/ghi cơ sở dữ liệu trên ổ đĩa: không lưu được. Chưa có gì được ghi; "
+                            "hãy báo bộ phận hỗ trợ.", f"I/O error: {exc.orig}")
+    if isinstance(exc.orig, OverflowError):
+        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc.orig))
+    return None
 
 
 class SqlUnitOfWork:
@@ -58,27 +79,6 @@ class SqlUnitOfWork:
         if mapped is not None:
             raise mapped from exc
 
-
-_DISK_FULL = ("database or disk is full", "disk is full")
-_IO = ("disk i/o error", "unable to open database file", "attempt to write a readonly database")
-
-
-def storage_error(exc: BaseException | None) -> Exception | None:
-    """A Vietnamese error for what the store could not do (nothing was written), or None."""
-    if isinstance(exc, OverflowError):
-        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc))
-    if not isinstance(exc, DBAPIError):
-        return None
-    text = str(exc.orig).lower()
-    if any(m in text for m in _DISK_FULL):
-        return StorageError("Ổ đĩa đã đầy: không lưu được. Chưa có gì được ghi; hãy giải phóng dung lượng "
-                            "hoặc báo bộ phận hỗ trợ rồi thực hiện lại.", f"disk full: {exc.orig}")
-    if any(m in text for m in _IO):
-        return StorageError("Lỗi đọc/ghi cơ sở dữ liệu trên ổ đĩa: không lưu được. Chưa có gì được ghi; "
-                            "hãy báo bộ phận hỗ trợ.", f"I/O error: {exc.orig}")
-    if isinstance(exc.orig, OverflowError):
-        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc.orig))
-    return None
 
     def commit(self) -> Changes:
         """Commit, then tell the store's subscribers what changed (after, never before: a view
