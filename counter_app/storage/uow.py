@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy.exc import DBAPIError
 
 from counter_app.storage.config_repos import (
@@ -24,17 +26,18 @@ def storage_error(exc: BaseException | None) -> Exception | None:
     """A Vietnamese error for what the store could not do (nothing was written), or None."""
     if isinstance(exc, OverflowError):
         return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc))
-    if not isinstance(exc, DBAPIError):
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc if isinstance(exc, sqlite3.Error) else None
+    if orig is None:
         return None
-    text = str(exc.orig).lower()
+    text = str(orig).lower()
     if any(m in text for m in _DISK_FULL):
         return StorageError("Ổ đĩa đã đầy: không lưu được. Chưa có gì được ghi; hãy giải phóng dung lượng "
-                            "hoặc báo bộ phận hỗ trợ rồi thực hiện lại.", f"disk full: {exc.orig}")
+                            "hoặc báo bộ phận hỗ trợ rồi thực hiện lại.", f"disk full: {orig}")
     if any(m in text for m in _IO):
         return StorageError("Lỗi đọc/ghi cơ sở dữ liệu trên ổ đĩa: không lưu được. Chưa có gì được ghi; "
-                            "hãy báo bộ phận hỗ trợ.", f"I/O error: {exc.orig}")
-    if isinstance(exc.orig, OverflowError):
-        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc.orig))
+                            "hãy báo bộ phận hỗ trợ.", f"I/O error: {orig}")
+    if isinstance(orig, OverflowError):
+        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(orig))
     return None
 
 

@@ -140,3 +140,33 @@ def test_a_full_disk_gets_a_vietnamese_message_not_a_sqlalchemy_traceback(data):
                             cwd=ROOT, env=env, capture_output=True, timeout=120)
     assert_refused(data, result, before, "Ổ đĩa đã đầy")
     assert "disk full" in result.stderr.decode()
+
+
+def test_replace_import_that_would_delete_lists_them_and_needs_yes(data, tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"procedures": [{"code": "1.001612", "name": "Đăng ký hộ kinh doanh",
+                                               "field": "Kinh doanh", "working_days": 3}]}), encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"procedures": []}', encoding="utf-8")
+    before = fingerprint(data)
+    refused = run(data, "catalogue", "import", str(empty), "--replace")
+    assert_refused(data, refused, before, "--yes")
+    err = refused.stderr.decode()
+    assert "1.001612" in err and "(ngừng áp dụng)" in err and "(xóa)" in err  # 1.001612 has a dossier
+    assert_refused(data, run(data, "catalogue", "import", str(one), "--replace"), before, "--yes")
+    done = ok(data, "catalogue", "import", str(one), "--replace", "--yes")
+    assert done["deleted"] == 89 and done["closed"] == 0 and done["updated"] + done["unchanged"] == 1
+    assert len(ok(data, "catalogue", "list", "--all")["procedures"]) == 1
+
+
+def test_backdate_reason_from_the_command_line(data):
+    before = fingerprint(data)
+    assert_refused(data, run(data, "intake", "--procedure", "1.001612", "--name", "Lê Văn Bình",
+                             "--received-at", "2000-01-03T08:00"), before, "--backdate-reason")
+    assert_refused(data, run(data, "intake", "--procedure", "1.001612", "--name", "Lê Văn Bình", "--dob",
+                             "01/01/1800"), before, "1900")
+    assert_refused(data, run(data, "intake", "--procedure", "1.001612", "--name", "Lê Văn Bình",
+                             "--competent-agency", "H01.001"), before, "không thuộc các cơ quan")
+    d = ok(data, "intake", "--procedure", "1.001612", "--name", "Lê Văn Bình", "--received-at", "2026-03-02T08:00",
+           "--backdate-reason", "Nhập bù sổ giấy")
+    assert ok(data, "show", d["code"])["events"][0]["payload"]["backdate_reason"] == "Nhập bù sổ giấy"
