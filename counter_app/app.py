@@ -8,7 +8,6 @@ changed settings, the calendar or fees refreshes the context every service reads
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +24,7 @@ from counter_app.core.changes import ChangeBus, Changes
 from counter_app.core.context import CounterContext, LiveContext, SystemClock
 from counter_app.core.errors import ConfigurationError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
+from counter_app.core.formats import parse_json_text
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
 from counter_app.core.outbox import OutboxService
@@ -45,11 +45,16 @@ SYNC_LOCK_FILE = "sync.lock"
 
 def load_json(path: Path):
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ValidationError(f"Không tìm thấy tệp {path}.", "file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except IsADirectoryError:
+        raise ValidationError(f"{path} là một thư mục, không phải tệp JSON.", "is a directory") from None
+    except OSError as exc:
+        raise ValidationError(f"Không đọc được tệp {path}.", str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ValidationError(f"Tệp {path} không phải JSON UTF-8 hợp lệ.", str(exc)) from None
+    return parse_json_text(text, f"Tệp {path}")
 
 
 def load_copy_schedules(path: Path) -> list[CertifiedCopyFeeSchedule]:

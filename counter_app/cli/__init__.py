@@ -118,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except OSError as exc:  # a file the officer named: a missing folder, a directory, no permission, no space
+        where = f" {exc.filename}" if exc.filename else ""
+        return _fail(args, f"Không đọc/ghi được tệp{where}: {_os_reason_vi(exc)}. Chưa có gì được ghi vào cơ sở dữ liệu.",
+                     f"{type(exc).__name__}: {exc.strerror or exc}", EXIT_ERROR)
     except Exception as exc:  # a bug: the traceback goes to the log, the officer gets a sentence
         log.exception("command %s failed", getattr(args, "command", None))
         where = f" ({log_file})" if log_file else ""
@@ -126,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for app in args.opened:
             app.close()
+
+
+def _os_reason_vi(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOENT: "thư mục hoặc tệp không tồn tại", errno.EISDIR: "đây là một thư mục",
+            errno.ENOTDIR: "đường dẫn có phần không phải thư mục", errno.EACCES: "không có quyền",
+            errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc"}.get(exc.errno, "lỗi hệ thống tệp")
 
 
 def _system_user() -> str:

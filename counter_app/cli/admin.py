@@ -32,7 +32,7 @@ def cmd_catalogue_import(args) -> int:
     from counter_app.core.catalogue import parse_catalogue
 
     report = open_app(args).catalogue.import_procedures(parse_catalogue(load_json(Path(args.file))),
-                                                        replace=args.replace)
+                                                        replace=args.replace, confirmed=args.yes)
     r = report.as_dict()
     emit(args, r, f"Đã nhập danh mục: thêm {r['added']}, cập nhật {r['updated']}, giữ nguyên "
                   f"{r['unchanged']}, ngừng áp dụng {r['closed']}, xóa {r['deleted']}.")
@@ -124,6 +124,8 @@ def register(cli) -> None:
     ci.add_argument("file")
     ci.add_argument("--replace", action="store_true",
                     help="thủ tục không có trong tệp: ngừng áp dụng (nếu đã có hồ sơ) hoặc xóa")
+    ci.add_argument("--yes", action="store_true",
+                    help="xác nhận ngừng áp dụng/xóa các thủ tục không có trong tệp (cùng --replace)")
     catalogue.add("list", cmd_catalogue_list, "liệt kê thủ tục").add_argument(
         "--all", action="store_true", help="gồm cả thủ tục đã ngừng áp dụng")
     catalogue.add("export", cmd_catalogue_export, "xuất danh mục ra JSON").add_argument("--out")

@@ -61,6 +61,7 @@ def cmd_certify(args) -> int:
         applicant=ApplicantInput(full_name=args.name or "", id_number=args.id_number), cccd_qr=args.cccd_qr,
         items=tuple(parse_cert_document(d) for d in args.document), officer=args.officer,
         kind=CertKind(args.kind), received_at=parse_local_datetime(args.received_at) if args.received_at else None,
+        backdate_reason=args.backdate_reason,
         exemption_reason=args.exempt, extension_days=args.extend, extension_reason=args.extend_reason,
         return_now=args.return_now, queue_if_unreachable=args.queue)
     app = open_app(args)
@@ -153,6 +154,7 @@ def register(cli) -> None:
     sp.add_argument("--document", action="append", help='"TÊN|pages=P|copies=C" (lặp lại)')
     sp.add_argument("--kind", choices=[k.value for k in CertKind], default="copy")
     sp.add_argument("--received-at", help="YYYY-MM-DDTHH:MM")
+    sp.add_argument("--backdate-reason", help="lý do nhập lùi ngày (--received-at cách hôm nay hơn 30 ngày)")
     sp.add_argument("--exempt", metavar="LÝ DO", help="miễn phí/lệ phí, ghi lý do")
     sp.add_argument("--extend", type=int, default=0, metavar="NGÀY", help="gia hạn 1–2 ngày làm việc")
     sp.add_argument("--extend-reason")

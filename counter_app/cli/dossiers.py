@@ -32,7 +32,7 @@ def _intake_request(args):
         received_at=parse_local_datetime(args.received_at) if args.received_at else None,
         return_method=ReturnMethod(args.return_method), return_address=args.return_address,
         receiving_agency=args.agency, competent_agency=args.competent_agency,
-        cccd_qr=args.cccd_qr, sets=args.sets,
+        cccd_qr=args.cccd_qr, sets=args.sets, backdate_reason=args.backdate_reason,
     )
 
 
@@ -116,6 +116,7 @@ def _intake_arguments(sp, *, refusal: bool) -> None:
     sp.add_argument("--document", action="append", help="TÊN|LOẠI|SỐ LƯỢNG[|SỐ TRANG] (lặp lại)")
     sp.add_argument("--channel", choices=[c.value for c in Channel], default="counter")
     sp.add_argument("--received-at", help="YYYY-MM-DDTHH:MM (giờ Việt Nam)")
+    sp.add_argument("--backdate-reason", help="lý do nhập lùi ngày (--received-at cách hôm nay hơn 30 ngày)")
     sp.add_argument("--return-method", choices=[m.value for m in ReturnMethod], default="counter")
     sp.add_argument("--return-address")
     sp.add_argument("--agency", help="cơ quan tiếp nhận (quầy liên thông nhiều cơ quan)")

@@ -13,6 +13,7 @@ from counter_app.core.calendar import CalendarOverride, OverrideKind
 from counter_app.core.codes import validate_prefix, validate_slot
 from counter_app.core.errors import ValidationError
 from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.formats import parse_json_text
 from counter_app.core.model import Agency, Dossier, DossierSummary, Procedure
 from counter_app.core.ports import UnitOfWork
 from counter_app.core.settings import CounterSettings, settings_to_values
@@ -78,19 +79,39 @@ class SetupService:
             return uow.settings.load_agencies()
 
 
+class NeedsConfirmation(ValidationError):
+    """An operation that would remove data; ``codes`` says what, nothing was written."""
+
+    def __init__(self, message: str, detail: str, codes: list[str]) -> None:
+        super().__init__(message, detail)
+        self.codes = codes
+
+
 class CatalogueService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow = uow_factory
 
-    def import_procedures(self, procedures: Sequence[Procedure], *, replace: bool = False) -> ImportReport:
+    def import_procedures(self, procedures: Sequence[Procedure], *, replace: bool = False,
+                          confirmed: bool = True) -> ImportReport:
         """Add or update in place. With ``replace``, procedures absent from the file are closed when
-        dossiers refer to them and deleted otherwise; a referenced procedure is never deleted."""
+        dossiers refer to them and deleted otherwise; a referenced procedure is never deleted.
+        Unless ``confirmed``, an import that would close or delete any procedure raises
+        ``NeedsConfirmation`` listing them, and writes nothing."""
         report = ImportReport()
         with self._uow() as uow:
+            names = {p.code: p.name for p in uow.catalogue.all(include_closed=True)}
             for p in procedures:
                 getattr(report, uow.catalogue.upsert(p)).append(p.code)
             if replace:
                 report.closed, report.deleted = uow.catalogue.close_or_delete_missing(p.code for p in procedures)
+                gone = [*(f"  {c}  {names.get(c, '')}  (ngừng áp dụng)" for c in report.closed),
+                        *(f"  {c}  {names.get(c, '')}  (xóa)" for c in report.deleted)]
+                if gone and not confirmed:  # leaving without commit: nothing is written
+                    raise NeedsConfirmation(
+                        f"Nhập thay thế sẽ ngừng áp dụng hoặc xóa {len(gone)} thủ tục không có trong tệp:\n"
+                        + "\n".join(gone) + "\nChưa có gì được ghi. Kiểm tra lại tệp; nếu đúng, chạy lại với --yes.",
+                        f"replace would close {len(report.closed)} and delete {len(report.deleted)} procedures; "
+                        "confirmation required", [*report.closed, *report.deleted])
             uow.commit()
         return report
 
@@ -102,13 +123,8 @@ class CatalogueService:
 def parse_overrides(text: str, fmt: str) -> list[CalendarOverride]:
     """Calendar overrides from JSON (``[{"day", "kind", "agency_code"?, "note"?}]`` or
     ``{"overrides": [...]}``) or CSV with the header ``day,kind,agency_code,note``."""
-    import json
-
     if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError("Tệp lịch không phải JSON hợp lệ.", str(exc)) from None
+        data = parse_json_text(text, "Tệp lịch")
         rows = data.get("overrides") if isinstance(data, dict) else data
         if not isinstance(rows, list):
             raise ValidationError("Tệp lịch phải là danh sách các ngày điều chỉnh.", "bad overrides root")
@@ -129,6 +145,9 @@ def parse_overrides(text: str, fmt: str) -> list[CalendarOverride]:
             allowed = ", ".join(k.value for k in OverrideKind)
             raise ValidationError(f"Dòng {i}: loại «{row.get('kind')}» không hợp lệ ({allowed}).",
                                   "bad kind") from None
+        for key in ("agency_code", "note"):
+            if row.get(key) is not None and not isinstance(row[key], str):
+                raise ValidationError(f"Dòng {i}: «{key}» phải là chuỗi ký tự.", f"{key}={row[key]!r}")
         agency = clean(row.get("agency_code") or "") or None
         out.append(CalendarOverride(day, kind, agency, clean(row.get("note") or "")))
     keys = [(o.day, o.agency_code) for o in out]
@@ -151,6 +170,14 @@ class CalendarService:
             uow.commit()
 
 
+MAX_LIMIT = 100_000
+
+
+def check_limit(limit: int | None) -> None:
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"Số dòng tối đa (--limit) phải từ 1 đến {MAX_LIMIT}.", f"limit {limit}")
+
+
 class DossierQueries:
     """Read-only look-ups for lists, search and detail screens (read transactions)."""
 
@@ -163,11 +190,14 @@ class DossierQueries:
 
     def list(self, **filters) -> list[DossierSummary]:
         """See ``SqlDossierRepository.list``: status/statuses, received and due windows, order, after."""
+        if "limit" in filters:
+            check_limit(filters["limit"])
         with self._uow() as uow:
             return uow.dossiers.list(**filters)
 
     def search(self, text: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]:
+        check_limit(limit)
         with self._uow() as uow:
             return uow.dossiers.search(text, status=status, received_from=received_from,
                                        received_to=received_to, limit=limit)

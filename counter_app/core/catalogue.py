@@ -27,11 +27,14 @@ _KNOWN = {
 }
 
 
+MAX_INT = 10**12  # fees in đồng, days, counts: far above any real value, far below SQLite's limit
+
+
 def _int(value: Any, where: str, *, minimum: int = 0, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValidationError(f"{where}: phải là số nguyên ≥ {minimum}.", f"{where}={value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_INT:
+        raise ValidationError(f"{where}: phải là số nguyên từ {minimum} đến {MAX_INT}.", f"{where}={value!r}")
     return value
 
 
@@ -84,11 +87,11 @@ def parse_procedure(item: Any, where: str) -> Procedure:
     missing = [k for k in ("code", "name", "field", "working_days") if k not in item]
     if missing:
         raise ValidationError(f"{where}: thiếu trường {', '.join(missing)}.", f"missing {missing}")
-    code = clean(str(item["code"]))
+    code = _text(item["code"], f"{where} code") or ""
     if not PROCEDURE_CODE_RE.match(code):
         raise ValidationError(f"{where}: mã thủ tục «{code}» không đúng dạng 1.234567.", "bad code")
     where = f"{where} ({code})"
-    name = clean(item["name"])
+    name = _text(item["name"], f"{where} name") or ""
     if not name:
         raise ValidationError(f"{where}: tên thủ tục trống.", "empty name")
     documents = [parse_document(doc, f"{where} giấy tờ {j}")
@@ -96,14 +99,14 @@ def parse_procedure(item: Any, where: str) -> Procedure:
     return Procedure(
         code=code,
         name=name,
-        field=clean(item["field"]),
+        field=_text(item["field"], f"{where} field") or "",
         working_days=_int(item["working_days"], f"{where} working_days", allow_none=True),
         fee_vnd=_int(item.get("fee_vnd", 0), f"{where} fee_vnd"),
         online_level=_enum(OnlineLevel, item.get("online_level", "paper"), f"{where} online_level"),
         location_independent=_bool(item.get("location_independent", False), f"{where} location_independent"),
         postal_allowed=_bool(item.get("postal_allowed", True), f"{where} postal_allowed"),
         documents=tuple(documents),
-        local_code=clean(item.get("local_code")) or None,
+        local_code=_text(item.get("local_code"), f"{where} local_code"),
         max_extension_days=_int(item.get("max_extension_days", 0), f"{where} max_extension_days"),
         fee_rule=_enum(FeeRule, item.get("fee_rule", "fixed"), f"{where} fee_rule"),
         active=_bool(item.get("active", True), f"{where} active"),

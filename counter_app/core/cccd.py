@@ -16,7 +16,7 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.model import Gender
 from counter_app.core.text import clean, fold
 
-_ID_RE = re.compile(r"^\d{12}$")
+_ID_RE = re.compile(r"^\d{12}$", re.ASCII)
 
 
 @dataclass(frozen=True)

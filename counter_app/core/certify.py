@@ -43,6 +43,7 @@ class CertRequest:
     kind: CertKind = CertKind.COPY
     cccd_qr: str | None = None
     received_at: datetime | None = None
+    backdate_reason: str | None = None  # received_at more than 30 days back: why (recorded in the event)
     exemption_reason: str | None = None
     extension_days: int = 0
     extension_reason: str | None = None
@@ -130,7 +131,7 @@ class CertificationService:
     def certify(self, request: CertRequest) -> tuple[Dossier, Certification]:
         request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
-        received_at = resolve_received_at(request.received_at, self._clock.now())
+        received_at = resolve_received_at(request.received_at, self._clock.now(), request.backdate_reason)
 
         def prepare() -> NumberingRequest:
             with self._read_uow() as uow:  # everything is checked before anyone is asked for numbers
@@ -158,6 +159,8 @@ class CertificationService:
                                          "register_type": request.kind.register_type, "items": _item_payload(items),
                                          "exemption_reason": exemption, "extension_days": request.extension_days,
                                          "extension_reason": extension_reason}}
+            if request.received_at is not None and clean(request.backdate_reason):
+                payload["backdate_reason"] = clean(request.backdate_reason)
             now = self._clock.now()
             received = DossierEvent(new_event_uuid(), Action.RECEIVE.value, now, dossier.receiving_officer, None,
                                     Status.RECEIVED.value, payload)

@@ -24,3 +24,7 @@ class NotFound(CounterError):
 
 class ConfigurationError(CounterError):
     """The counter has not been set up (or its data directory is not usable)."""
+
+
+class StorageError(CounterError):
+    """The store could not be written (disk full, I/O error); the transaction was rolled back."""

@@ -96,3 +96,34 @@ def parse_datetime(text: str) -> datetime:
     except ValueError:
         raise ValidationError(f"Thời điểm «{text}» không tồn tại (đọc theo {shape}).",
                               "no such date or time") from None
+
+
+MAX_JSON_DEPTH = 32  # catalogue and calendar files nest 4 levels; anything deeper is not ours
+
+
+def json_depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def parse_json_text(text: str, what: str):
+    """JSON from a file the officer chose, or a Vietnamese error naming ``what`` it should be."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{what} không phải JSON hợp lệ.", str(exc)) from None
+    except RecursionError:
+        raise ValidationError(f"{what} lồng nhau quá sâu, không phải tệp của phần mềm.",
+                              "JSON nested too deeply") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise ValidationError(f"{what} lồng nhau quá sâu, không phải tệp của phần mềm.",
+                              f"JSON deeper than {MAX_JSON_DEPTH}")
+    return data

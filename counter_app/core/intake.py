@@ -22,10 +22,17 @@ from counter_app.core.ports import Clock, UnitOfWork
 from counter_app.core.serialize import dossier_to_dict
 from counter_app.core.text import clean, clean_optional
 
-_TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$|^\d{12}$|^\d{13}$")
-_PHONE_RE = re.compile(r"^0\d{9,10}$")
+_TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$|^\d{12}$|^\d{13}$", re.ASCII)
+_PHONE_RE = re.compile(r"^0\d{9,10}$", re.ASCII)
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FUTURE_TOLERANCE = timedelta(minutes=5)
+BACKDATE_FREE_PAST = timedelta(days=30)    # older receipt times need a written reason
+BACKDATE_FREE_FUTURE = timedelta(days=1)
+EARLIEST_RECEIPT = date(2000, 1, 1)
+EARLIEST_BIRTH = date(1900, 1, 1)
+MAX_SETS = 100
+MAX_COUNT = 1_000   # copies of one document
+MAX_PAGES = 10_000
 
 
 @dataclass
@@ -54,13 +61,14 @@ class IntakeRequest:
     competent_agency: str | None = None
     cccd_qr: str | None = None  # scanned QR text; fills applicant fields that were left empty
     sets: int = 1
+    backdate_reason: str | None = None  # why received_at lies far from now (late data entry)
     extra_fees: Sequence[FeeLine] = field(default_factory=tuple)
 
 
 def normalise_phone(phone: str | None) -> str | None:
     if not phone or not phone.strip():
         return None
-    digits = re.sub(r"[\s.\-()]", "", phone)
+    digits = re.sub(r"[\s.\-()]", "", clean(phone))
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
@@ -104,6 +112,9 @@ def normalise_applicant(inp: ApplicantInput, ctx: CounterContext, today: date) -
             raise ValidationError("Mã số thuế của tổ chức phải gồm 10 hoặc 13 chữ số.", "bad tax code")
     if inp.date_of_birth and inp.date_of_birth > today:
         raise ValidationError("Ngày sinh ở tương lai.", "date of birth in the future")
+    if inp.date_of_birth and inp.date_of_birth < EARLIEST_BIRTH:
+        raise ValidationError(f"Ngày sinh {inp.date_of_birth:%d/%m/%Y} trước năm 1900: hãy kiểm tra lại.",
+                              "date of birth before 1900")
     email = clean_optional(inp.email)
     if email and not _EMAIL_RE.match(email):
         raise ValidationError(f"Địa chỉ thư điện tử «{email}» không hợp lệ.", "bad email")
@@ -123,10 +134,10 @@ def normalise_documents(request_docs: Sequence[DocumentLine] | None, procedure: 
         name = clean(d.name)
         if not name:
             raise ValidationError(f"Giấy tờ thứ {i} chưa có tên.", "document without name")
-        if d.count < 1:
-            raise ValidationError(f"Số lượng của «{name}» phải từ 1 trở lên.", "count < 1")
-        if d.pages is not None and d.pages < 1:
-            raise ValidationError(f"Số trang của «{name}» phải từ 1 trở lên.", "pages < 1")
+        if not 1 <= d.count <= MAX_COUNT:
+            raise ValidationError(f"Số lượng của «{name}» phải từ 1 đến {MAX_COUNT}.", f"count {d.count}")
+        if d.pages is not None and not 1 <= d.pages <= MAX_PAGES:
+            raise ValidationError(f"Số trang của «{name}» phải từ 1 đến {MAX_PAGES}.", f"pages {d.pages}")
         out.append(DocumentLine(name, d.kind, d.count, d.pages))
     return tuple(out)
 
@@ -153,13 +164,22 @@ def compute_fees(procedure: Procedure, documents: Sequence[DocumentLine], receiv
     return tuple(lines)
 
 
-def resolve_received_at(value: datetime | None, now: datetime) -> datetime:
-    """The time of receipt: now, or a time the officer entered (late data entry), never in the future."""
+def resolve_received_at(value: datetime | None, now: datetime, backdate_reason: str | None = None) -> datetime:
+    """The time of receipt: now, or a time the officer entered (late data entry), never in the
+    future and not before 2000. More than 30 days back needs a written reason (recorded in the
+    event); so would more than a day ahead, but a time ahead of now is refused outright."""
     if value is None:
         return now
     value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
     if value > now + FUTURE_TOLERANCE:
         raise ValidationError("Thời điểm tiếp nhận ở tương lai.", "received_at in the future")
+    if value.date() < EARLIEST_RECEIPT:
+        raise ValidationError(f"Thời điểm tiếp nhận {value:%d/%m/%Y} trước năm 2000: hãy kiểm tra lại.",
+                              "received_at before 2000")
+    if (value < now - BACKDATE_FREE_PAST or value > now + BACKDATE_FREE_FUTURE) and not clean(backdate_reason):
+        raise ValidationError(
+            f"Thời điểm tiếp nhận {value:%d/%m/%Y %H:%M} cách hôm nay hơn 30 ngày: cần ghi lý do nhập lùi ngày "
+            "(--backdate-reason).", "received_at more than 30 days back needs a backdate reason")
     return value.replace(microsecond=0)
 
 
@@ -172,8 +192,8 @@ class IntakeService:
         self._ctx = ctx
         self._clock = clock
 
-    def _received_at(self, value: datetime | None) -> datetime:
-        return resolve_received_at(value, self._clock.now())
+    def _received_at(self, request: IntakeRequest) -> datetime:
+        return resolve_received_at(request.received_at, self._clock.now(), request.backdate_reason)
 
     def _procedure(self, uow: UnitOfWork, code: str) -> Procedure:
         procedure = uow.catalogue.get(clean(code))
@@ -186,7 +206,7 @@ class IntakeService:
 
     def _build(self, uow: UnitOfWork, request: IntakeRequest, *, refused: bool) -> Dossier:
         ctx = self._ctx
-        received_at = self._received_at(request.received_at)
+        received_at = self._received_at(request)
         procedure = self._procedure(uow, request.procedure_code)
         applicant = normalise_applicant(merge_qr(request.applicant, request.cccd_qr), ctx, received_at.date())
         documents = normalise_documents(request.documents, procedure)
@@ -195,8 +215,12 @@ class IntakeService:
             raise ValidationError(f"Quầy này không tiếp nhận hồ sơ cho cơ quan {request.receiving_agency}.",
                                   "agency not served here")
         competent = clean(request.competent_agency or "") or receiving.code
-        if request.sets < 1:
-            raise ValidationError("Số bộ hồ sơ phải từ 1 trở lên.", "sets < 1")
+        if ctx.agency(competent) is None:
+            raise ValidationError(
+                f"Cơ quan giải quyết {competent} không thuộc các cơ quan quầy này phục vụ; "
+                "quản trị viên thêm bằng: counter-app agency add.", "competent agency not served here")
+        if not 1 <= request.sets <= MAX_SETS:
+            raise ValidationError(f"Số bộ hồ sơ phải từ 1 đến {MAX_SETS}.", f"sets {request.sets}")
         return_address = clean_optional(request.return_address)
         if request.return_method is ReturnMethod.POST:
             if not procedure.postal_allowed:
@@ -263,6 +287,9 @@ class IntakeService:
             payload = {"dossier": dossier_to_dict(dossier, include_events=False)}
             if reason:
                 payload["reason"] = reason
+            backdate = clean(request.backdate_reason)
+            if backdate and request.received_at is not None:
+                payload["backdate_reason"] = backdate
             event = DossierEvent(
                 uuid=new_event_uuid(), kind=action.value, at=self._clock.now(), officer=draft.receiving_officer,
                 status_before=None, status_after=dossier.status, payload=payload,

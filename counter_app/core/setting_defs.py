@@ -92,7 +92,7 @@ class SettingDef:
         if self.kind == "choice":
             return self._choice(value)
         if self.kind == "int":
-            if not value.isdigit() or int(value) < self.minimum:
+            if not value.isascii() or not value.isdigit() or int(value) < self.minimum or len(value) > 9:
                 raise ValidationError(f"«{self.key}» phải là số nguyên ≥ {self.minimum}.", "not an integer")
             return int(value)
         if self.kind == "mm":

@@ -5,19 +5,37 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from counter_app.core.errors import ValidationError
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def ascii_digits(text: str) -> str:
+    """Fullwidth, Arabic-Indic and other Unicode decimal digits → 0–9 (what search and the
+    national formats expect)."""
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+
+
 def clean(text: str | None) -> str:
-    """NFC, without control characters, with runs of whitespace collapsed: the form we store."""
+    """NFC, without control characters, with runs of whitespace collapsed, digits in ASCII: the
+    form we store. Text that was not valid UTF-8 (bytes smuggled in as lone surrogates) and values
+    that are not text at all are refused with a message."""
     if text is None:
         return ""
-    text = _CONTROL.sub("", nfc(text))
+    if not isinstance(text, str):
+        raise ValidationError(f"Giá trị «{str(text)[:40]}» phải là chuỗi ký tự.",
+                              f"expected text, got {type(text).__name__}")
+    if _SURROGATE.search(text):
+        raise ValidationError("Văn bản có ký tự không đọc được (không phải UTF-8); hãy nhập lại.",
+                              "text is not valid UTF-8 (lone surrogates)")
+    text = ascii_digits(_CONTROL.sub("", nfc(text)))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+from sqlalchemy.exc import DBAPIError
+
 from counter_app.storage.config_repos import (
     SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
 from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
 from counter_app.core.changes import Changes
+from counter_app.core.errors import StorageError, ValidationError
 from counter_app.storage.db import Database, written_tables
 from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
+
+_DISK_FULL = ("database or disk is full", "disk is full")
+_IO = ("disk i/o error", "unable to open database file", "attempt to write a readonly database")
+
+
+def storage_error(exc: BaseException | None) -> Exception | None:
+    """A Vietnamese error for what the store could not do (nothing was written), or None."""
+    if isinstance(exc, OverflowError):
+        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(exc))
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc if isinstance(exc, sqlite3.Error) else None
+    if orig is None:
+        return None
+    text = str(orig).lower()
+    if any(m in text for m in _DISK_FULL):
+        return StorageError("Ổ đĩa đã đầy: không lưu được. Chưa có gì được ghi; hãy giải phóng dung lượng "
+                            "hoặc báo bộ phận hỗ trợ rồi thực hiện lại.", f"disk full: {orig}")
+    if any(m in text for m in _IO):
+        return StorageError("Lỗi đọc/ghi cơ sở dữ liệu trên ổ đĩa: không lưu được. Chưa có gì được ghi; "
+                            "hãy báo bộ phận hỗ trợ.", f"I/O error: {orig}")
+    if isinstance(orig, OverflowError):
+        return ValidationError("Có số quá lớn để lưu; hãy kiểm tra lại số liệu đã nhập.", str(orig))
+    return None
 
 
 class SqlUnitOfWork:
@@ -39,13 +66,22 @@ class SqlUnitOfWork:
         self.holder_desks = SqlHolderDesks(self.session)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if self.session.in_transaction():
                 written_tables(self.session)
                 self.session.rollback()
+        except DBAPIError:
+            if exc is None:
+                raise
+            # The rollback failed too (the disk is gone): SQLite's journal undoes the transaction
+            # on the next open; report the first problem.
         finally:
             self.session.close()
+        mapped = storage_error(exc)
+        if mapped is not None:
+            raise mapped from exc
+
 
     def commit(self) -> Changes:
         """Commit, then tell the store's subscribers what changed (after, never before: a view

@@ -19,7 +19,8 @@ def data(tmp_path_factory):
 def test_certify_prints_numbers_fees_and_the_stamps(data, tmp_path):
     out = run_json(data, "certify", "--name", "Lê Văn Tám", "--id-number", "052090123456",
                    "--document", "Giấy khai sinh|pages=1|copies=3", "--document", "Sổ hộ khẩu|pages=300|copies=1",
-                   "--document", "Bằng tốt nghiệp|pages=3|copies=2", "--received-at", "2026-06-10T15:20")
+                   "--document", "Bằng tốt nghiệp|pages=3|copies=2",
+                   "--received-at", "2026-06-10T15:20", "--backdate-reason", "nhập bù sổ giấy")
     assert out["due_at"] == "2026-06-11T17:00:00+07:00"  # after the 15:00 cut-off
     assert out["book"] == "01/2026-SCT/BS" and out["fee_total"] == 216_000
     assert [(i["document"], i["pages"], i["copies"], i["fee"], i["certificate_number"]) for i in out["items"]] == [
@@ -37,7 +38,8 @@ def test_certify_prints_numbers_fees_and_the_stamps(data, tmp_path):
 
 def test_void_book_and_closing(data, tmp_path):
     out = run_json(data, "certify", "--name", "Trần Thị Bích", "--document", "CCCD|pages=2|copies=1",
-                   "--document", "Giấy đăng ký kết hôn|pages=1|copies=2", "--received-at", "2026-06-10T09:00")
+                   "--document", "Giấy đăng ký kết hôn|pages=1|copies=2",
+                   "--received-at", "2026-06-10T09:00", "--backdate-reason", "nhập bù sổ giấy")
     number = out["items"][1]["certificate_number"]
     run(data, "certify-void", out["code"], "--number", str(number), "--reason", "Bản chính bị tẩy xóa")
     book = run_json(data, "certbook", "--from", "2026-06-10", "--to", "2026-06-10")
@@ -79,7 +81,8 @@ def test_bad_certify_input_exits_non_zero_and_writes_nothing(data):
 def test_certify_from_a_scanned_qr_and_overlay_stamps(data, tmp_path):
     qr = "052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
     out = run_json(data, "certify", "--cccd-qr", qr, "--document", "Học bạ|pages=20|copies=2",
-                   "--kind", "copy", "--received-at", "2026-06-11T08:00")
+                   "--kind", "copy",
+                   "--received-at", "2026-06-11T08:00", "--backdate-reason", "nhập bù sổ giấy")
     assert out["items"][0]["fee"] == 2 * (4_000 + 18_000)
     shown = run_json(data, "show", out["code"])
     assert shown["applicant_name"] == "TRẦN THỊ BÍCH" and shown["procedure_code"] == "2.000815"

@@ -44,7 +44,7 @@ def data(tmp_path_factory):
 def test_intake_json_has_the_agreed_keys(data):
     out = run_json(data, "intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn", "--id-number",
                    "052090123456", "--dob", "01/01/1990", "--gender", "Nam", "--phone", "0912 345 678",
-                   "--received-at", "2026-06-10T09:15")
+                   "--received-at", "2026-06-10T09:15", "--backdate-reason", "nhập bù sổ giấy")
     assert out["code"] == "H52.101-260610-020001"  # desk 2 is device slot 2
     assert (out["status"], out["status_code"]) == ("received", 2)
     assert out["received_at"] == "2026-06-10T09:15:00+07:00"
@@ -57,7 +57,7 @@ def test_intake_with_qr_documents_and_life_cycle(data):
     qr = "052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn 2, xã Định Mỹ|01072024"
     out = run_json(data, "intake", "--procedure", "2.000815", "--cccd-qr", qr,
                    "--document", "Giấy khai sinh|original|2|1", "--document", "Bằng tốt nghiệp|bản chính|1|3",
-                   "--received-at", "2026-06-10T15:30")
+                   "--received-at", "2026-06-10T15:30", "--backdate-reason", "nhập bù sổ giấy")
     assert out["applicant"]["id_number"] == "052195000123" and out["applicant_name"] == "TRẦN THỊ BÍCH"
     assert out["total_fee_vnd"] == 4_000 + 5_000
     assert out["due_at"] == "2026-06-11T17:00:00+07:00"  # after 15:00: the next working day
@@ -75,7 +75,7 @@ def test_intake_with_qr_documents_and_life_cycle(data):
 
 def test_transitions_from_the_command_line(data):
     code = run_json(data, "intake", "--procedure", "1.001193", "--name", "Lê Thị Đào",
-                    "--received-at", "2026-06-10T09:00")["code"]
+                    "--received-at", "2026-06-10T09:00", "--backdate-reason", "nhập bù sổ giấy")["code"]
     assert run_json(data, "forward", code)["status"] == "processing"
     assert run_json(data, "supplement", code, "--reason", "Thiếu giấy chứng sinh",
                     "--document", "Giấy chứng sinh")["status_code"] == 5
@@ -98,7 +98,7 @@ def test_refuse_has_its_own_code_and_status(data):
 
 def test_search_and_list_mask_ids(data):
     run(data, "intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn", "--id-number", "052090123456",
-        "--received-at", "2026-06-10T09:20")
+        "--received-at", "2026-06-10T09:20", "--backdate-reason", "nhập bù sổ giấy")
     rows = run_json(data, "search", "nguyen van an")
     assert rows and rows[0]["applicant_name"] == "Nguyễn Văn Ấn" and rows[0]["id_number"] == "052******456"
     assert {"code", "status", "status_code", "received_at", "due_at", "procedure_code", "applicant_name"} <= set(rows[0])
@@ -156,7 +156,7 @@ def test_calendar_overrides_change_due_dates(data, tmp_path):
     run(data, "calendar", "import", str(overrides))
     assert run_json(data, "calendar", "list")["overrides"][0]["kind"] == "day_off"
     out = run_json(data, "intake", "--procedure", "2.000575", "--name", "Võ Thị Lan",
-                   "--received-at", "2026-06-10T10:00")  # 1 working day
+                   "--received-at", "2026-06-10T10:00", "--backdate-reason", "nhập bù sổ giấy")  # 1 working day
     assert out["due_at"] == "2026-06-12T10:00:00+07:00"
     bad = tmp_path / "bad.csv"
     bad.write_text("day,kind\n2026-13-01,day_off\n", encoding="utf-8")
@@ -214,7 +214,7 @@ def test_print_forms_and_register_from_the_command_line(data, tmp_path):
     from pypdf import PdfReader
 
     code = run_json(data, "intake", "--procedure", "1.001612", "--name", "Đinh Thị Mai",
-                    "--received-at", "2026-06-10T10:00")["code"]
+                    "--received-at", "2026-06-10T10:00", "--backdate-reason", "nhập bù sổ giấy")["code"]
     out = tmp_path / "giay-hen.pdf"
     first = run_json(data, "print", code, "--form", "receipt", "--out", str(out))
     assert (first["mark"], first["print_number"], first["form_set"]) == ("original", 1, "2025")
