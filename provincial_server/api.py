@@ -118,7 +118,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     @app.middleware("http")
     async def _version_gate(request: Request, call_next):
         if request.url.path.startswith(protocol.API_PREFIX) and request.url.path != f"{protocol.API_PREFIX}/health":
-            version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "0")
+            version = validation.header_text(request.headers.get(protocol.CLIENT_VERSION_HEADER, "0"), 40)
             minimum = await run_in_threadpool(service.min_client_version)
             if not protocol.version_at_least(version, minimum):
                 return _error(f"Phiên bản phần mềm quầy {version} đã cũ; cần cập nhật lên {minimum} trở lên. "

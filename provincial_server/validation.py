@@ -202,7 +202,7 @@ def check_moment(value: Any, where: str, *, optional: bool = False, now: datetim
 def _status(value: Any, where: str, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
-    if value not in STATUSES:
+    if not isinstance(value, str) or value not in STATUSES:
         raise Invalid(BAD_STATUS, f"{where}: not one of {', '.join(sorted(STATUSES))}")
     return value
 
@@ -224,9 +224,9 @@ def _check_dossier(d: Any, agency: str) -> None:
     for key in ("receiving_agency", "competent_agency", "return_agency"):
         if d.get(key):
             _code(d[key], f"{w}.{key}", 35)
-    _optional_text(d, "procedure_code", w, 40)
-    _optional_text(d, "procedure_name", w, 1000)
-    _optional_text(d, "applicant_name", w, 200)
+    for key, n in (("procedure_code", 40), ("procedure_name", 1000), ("applicant_name", 200)):
+        if key in d:  # copied into NOT NULL columns: a string when present
+            _check_text(d[key], f"{w}.{key}", n)
     _optional_text(d, "return_method", w, 30)
     applicant = d.get("applicant")
     if applicant is not None:
@@ -265,7 +265,7 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     check_int(item["device_seq"], "device_seq", 1)
     _code(item["dossier_code"], "dossier_code", 60)
     _code(item["agency"], "agency", 35)
-    if item["kind"] not in EVENT_KINDS:
+    if not isinstance(item["kind"], str) or item["kind"] not in EVENT_KINDS:
         raise Invalid(BAD_KIND, f"kind: not one of {', '.join(sorted(EVENT_KINDS))}")
     check_moment(item["at"], "at", now=now)
     _check_text(item["officer"], "officer", 100)

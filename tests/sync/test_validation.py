@@ -130,6 +130,8 @@ def test_query_parameters_out_of_range_are_refused_not_a_500(any_province, make_
         assert 400 <= answer.status_code < 500, (offset, size, answer.text)
     answer = requests.post(f"{api}/enroll", json={"code": "ABCD-EFGH-JKLM", "device_name": "a\x00b"}, timeout=10)
     assert answer.status_code == 422
+    long_version = {**auth, protocol.CLIENT_VERSION_HEADER: "9" * 5000}  # past int()'s 4,300 digits
+    assert requests.get(f"{api}/sync/pull", headers=long_version, timeout=10).status_code < 500
     assert requests.get(f"{api}/sync/pull", headers=auth, timeout=10).ok  # the valid request still works
 
 
