@@ -72,7 +72,8 @@ def export(session, since: datetime, *, updating: bool = False,
     date the server should never have accepted) is left out and listed in ``skipped`` with its
     reason: one bad row never stops the province's export."""
     data: list[dict[str, Any]] = []
-    codes = session.scalars(select(Dossier.code).where(Dossier.updated_at >= since).order_by(Dossier.code)).all()
+    codes = session.scalars(select(Dossier.code).where(Dossier.updated_at >= since)
+                            .order_by(Dossier.code)).all()
     for start in range(0, len(codes), 500):
         chunk = codes[start:start + 500]
         try:

@@ -88,7 +88,8 @@ def loads(raw: bytes) -> Any:
     except RecursionError:
         pass
     try:
-        return json.loads(_flatten_deep(text, MAX_DEPTH + 4), parse_constant=_no_constant, parse_float=_finite)
+        return json.loads(_flatten_deep(text, MAX_DEPTH + 4), parse_constant=_no_constant,
+                          parse_float=_finite)
     except RecursionError:  # brackets the scanner could not pair: not JSON anyway
         raise ValueError("JSON nested too deep") from None
 
@@ -181,7 +182,8 @@ def check_int(value: Any, where: str, low: int, high: int = MAX_SAFE_INT - 1) ->
     return value
 
 
-def check_moment(value: Any, where: str, *, optional: bool = False, now: datetime | None = None) -> str | None:
+def check_moment(value: Any, where: str, *, optional: bool = False,
+                 now: datetime | None = None) -> str | None:
     """ISO 8601 date or date-time between 2000-01-01 and one year from now (naive: Vietnam time)."""
     if value is None and optional:
         return None
@@ -212,7 +214,7 @@ def _optional_text(d: dict, key: str, where: str, max_len: int) -> None:
         _check_text(d[key], f"{where}.{key}", max_len)
 
 
-def _check_dossier(d: Any, agency: str) -> None:
+def _check_dossier(d: Any) -> None:
     """The intake's dossier: what the server copies into its ``dossier`` row and the national export."""
     if not isinstance(d, dict):
         raise Invalid(INVALID, "payload.dossier: expected an object")
@@ -283,7 +285,7 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
         if item["kind"] not in INTAKE_KINDS or "dossier" not in payload:
             raise Invalid(INVALID, "an event without status_before must be an intake with payload.dossier")
     if "dossier" in payload:
-        _check_dossier(payload["dossier"], item["agency"])
+        _check_dossier(payload["dossier"])
     check_moment(payload.get("new_due_at"), "payload.new_due_at", optional=True)
     return protocol.event_body(item)
 

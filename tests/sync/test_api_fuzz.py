@@ -24,8 +24,8 @@ scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-(2
            | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30))
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=15)
-header_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF, blacklist_categories=("Cc", "Zs")),
-                      max_size=60)
+header_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF,
+                                    blacklist_categories=("Cc", "Zs")), max_size=60)
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +78,10 @@ bodies = st.one_of(
 ENDPOINTS = [("GET", "/health"), ("POST", "/enroll"), ("POST", "/sync/push"), ("GET", "/sync/pull"),
              ("POST", "/sync/reconcile"), ("GET", "/sync/reconcile/{}"), ("GET", "/attachments/{}"),
              ("PUT", "/attachments/{}")]
-param_values = st.one_of(st.integers().map(str), st.integers(-(2 ** 80), 2 ** 80).map(str), st.text(max_size=20))
-params = st.dictionaries(st.sampled_from(["cursor", "limit", "offset", "size"]) | st.text(min_size=1, max_size=8),
-                         param_values, max_size=4)
+param_values = st.one_of(st.integers().map(str), st.integers(-(2 ** 80), 2 ** 80).map(str),
+                         st.text(max_size=20))
+param_names = st.sampled_from(["cursor", "limit", "offset", "size"]) | st.text(min_size=1, max_size=8)
+params = st.dictionaries(param_names, param_values, max_size=4)
 segments = st.one_of(st.just("2026-06-10"), st.just("0" * 64), st.text(max_size=80))
 
 

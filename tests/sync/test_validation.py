@@ -58,8 +58,8 @@ ATTACKS = {  # reason code ← fields of a forged intake
 }
 
 
-def test_each_bad_event_is_rejected_with_its_reason_and_the_rest_of_the_batch_lands(any_province, make_counter,
-                                                                                    tmp_path):
+def test_each_bad_event_is_rejected_with_its_reason_and_the_rest_of_the_batch_lands(
+        any_province, make_counter, tmp_path):
     counter = make_counter(any_province)
     counter.receive(1)
     (good,) = _claimed(counter)
@@ -96,19 +96,22 @@ def test_deeply_nested_json_is_rejected_alone_and_the_good_events_land(province,
                                     "Content-Type": "application/json"})
     assert answer.status_code == 200, answer.text[:500]
     first, middle, last = answer.json()["results"]
-    assert (first["result"], first["reason"], first["uuid"]) == (protocol.REJECTED, "event_too_deep", deep["uuid"])
-    assert (last["result"], last["reason"], last["uuid"]) == (protocol.REJECTED, "event_too_deep", deeper["uuid"])
+    too_deep = (protocol.REJECTED, "event_too_deep")
+    assert (first["result"], first["reason"], first["uuid"]) == (*too_deep, deep["uuid"])
+    assert (last["result"], last["reason"], last["uuid"]) == (*too_deep, deeper["uuid"])
     assert middle["result"] == protocol.ACCEPTED
     assert [e["uuid"] for e in province.events()] == [good["uuid"]]
 
 
 @pytest.mark.parametrize("body", [b'{"events": [{"payload": NaN}]}', b'{"events": [1e999]}',
-                                  b'{"events": "\xff\xfe"}', b"[" * 200_000, b'{"events": [' + b"[" * 100_000],
+                                  b'{"events": "\xff\xfe"}', b"[" * 200_000,
+                                  b'{"events": [' + b"[" * 100_000],
                          ids=["nan", "infinity", "not-utf8", "unclosed-deep", "half-deep"])
 def test_json_the_server_cannot_store_is_refused_with_400(province, make_counter, body):
     counter = make_counter(province)
     answer = requests.post(f"{province.url}/api/v1/sync/push", data=body, timeout=30,
-                           headers={"Authorization": f"Bearer {_token(counter)}", "Content-Type": "application/json"})
+                           headers={"Authorization": f"Bearer {_token(counter)}",
+                                    "Content-Type": "application/json"})
     assert answer.status_code == 400 and answer.json()["error"]
 
 
@@ -128,7 +131,8 @@ def test_query_parameters_out_of_range_are_refused_not_a_500(any_province, make_
         answer = requests.put(f"{api}/attachments/{sha}", params={"offset": offset, "size": size}, data=b"x",
                               headers=auth, timeout=10)
         assert 400 <= answer.status_code < 500, (offset, size, answer.text)
-    answer = requests.post(f"{api}/enroll", json={"code": "ABCD-EFGH-JKLM", "device_name": "a\x00b"}, timeout=10)
+    answer = requests.post(f"{api}/enroll", json={"code": "ABCD-EFGH-JKLM", "device_name": "a\x00b"},
+                           timeout=10)
     assert answer.status_code == 422
     long_version = {**auth, protocol.CLIENT_VERSION_HEADER: "9" * 5000}  # past int()'s 4,300 digits
     assert requests.get(f"{api}/sync/pull", headers=long_version, timeout=10).status_code < 500
@@ -170,7 +174,8 @@ def test_export_dvcqg_reports_and_skips_a_bad_stored_row(tmp_path, capsys):
     def row(code, **kw):
         values = dict(code=code, receiving_agency=AGENCY_A, competent_agency=AGENCY_A, return_agency=AGENCY_A,
                       procedure_code="1.001612", procedure_name="Thủ tục", applicant_name="Nguyễn Văn A",
-                      received_at="2026-06-10T08:00:00+07:00", due_at=None, returned_at=None, status="received",
+                      received_at="2026-06-10T08:00:00+07:00", due_at=None, returned_at=None,
+                      status="received",
                       status_source="counter", intake_uuid=str(uuid.uuid4()), updated_at=now, data={})
         values.update(kw)
         return Dossier(**values)
@@ -189,3 +194,11 @@ def test_export_dvcqg_reports_and_skips_a_bad_stored_row(tmp_path, capsys):
     err = capsys.readouterr().err
     for code in ("B-STATUS", "C-DATE", "D-DATA", "E-DOCS"):
         assert f"Bỏ qua hồ sơ {code}" in err
+
+
+def test_the_kinds_the_server_accepts_are_the_kinds_the_counter_writes():
+    from counter_app.core.certify import NUMBERED, VOIDED
+    from counter_app.core.lifecycle import PRINTED, Action
+    from provincial_server.validation import EVENT_KINDS
+
+    assert EVENT_KINDS == {a.value for a in Action} | {PRINTED, NUMBERED, VOIDED}
