@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from counter_app.core import protocol
-from counter_app.core.lifecycle import PRINTED, Action, Status
+from counter_app.core.errors import IllegalTransition
+from counter_app.core.lifecycle import PRINTED, Action, Status, transition
 from provincial_server.service import ServerError
 
 MAX_SAFE_INT = 2 ** 53  # exact in every JSON reader (JavaScript, PostgreSQL's jsonb, SQLite)
@@ -29,7 +30,8 @@ VN = timezone(timedelta(hours=7))
 TOO_DEEP = "\x00too_deep"  # what a container nested past the parser's limit is replaced with
 
 # Certification notes (counter_app.core.certify.VOIDED/NUMBERED) travel as their own kinds.
-EVENT_KINDS = frozenset({a.value for a in Action} | {PRINTED, "certificate_voided", "certificate_numbered"})
+ACTIONS = frozenset(a.value for a in Action)
+EVENT_KINDS = ACTIONS | {PRINTED, "certificate_voided", "certificate_numbered"}
 INTAKE_KINDS = frozenset({Action.RECEIVE.value, Action.REFUSE.value})
 STATUSES = frozenset(s.value for s in Status)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -44,6 +46,7 @@ BAD_DATE = "invalid_date"
 BAD_STATUS = "invalid_status"
 BAD_KIND = "invalid_kind"
 BAD_NUMBER = "invalid_number"
+BAD_TRANSITION = "invalid_transition"
 
 
 class Invalid(ValueError):
@@ -63,6 +66,7 @@ MESSAGES = {
     BAD_STATUS: "Trạng thái hồ sơ không hợp lệ.",
     BAD_KIND: "Loại sự kiện không hợp lệ.",
     BAD_NUMBER: "Số trong sự kiện không hợp lệ hoặc ngoài khoảng cho phép.",
+    BAD_TRANSITION: "Trạng thái trước và sau không khớp với thao tác theo quy trình hồ sơ.",
 }
 
 
@@ -251,6 +255,22 @@ def _check_dossier(d: Any) -> None:
                 check_int(item["amount_vnd"], f"{w}.fees[{i}].amount_vnd", 0)
 
 
+def _check_transition(kind: str, before: str | None, after: str) -> None:
+    """The statuses an event claims are the ones the life cycle gives for its kind: an intake starts
+    ``received`` or ``refused``, an action moves along ``lifecycle``'s table, a note keeps the status."""
+    if before is None:
+        ok = after == kind
+    elif kind in ACTIONS:
+        try:
+            ok = transition(before, Action(kind)).after.value == after
+        except IllegalTransition:
+            ok = False
+    else:  # printed, certificate notes
+        ok = before == after
+    if not ok:
+        raise Invalid(BAD_TRANSITION, f"{kind}: {before} → {after} is not a transition of the life cycle")
+
+
 def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     """The event as the server will store it, or ``Invalid`` with the first rule it breaks."""
     if not isinstance(item, dict):
@@ -284,6 +304,7 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     if item.get("status_before") is None:
         if item["kind"] not in INTAKE_KINDS or "dossier" not in payload:
             raise Invalid(INVALID, "an event without status_before must be an intake with payload.dossier")
+    _check_transition(item["kind"], item.get("status_before"), item["status_after"])
     if "dossier" in payload:
         _check_dossier(payload["dossier"])
     check_moment(payload.get("new_due_at"), "payload.new_due_at", optional=True)

@@ -55,6 +55,9 @@ ATTACKS = {  # reason code ← fields of a forged intake
     "invalid_event ": {"dossier.applicant_name": "x" * 5000},
     "invalid_number ": {"dossier.fees": [{"name": "Phí", "amount_vnd": 10 ** 30, "code": None}]},
     "invalid_event  ": {"dossier_code": "H52.101-260610-01'; DROP"},
+    "invalid_transition": {"kind": "returned", "status_before": "received", "status_after": "returned"},
+    "invalid_transition ": {"kind": "printed", "status_before": "received", "status_after": "returned"},
+    "invalid_transition  ": {"status_after": "returned"},  # an intake born returned
 }
 
 
