@@ -19,8 +19,8 @@ AGENCY_A, AGENCY_B, AGENCY_R = "H52.101", "H52.102", "H52.900"
 def memory_keyring(monkeypatch):
     kr, previous = MemoryKeyring(), keyring.get_keyring()
     keyring.set_keyring(kr)
-    # The checkout under test first: a server subprocess runs this tree's code, not an installed copy.
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join((str(ROOT), str(ROOT / "tests"))))
+    # The server subprocess runs this checkout's code (not whatever the venv installed) and finds testkeyring.
+    monkeypatch.setenv("PYTHONPATH", f"{ROOT}{os.pathsep}{ROOT / 'tests'}")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "testkeyring.MemoryKeyring")
     yield kr
     keyring.set_keyring(previous)
