@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from counter_app.core import protocol
-from provincial_server import __version__
+from provincial_server import __version__, validation
 from provincial_server.attachments import AttachmentStore
 from provincial_server.db import ServerDatabase
 from provincial_server.service import ProvincialService, ServerError
@@ -55,6 +55,13 @@ class EnrollIn(BaseModel):
     device_name: str = Field(default="", max_length=200)
     nonce: str = Field(default="", max_length=100)
 
+    @field_validator("code", "device_name", "nonce")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        if not validation.is_clean_text(v):
+            raise ValueError("NUL or lone surrogate")
+        return v
+
 
 class ReconcileIn(BaseModel):
     days: list[str] = Field(max_length=400)
@@ -74,8 +81,8 @@ def _error(message: str, status: int, detail: str = "", **extra) -> JSONResponse
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and int(declared) > limit:
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > limit):
         raise ServerError(f"Yêu cầu quá lớn (tối đa {limit} byte).", 413, "request too large")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -88,8 +95,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 async def read_json(request: Request, limit: int) -> Any:
     try:
-        return json.loads(await read_body(request, limit))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return validation.loads(await read_body(request, limit))
+    except ValueError:  # not UTF-8, not JSON, NaN/Infinity, nesting that cannot be cut
         raise ServerError("Nội dung không phải JSON hợp lệ.", 400, "invalid JSON") from None
 
 
@@ -113,10 +120,14 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
         response.headers.update(exc.headers)
         return response
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameters(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error("Tham số yêu cầu không hợp lệ.", 422, str(exc.errors())[:500])
+
     @app.middleware("http")
     async def _version_gate(request: Request, call_next):
         if request.url.path.startswith(protocol.API_PREFIX) and request.url.path != f"{protocol.API_PREFIX}/health":
-            version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "0")
+            version = validation.header_text(request.headers.get(protocol.CLIENT_VERSION_HEADER, "0"), 40)
             minimum = await run_in_threadpool(service.min_client_version)
             if not protocol.version_at_least(version, minimum):
                 return _error(f"Phiên bản phần mềm quầy {version} đã cũ; cần cập nhật lên {minimum} trở lên. "
@@ -138,7 +149,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
             body = EnrollIn.model_validate(await read_json(request, MAX_SMALL_BODY))
         except ValidationError as exc:
             raise ServerError("Yêu cầu đăng ký không hợp lệ.", 422, str(exc)) from None
-        version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "")
+        version = validation.header_text(request.headers.get(protocol.CLIENT_VERSION_HEADER), 40)
         return _answer(await run_in_threadpool(service.enroll, body.code, body.device_name, version,
                                                  body.nonce, client_address(request)))
 
@@ -151,13 +162,13 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
             raise ServerError(f"Lô gửi phải là danh sách tối đa {protocol.MAX_BATCH_EVENTS} sự kiện.", 413,
                               "batch too large or malformed")
         valid, results = [], [None] * len(raw)
-        for i, item in enumerate(raw):
+        for i, item in enumerate(raw):  # one malformed event never blocks the rest
             try:
-                valid.append((i, EventIn.model_validate(item).model_dump()))
-            except ValidationError as exc:  # one malformed event never blocks the rest
-                uuid = item.get("uuid") if isinstance(item, dict) else None
-                results[i] = {"uuid": uuid, "result": protocol.REJECTED, "reason": "invalid_event",
-                              "message": "Sự kiện sai cấu trúc.", "detail": str(exc)[:500]}
+                valid.append((i, EventIn.model_validate(validation.check_event(item)).model_dump()))
+            except validation.Invalid as exc:
+                results[i] = validation.rejection(item, exc)
+            except ValidationError as exc:
+                results[i] = validation.rejection(item, validation.Invalid(validation.INVALID, str(exc)))
         answered = await run_in_threadpool(service.push, scope, [e for _, e in valid]) if valid else []
         for (i, _), result in zip(valid, answered):
             results[i] = result
@@ -166,6 +177,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     @app.get(f"{protocol.API_PREFIX}/sync/pull")
     async def pull(request: Request, cursor: int = 0, limit: int = protocol.MAX_PULL_CHANGES) -> JSONResponse:
         scope = await scope_of(request)
+        cursor, limit = validation.query_int(cursor, "cursor", 0), validation.query_int(limit, "limit", 1)
         return _answer(await run_in_threadpool(service.pull, scope, cursor, limit))
 
     @app.post(f"{protocol.API_PREFIX}/sync/reconcile")
@@ -175,11 +187,13 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
             body = ReconcileIn.model_validate(await read_json(request, MAX_SMALL_BODY))
         except ValidationError as exc:
             raise ServerError("Yêu cầu đối soát không hợp lệ.", 422, str(exc)) from None
-        return _answer({"days": await run_in_threadpool(service.reconcile, scope, body.days)})
+        days = [validation.day(d) for d in body.days]
+        return _answer({"days": await run_in_threadpool(service.reconcile, scope, days)})
 
     @app.get(f"{protocol.API_PREFIX}/sync/reconcile/{{day}}")
     async def reconcile_day(request: Request, day: str) -> JSONResponse:
         scope = await scope_of(request)
+        day = validation.day(day)
         return _answer({"day": day, "uuids": await run_in_threadpool(service.event_uuids, scope, day)})
 
     @app.get(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
@@ -193,6 +207,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     @app.put(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
     async def attachment_put(request: Request, sha256: str, offset: int, size: int) -> JSONResponse:
         scope = await scope_of(request)
+        offset, size = validation.query_int(offset, "offset", 0), validation.query_int(size, "size", 0)
         chunk = await read_body(request, MAX_CHUNK)
         return _answer(await run_in_threadpool(blobs.put, scope.device_id, sha256, offset, size, chunk))
 

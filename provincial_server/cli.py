@@ -134,8 +134,12 @@ def cmd_export_dvcqg(args, db) -> int:
         raise ServerError("--since phải có dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM.", 2) from None
     if day.tzinfo is None:
         day = datetime.combine(day.date(), day.time() or time(0), ZoneInfo("Asia/Ho_Chi_Minh"))
+    skipped: list[dict[str, str]] = []
     with db.read() as s:
-        out = export(s, day, updating=args.updating)
+        out = export(s, day, updating=args.updating, skipped=skipped)
+    for bad in skipped:  # reported, never fatal: the rest of the province still goes out
+        print(f"Bỏ qua hồ sơ {bad['code']}: dữ liệu lưu trên máy chủ không hợp lệ ({bad['reason']})",
+              file=sys.stderr)
     text = json.dumps(out, ensure_ascii=False, indent=2)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -66,7 +66,27 @@ def dossier_record(d: Dossier) -> dict[str, Any]:
     }
 
 
-def export(session, since: datetime, *, updating: bool = False) -> dict[str, Any]:
-    rows = session.scalars(select(Dossier).where(Dossier.updated_at >= since).order_by(Dossier.code))
-    return {"service": "DongBoHoSoMC", "isUpdating": "True" if updating else "False",
-            "data": [dossier_record(d) for d in rows]}
+def export(session, since: datetime, *, updating: bool = False,
+           skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Every dossier changed since ``since``. A stored record that cannot be written (a status or a
+    date the server should never have accepted) is left out and listed in ``skipped`` with its
+    reason: one bad row never stops the province's export."""
+    data: list[dict[str, Any]] = []
+    codes = session.scalars(select(Dossier.code).where(Dossier.updated_at >= since)
+                            .order_by(Dossier.code)).all()
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        try:
+            rows = [(d.code, d) for d in session.scalars(
+                select(Dossier).where(Dossier.code.in_(chunk)).order_by(Dossier.code))]
+        except Exception:  # noqa: BLE001 - a row the driver cannot decode: load the chunk row by row
+            session.rollback()
+            rows = [(code, None) for code in chunk]
+        for code, dossier in rows:
+            try:
+                data.append(dossier_record(dossier if dossier is not None else session.get(Dossier, code)))
+            except Exception as exc:  # noqa: BLE001 - whatever is wrong with one row, report it, go on
+                session.rollback()
+                if skipped is not None:
+                    skipped.append({"code": code, "reason": f"{type(exc).__name__}: {exc}"[:300]})
+    return {"service": "DongBoHoSoMC", "isUpdating": "True" if updating else "False", "data": data}

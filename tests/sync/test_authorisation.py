@@ -72,8 +72,10 @@ def test_a_planted_waiting_event_is_refused_when_the_real_intake_arrives(any_pro
     (own,) = attacker.receive(1)
     attacker.app.actions.forward(own, "Cán bộ B")
     template = [e for e in _claimed(attacker) if e["status_before"] is not None][0]
-    planted = _forged(template, dossier_code=target, status_before="received", status_after="returned",
-                      payload={"new_due_at": "2000-01-01T00:00:00+07:00"})
+    # A life-cycle-valid forward (validation refuses received → returned outright, test_validation.py)
+    # with an absurd due date: only the authorisation at release can stop it.
+    planted = _forged(template, dossier_code=target, status_before="received", status_after="processing",
+                      payload={"new_due_at": "2000-01-02T00:00:00+07:00"})
     answer = _push(province, attacker, [planted]).json()["results"][0]
     assert answer["result"] == protocol.ACCEPTED and answer["held"]  # waiting: its dossier is not there yet
     assert victim.receive(1) == [target]
