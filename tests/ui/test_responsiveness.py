@@ -297,13 +297,14 @@ def test_a_certification_with_the_register_holder_unreachable_asks_and_keeps_the
         qtbot, window, core, dialogs, gui_calls, memory_keyring):
     from PySide6.QtWidgets import QMessageBox
 
-    from counter_app.holder.client import holder_token_store
+    from counter_app.holder.client import holder_pin_store, holder_token_store
 
     url = closed_port_url()
     with core.uow() as uow:  # paired earlier with a holder that is now switched off
         uow.settings.set("register_holder", url)
         uow.commit()
-    holder_token_store(url).save("t" * 43)
+    holder_token_store(url, core.ctx.settings.desk).save("t" * 43)
+    holder_pin_store(url, core.ctx.settings.desk).save("0" * 64)
     asked = []
 
     def answer_no(box):
