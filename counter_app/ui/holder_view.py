@@ -49,8 +49,9 @@ class HolderPanel(QWidget):
         self.serve.toggled.connect(self.toggle)
         self.address = QComboBox()  # the office network address to serve on; never every interface
         self.address.setEditable(True)
-        self.address.addItems(core.holder_admin.local_addresses())
-        self.address.setCurrentText(core.holder_admin.bind_address() or self.address.itemText(0))
+        self.address.setCurrentText(core.holder_admin.bind_address())
+        self.address.lineEdit().setPlaceholderText("địa chỉ mạng nội bộ của máy này")
+        self.addresses = op(self, core.holder_admin.local_addresses).success(self.fill_addresses).run()
         self.pair_code = QLabel()
         pair = QPushButton("Cấp mã ghép quầy")
         pair.clicked.connect(self.new_code)
@@ -107,6 +108,13 @@ class HolderPanel(QWidget):
             return
         self.status.setText(f"Đang phục vụ cấp số tại https://{host}:{port} "
                             f"(chứng chỉ {self.core.holder_admin.fingerprint()}).")
+
+    def fill_addresses(self, addresses: list[str]) -> None:
+        """This machine's addresses, looked up off the GUI thread (it may ask the name service)."""
+        chosen = self.address.currentText()
+        self.address.addItems([a for a in addresses if a != chosen])
+        if not chosen:
+            self.address.setCurrentText(addresses[0])
 
     def load_desks(self) -> None:
         self.desks.clear()

@@ -5,11 +5,9 @@ client, guessing pairing codes. Each attack worked on the plain-HTTP holder."""
 from __future__ import annotations
 
 import os
-import select
 import socket
 import ssl
 import stat
-import threading
 import time
 from datetime import date
 
@@ -21,6 +19,7 @@ from counter_app.core.errors import ConfigurationError, CounterError, Validation
 from counter_app.holder import transport
 from counter_app.holder.client import HolderClient, holder_pin_store, holder_token_store
 from counter_app.holder.service import Lockout
+from tests.certification.relays import Mitm, Tap
 from tests.certification.test_desk import cert_request
 from tests.sync.servers import free_port
 from tests.testkeyring import MemoryKeyring
@@ -34,102 +33,6 @@ def _init(path, desk: int, clock):
 
     return CounterApp.initialise(path, agency_code=AGENCY, agency_name="UBND xã Định Mỹ", province="Gia Lai",
                                  desk=desk, clock=clock)
-
-
-class Tap:
-    """A TCP relay that keeps every byte both ways (what another machine on the LAN could read)."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port, self.bytes = target_port, bytearray()
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._pipe, args=(client,), daemon=True).start()
-
-    def _pipe(self, client) -> None:
-        upstream = socket.create_connection(("127.0.0.1", self.target_port))
-        with client, upstream:
-            while True:
-                ready, _, _ = select.select([client, upstream], [], [], 5)
-                if not ready:
-                    return
-                for s in ready:
-                    try:
-                        data = s.recv(65536)
-                    except OSError:
-                        return
-                    if not data:
-                        return
-                    self.bytes += data
-                    (upstream if s is client else client).sendall(data)
-
-    def close(self) -> None:
-        self._sock.close()
-
-
-class Mitm:
-    """A relay that ends TLS with its own certificate and talks TLS on to the real holder."""
-
-    def __init__(self, target_port: int, cert_dir) -> None:
-        from counter_app.holder.tls import server_context
-
-        self.context = server_context(cert_dir)  # another machine's own self-signed certificate
-        self.target_port, self.seen = target_port, bytearray()
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                raw, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(raw,), daemon=True).start()
-
-    def _relay(self, raw) -> None:
-        out_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        out_ctx.check_hostname, out_ctx.verify_mode = False, ssl.CERT_NONE
-        try:
-            client = self.context.wrap_socket(raw, server_side=True)
-            upstream = out_ctx.wrap_socket(socket.create_connection(("127.0.0.1", self.target_port)))
-        except (OSError, ssl.SSLError):
-            return
-        def pipe(src, dst, keep: bool) -> None:
-            try:
-                while data := src.recv(65536):
-                    if keep:
-                        self.seen.extend(data)
-                    dst.sendall(data)
-            except (OSError, ssl.SSLError):
-                pass
-            finally:
-                for sock in (src, dst):
-                    try:
-                        sock.close()
-                    except OSError:
-                        pass
-
-        threading.Thread(target=pipe, args=(upstream, client, False), daemon=True).start()
-        pipe(client, upstream, True)
-
-    def close(self) -> None:
-        self._sock.close()
 
 
 @pytest.fixture
@@ -426,3 +329,40 @@ def test_a_spent_code_cannot_pair_a_second_desk(holder):
     assert HolderClient(server.url, None).pair(code, "Quầy 4", 4).desk_id
     with pytest.raises(ValidationError, match="Mã ghép quầy không đúng"):
         HolderClient(server.url, None).pair(code, "Quầy 5", 5)  # a new nonce is a new pairing
+
+
+def test_serve_without_a_chosen_address_refuses_instead_of_listening_everywhere(tmp_path, clock, capsys):
+    from counter_app.cli import main
+
+    app = _init(tmp_path / "h", 1, clock)
+    app.close()
+    assert main(["holder", "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "h")]) != 0
+    assert "Chưa chọn địa chỉ mạng nội bộ" in capsys.readouterr().err
+
+
+def test_fuzzing_every_route_never_gives_a_500(holder, desks):
+    """A bounded fuzz of every route with a paired desk's token: refusals, never a 500."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = _client(desks[0])
+    leaf = st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.text(max_size=30) | st.floats()
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                          max_size=4), max_leaves=12)
+    draft = st.fixed_dictionaries({k: value | st.just(v) for k, v in {
+        "position": 1, "document": "Giấy khai sinh", "pages": 1, "copies": 2, "fee": 4000, "applicant_name": "A",
+        "applicant_id": None, "officer": "B", "desk": 2, "day": "2026-06-10"}.items()})
+    body = st.fixed_dictionaries({"request_id": st.uuids().map(str) | value, "register_type": st.just("SCT/BS") | value,
+                                  "year": st.just(2026) | value, "entries": st.lists(draft, max_size=3) | value,
+                                  "number": value, "reason": value, "dossier_code": value})
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(route=st.sampled_from(["/reserve", "/confirm", "/void", "/pair"]), payload=body | value)
+    def fuzz(route, payload):
+        r = client.session.post(f"{client.url}/api/v1/holder{route}", data=json.dumps(payload, allow_nan=True),
+                                headers={"Authorization": f"Bearer {client.token}"}, timeout=10)
+        assert r.status_code < 500, (route, payload, r.text)
+
+    fuzz()

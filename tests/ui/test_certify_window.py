@@ -130,7 +130,8 @@ def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, 
     panel.serve.setChecked(True)
     assert "Đang phục vụ" in panel.status.text()
     code = finish(qtbot, panel.new_code())
-    other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
+    other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2,
+                                  clock=core.clock)  # one office, one date
     try:
         other.holder_admin.join(f"http://127.0.0.1:{panel.port.value()}", code)
         _, mine = core.certification.certify(CertRequest(applicant=applicant(), officer="A",

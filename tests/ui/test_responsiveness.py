@@ -260,7 +260,7 @@ def _cert_request(officer: str):
 def test_a_certification_with_the_register_holder_answering_after_5_s_keeps_the_window_live(
         qtbot, window, core, tmp_path, dialogs, gui_calls, memory_keyring):
     from counter_app.app import CounterApp
-    from tests.sync.faultproxy import DELAY, FaultProxy
+    from tests.sync.faultproxy import DELAY, OK, FaultProxy
     from tests.sync.servers import free_port
     from tests.ui.test_window import print_preview
 
@@ -270,7 +270,7 @@ def test_a_certification_with_the_register_holder_answering_after_5_s_keeps_the_
     proxy = FaultProxy(server.port)
     try:
         core.holder_admin.join(proxy.url, holder.holder_admin.new_pair_code(), "Quầy 1")
-        proxy.schedule = [DELAY] * 10
+        proxy.schedule = [OK, OK] + [DELAY] * 10  # the TLS handshake's two flights, then the requests
         proxy.delay = 5.0
         gui_calls.calls.clear()
         dialogs.expect(print_preview)  # the stamps, once the numbers are back
