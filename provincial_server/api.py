@@ -93,6 +93,13 @@ async def read_json(request: Request, limit: int) -> Any:
         raise ServerError("Nội dung không phải JSON hợp lệ.", 400, "invalid JSON") from None
 
 
+def client_address(request: Request) -> str:
+    """The peer address, for the rate limit and the audit log. uvicorn honours X-Forwarded-For only
+    from its trusted proxies (default 127.0.0.1: the TLS proxy on the same host) and takes the
+    rightmost address that is not one of them, so a client behind the proxy cannot choose it."""
+    return request.client.host if request.client else ""
+
+
 def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     service = ProvincialService(db)
     blobs = AttachmentStore(db, blob_dir)
@@ -102,7 +109,9 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
 
     @app.exception_handler(ServerError)
     async def _server_error(_request: Request, exc: ServerError) -> JSONResponse:
-        return _error(exc.message, exc.status, exc.detail)
+        response = _error(exc.message, exc.status, exc.detail, **({"reason": exc.reason} if exc.reason else {}))
+        response.headers.update(exc.headers)
+        return response
 
     @app.middleware("http")
     async def _version_gate(request: Request, call_next):
@@ -117,7 +126,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     async def scope_of(request: Request):
         auth = request.headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else None
-        return await run_in_threadpool(service.authenticate, token)
+        return await run_in_threadpool(service.authenticate, token, client_address(request))
 
     @app.get(f"{protocol.API_PREFIX}/health")
     async def health() -> JSONResponse:
@@ -131,7 +140,7 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
             raise ServerError("Yêu cầu đăng ký không hợp lệ.", 422, str(exc)) from None
         version = request.headers.get(protocol.CLIENT_VERSION_HEADER, "")
         return _answer(await run_in_threadpool(service.enroll, body.code, body.device_name, version,
-                                                 body.nonce))
+                                                 body.nonce, client_address(request)))
 
     @app.post(f"{protocol.API_PREFIX}/sync/push")
     async def push(request: Request) -> JSONResponse:

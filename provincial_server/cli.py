@@ -102,6 +102,29 @@ def cmd_min_version(args, db) -> int:
     return 0
 
 
+def cmd_device_list(args, db) -> int:
+    out = ProvincialService(db).devices()
+    labels = {"active": "hoạt động", "suspended": "tạm ngừng", "revoked": "đã thu hồi"}
+    lines = [f"#{d['id']} {d['agency']} quầy {d['slot']:02d} «{d['name']}» {labels[d['state']]} · "
+             f"lần cuối {d['last_seen_at'] or 'chưa đồng bộ'}" for d in out]
+    _emit(args, out, "\n".join(lines) or "Chưa có thiết bị nào.")
+    return 0
+
+
+def cmd_device_state(args, db) -> int:
+    d = ProvincialService(db).set_device_state(args.id, args.action, who=f"cli:{os.environ.get('USER', '')}")
+    done = {"suspend": "đã tạm ngừng", "resume": "đã mở lại", "revoke": "đã thu hồi"}[args.action]
+    _emit(args, d, f"Thiết bị #{d['id']} ({d['agency']}, quầy {d['slot']:02d}) {done}.")
+    return 0
+
+
+def cmd_audit(args, db) -> int:
+    out = ProvincialService(db).audit_log(args.limit)
+    _emit(args, out, "\n".join(f"{r['at']} {r['kind']} nguồn={r['source']} cơ quan={r['agency'] or '-'} "
+                               f"thiết bị={r['device_id'] or '-'} {r['detail']}" for r in out) or "Nhật ký trống.")
+    return 0
+
+
 def cmd_export_dvcqg(args, db) -> int:
     from provincial_server.dvcqg import export
 
@@ -165,6 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     mv = sub.add_parser("min-version", help="phiên bản phần mềm quầy tối thiểu")
     mv.add_argument("version")
     mv.set_defaults(func=cmd_min_version)
+    dv = sub.add_parser("device", help="thiết bị đã đăng ký").add_subparsers(dest="device_cmd", required=True,
+                                                                            parser_class=Parser)
+    dl = dv.add_parser("list", help="liệt kê thiết bị")
+    dl.add_argument("--json", action="store_true")
+    dl.set_defaults(func=cmd_device_list)
+    for action, text in (("suspend", "tạm ngừng (mở lại bằng resume)"), ("resume", "mở lại thiết bị tạm ngừng"),
+                         ("revoke", "thu hồi vĩnh viễn")):
+        da = dv.add_parser(action, help=text)
+        da.add_argument("id", type=int)
+        da.add_argument("--json", action="store_true")
+        da.set_defaults(func=cmd_device_state, action=action)
+    au = sub.add_parser("audit", help="nhật ký an ninh (thử sai, đăng ký, thu hồi)")
+    au.add_argument("--limit", type=int, default=100)
+    au.add_argument("--json", action="store_true")
+    au.set_defaults(func=cmd_audit)
     x = sub.add_parser("export-dvcqg", help="xuất hồ sơ theo cấu trúc DongBoHoSoMC")
     x.add_argument("--since", required=True)
     x.add_argument("--out")

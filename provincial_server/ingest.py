@@ -3,11 +3,14 @@
 One batch is one transaction. For each event, in the order sent:
 - a UUID already stored with the same payload hash → ``duplicate`` (delivered);
 - a UUID already stored with another payload → ``rejected`` (payload_mismatch) and quarantined;
-- a dossier the device's agency may not act for → ``rejected`` (agency_not_served);
+- a dossier the device's agency may not act for → ``rejected`` (agency_not_served); an intake under a
+  code the device did not issue → ``rejected`` (code_not_yours); see provincial_server/authz.py;
 - an intake whose dossier code another intake already holds → ``conflict`` and quarantined;
 - otherwise stored (``accepted``). It is applied to the dossier at once when its predecessor
   (``prev_uuid``, the previous event this dossier had on the device) is applied; else it is held
   and applied as soon as the predecessor arrives, so a later event never overtakes an earlier one.
+  When it would be released, its device is checked again against the dossier; if that device may
+  not act on it the event is moved to quarantine (not_authorised) and never applied.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
+from provincial_server import authz
 from provincial_server.models import Device, Dossier, Event, Quarantine
 
 
@@ -30,6 +34,7 @@ class DeviceScope:
     device_id: int
     agency: str
     serves: frozenset[str]
+    slot: int = 0
 
     @property
     def agencies(self) -> frozenset[str]:
@@ -56,8 +61,7 @@ def _dossier_from_intake(body: dict[str, Any], now: datetime) -> Dossier:
 def _may_act(scope: DeviceScope, dossier: Dossier | None, body: dict[str, Any]) -> bool:
     if dossier is None:
         return body.get("agency") in scope.agencies
-    return (dossier.competent_agency in scope.agencies or dossier.receiving_agency == scope.agency
-            or dossier.return_agency == scope.agency)
+    return authz.may_act_on(scope.agencies, scope.agency, dossier)
 
 
 class Ingest:
@@ -101,6 +105,11 @@ class Ingest:
             return {"uuid": uuid, "result": protocol.REJECTED, "reason": "agency_not_served",
                     "message": f"Thiết bị không được phép gửi hồ sơ của cơ quan {body.get('agency')}."}
         intake = is_intake(body)
+        refusal = authz.intake_refusal(self.scope.agencies, self.scope.agency, self.scope.slot, body) if (
+            intake and (dossier is None or dossier.intake_uuid != uuid)) else None
+        if refusal is not None:  # identity, not claim: see provincial_server/authz.py
+            self._quarantine(body, digest, refusal[0])
+            return {"uuid": uuid, "result": protocol.REJECTED, "reason": refusal[0], "message": refusal[1]}
         if intake and dossier is not None and dossier.intake_uuid != uuid:
             self._quarantine(body, digest, "code_conflict")
             return {"uuid": uuid, "result": protocol.CONFLICT, "reason": "code_conflict",
@@ -157,15 +166,18 @@ class Ingest:
             codes = {c for c, d in self.dossiers.items() if d is not None}
             self.s.flush()
             held = self.s.execute(
-                select(Event.seq, Event.uuid, Event.dossier_code, Event.body).where(
+                select(Event.seq, Event.uuid, Event.dossier_code, Event.body, Event.device_id).where(
                     Event.applied.is_(False),
                     (Event.prev_uuid.in_(frontier)) | (Event.prev_uuid.is_(None) & Event.dossier_code.in_(codes)),
                 ).order_by(Event.seq)).all()
             frontier = set()
-            for seq, uuid, code, body in held:
+            for seq, uuid, code, body, device_id in held:
                 self._load_dossiers({code})
                 dossier = self.dossiers.get(code)
                 if dossier is None or (body.get("prev_uuid") and body["prev_uuid"] not in self.applied):
+                    continue
+                if not authz.held_event_allowed(self.s, device_id, dossier):
+                    self._refuse_held(seq, device_id, body)
                     continue
                 self._apply(dossier, body)
                 self.s.execute(update(Event).where(Event.seq == seq).values(applied=True))
@@ -173,8 +185,14 @@ class Ingest:
                 frontier.add(uuid)
 
 
-def device_scope(session: Session, device: Device) -> DeviceScope:
-    from provincial_server.models import AgencyServes
+    def _refuse_held(self, seq: int, device_id: int, body: dict[str, Any]) -> None:
+        """A held event whose device may not act on the dossier it waited for: quarantined, never applied.
+        Removed from the event store so a re-send is answered ``rejected`` rather than ``duplicate``."""
+        self.s.add(Quarantine(uuid=body["uuid"], device_id=device_id, payload_hash=protocol.payload_hash(body),
+                              reason="not_authorised", received_at=self.now, body=body))
+        self.s.execute(Event.__table__.delete().where(Event.seq == seq))
 
-    serves = frozenset(session.scalars(select(AgencyServes.served).where(AgencyServes.agency == device.agency)))
-    return DeviceScope(device.id, device.agency, serves)
+
+def device_scope(session: Session, device: Device) -> DeviceScope:
+    serves = authz.device_agencies(session, device) - {device.agency}
+    return DeviceScope(device.id, device.agency, frozenset(serves), device.slot)

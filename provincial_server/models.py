@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -52,7 +52,8 @@ class Device(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UtcTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcTime)
     client_version: Mapped[str] = mapped_column(String(40), default="")
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)  # final: the token never works again
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reversible
 
 
 class EnrollCode(Base):
@@ -70,7 +71,8 @@ class EnrollCode(Base):
 
 class Event(Base):
     """Every event a counter delivered, in arrival order (``seq``). Never updated except ``applied``
-    (false while it waits for an earlier event of its dossier)."""
+    (false while it waits for an earlier event of its dossier); a held event whose device turns out
+    not to be allowed to act on the dossier is moved to ``quarantine`` when it would be released."""
 
     __tablename__ = "event"
     __table_args__ = (Index("ix_event_device_day", "device_id", "device_day"),)
@@ -152,3 +154,18 @@ class ServerSetting(Base):
     __tablename__ = "server_setting"
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    """Security events: failed tokens and enrollment codes (also the rate limiter's sliding window),
+    enrollments, device suspensions and revocations, refused held events. Never a token or a code."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_kind_at", "kind", "at"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(64), default="", index=True)  # client address or "cli"
+    agency: Mapped[str | None] = mapped_column(String(35), index=True)
+    device_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")

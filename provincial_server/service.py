@@ -17,6 +17,7 @@ from counter_app.core.model import Agency as AgencyValue
 from counter_app.core.setting_defs import BY_KEY, Who, apply_province, may_change
 from counter_app.core.settings import CounterSettings
 from counter_app.core.text import nfc_deep
+from provincial_server import guard
 from provincial_server.db import ServerDatabase
 from provincial_server.ingest import DeviceScope, Ingest, device_scope
 from provincial_server.models import (
@@ -30,14 +31,26 @@ PROVINCE_STATUSES = (Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.STOP
                      Status.WITHDRAWN)
 
 
+DEVICE_STATE_MESSAGES = {
+    "revoked": "Thiết bị này đã bị quản trị tỉnh thu hồi; máy chủ không nhận dữ liệu từ thiết bị. "
+               "Hồ sơ chờ gửi vẫn được giữ nguyên trên quầy; liên hệ quản trị tỉnh để đăng ký lại.",
+    "suspended": "Thiết bị này đang bị quản trị tỉnh tạm ngừng đồng bộ. Hồ sơ chờ gửi vẫn được giữ nguyên "
+                 "trên quầy và sẽ được gửi khi thiết bị được mở lại.",
+}
+
+
 class ServerError(Exception):
     """A refusal with a Vietnamese message; ``status`` is the HTTP status the API answers with."""
 
-    def __init__(self, message: str, status: int = 400, detail: str = "") -> None:
+    def __init__(self, message: str, status: int = 400, detail: str = "", *, reason: str = "",
+                 headers: dict[str, str] | None = None, agency: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.detail = detail
+        self.reason = reason  # machine-readable, e.g. device_revoked
+        self.headers = headers or {}
+        self.agency = agency  # for the audit log, when the refusal concerns a known agency
 
 
 def province_settings(values: Any) -> dict[str, Any]:
@@ -105,16 +118,47 @@ class ProvincialService:
             return row.value if row else "0"
 
     # -- enrollment and authentication --------------------------------------------------------
-    def enroll(self, code: str, device_name: str, client_version: str, nonce: str = "") -> dict[str, Any]:
+    def _check_rate(self, now: datetime, source: str, *, enrollment: bool) -> None:
+        with self.db.read() as s:
+            wait = guard.retry_after(s, now, source=source, enrollment=enrollment)
+        if wait is not None:
+            raise ServerError(f"Quá nhiều lần thử sai từ địa chỉ này; xin thử lại sau {wait} giây.", 429,
+                              "too many failed attempts", reason="rate_limited",
+                              headers={"Retry-After": str(wait)})
+
+    def _record(self, kind: str, **fields) -> None:
+        with self.db.transaction() as s:
+            guard.audit(s, utcnow(), kind, **fields)
+
+    def enroll(self, code: str, device_name: str, client_version: str, nonce: str = "",
+               source: str = "") -> dict[str, Any]:
         now = utcnow()
+        self._check_rate(now, source, enrollment=True)  # per source address and server-wide
+        try:
+            out = self._enroll(now, code, device_name, client_version, nonce)
+        except ServerError as exc:
+            if exc.reason == "invalid_enroll_code":
+                self._record(guard.BAD_ENROLL_CODE, source=source, agency=exc.agency)
+            raise
+        self._record("enrolled", source=source, agency=out["agency"]["code"], device_id=out["device_id"],
+                     detail=f"slot {out['device_slot']}")
+        return out
+
+    def _enroll(self, now, code: str, device_name: str, client_version: str, nonce: str) -> dict[str, Any]:
         with self.db.transaction() as s:
             row = s.get(EnrollCode, secret_hash(protocol.normalise_code(code)))
             if (row is not None and row.used_at is not None and nonce and row.nonce_hash == secret_hash(nonce)
                     and _aware(row.expires_at) >= now):
                 return self._reissue(s, row)
+            wait = guard.retry_after(s, now, source=None, agency=row.agency) if row is not None else None
+            if wait is not None:  # this agency's codes are being guessed at: refuse even a good one for now
+                raise ServerError(f"Quá nhiều lần thử sai cho cơ quan này; xin thử lại sau {wait} giây.", 429,
+                                  "too many failed attempts for the agency", reason="rate_limited",
+                                  headers={"Retry-After": str(wait)})
             if row is None or row.used_at is not None or _aware(row.expires_at) < now:
                 raise ServerError("Mã đăng ký thiết bị không đúng, đã dùng hoặc đã hết hạn; "
-                                  "xin quản trị tỉnh cấp mã mới.", 400, "invalid enrollment code")
+                                  "xin quản trị tỉnh cấp mã mới.", 400, "invalid enrollment code",
+                                  reason="invalid_enroll_code", agency=row.agency if row is not None else None)
             used = set(s.scalars(select(Device.slot).where(Device.agency == row.agency)))
             slot = next((n for n in range(1, MAX_SLOT + 1) if n not in used), None)
             if slot is None:
@@ -143,15 +187,55 @@ class ProvincialService:
                                      agency=_agency_info(agency),
                                      serves=tuple(_agency_info(a) for a in served)).to_dict()
 
-    def authenticate(self, token: str | None) -> DeviceScope:
+    def authenticate(self, token: str | None, source: str = "") -> DeviceScope:
+        now = utcnow()
+        self._check_rate(now, source, enrollment=False)
         if not token:
-            raise ServerError("Thiếu mã xác thực thiết bị.", 401, "missing bearer token")
+            self._record(guard.BAD_TOKEN, source=source, detail="missing bearer token")
+            raise ServerError("Thiếu mã xác thực thiết bị.", 401, "missing bearer token", reason="missing_token")
         with self.db.read() as s:
             device = s.scalars(select(Device).where(Device.token_hash == secret_hash(token))).first()
-            if device is None or device.revoked:
-                raise ServerError("Thiết bị chưa đăng ký hoặc đã bị thu hồi; cần đăng ký lại.", 401,
-                                  "unknown or revoked token")
-            return device_scope(s, device)
+            scope = device_scope(s, device) if device is not None else None
+            state = None if device is None else "revoked" if device.revoked else (
+                "suspended" if device.suspended else None)
+        if device is None:
+            self._record(guard.BAD_TOKEN, source=source, detail="unknown token")
+            raise ServerError("Thiết bị chưa đăng ký hoặc mã xác thực không đúng; cần đăng ký lại.", 401,
+                              "unknown token", reason="unknown_token")
+        if state is not None:  # a genuine token: logged, but not counted as a guess
+            self._record(f"device_{state}_refused", source=source, agency=scope.agency, device_id=scope.device_id)
+            raise ServerError(DEVICE_STATE_MESSAGES[state], 403, f"device {state}", reason=f"device_{state}")
+        return scope
+
+    # -- devices (admin CLI) --------------------------------------------------------------------
+    def devices(self) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            return [{"id": d.id, "agency": d.agency, "slot": d.slot, "name": d.name,
+                     "state": "revoked" if d.revoked else "suspended" if d.suspended else "active",
+                     "enrolled_at": d.enrolled_at.isoformat(),
+                     "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at else None,
+                     "client_version": d.client_version}
+                    for d in s.scalars(select(Device).order_by(Device.agency, Device.slot))]
+
+    def set_device_state(self, device_id: int, action: str, who: str = "cli") -> dict[str, Any]:
+        """``suspend`` (reversible), ``resume``, or ``revoke`` (final: re-enroll for a new token)."""
+        with self.db.transaction() as s:
+            device = s.get(Device, device_id)
+            if device is None:
+                raise ServerError(f"Không có thiết bị số {device_id}.", 404)
+            if device.revoked and action != "revoke":
+                raise ServerError(f"Thiết bị {device_id} đã bị thu hồi; không thể {action}.", 409)
+            if action == "revoke":
+                device.revoked = True
+            else:
+                device.suspended = action == "suspend"
+            guard.audit(s, utcnow(), f"device_{action}", source=who, agency=device.agency, device_id=device.id)
+        return next(d for d in self.devices() if d["id"] == device_id)
+
+    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            return [{"at": r.at.isoformat(), "kind": r.kind, "source": r.source, "agency": r.agency,
+                     "device_id": r.device_id, "detail": r.detail} for r in guard.recent(s, limit)]
 
     # -- push, pull, reconcile ----------------------------------------------------------------
     def push(self, scope: DeviceScope, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -56,6 +56,7 @@ class SyncReport:
     error: str | None = None
     error_kind: str | None = None
     error_detail: str | None = None
+    error_reason: str | None = None  # the server's reason, e.g. device_revoked / device_suspended
     server_time: str | None = None
     clock_skew_seconds: float | None = None
     clock_warning: str | None = None
@@ -120,6 +121,7 @@ class SyncEngine:
         except SyncFailure as failure:
             report.online = failure.kind not in (FailureKind.RETRYABLE,)
             report.error, report.error_kind, report.error_detail = failure.message, failure.kind.value, failure.detail
+            report.error_reason = failure.reason or None  # the queue is untouched: released, never delivered
         return self._finish(report)
 
     def _finish(self, report: SyncReport) -> SyncReport:
@@ -133,7 +135,7 @@ class SyncEngine:
                 uow.sync_state.set(LAST_ERROR, None)
             elif report.error_kind != "locked":
                 uow.sync_state.set(LAST_ERROR, {"message": report.error, "kind": report.error_kind,
-                                                "at": report.finished_at})
+                                                "reason": report.error_reason, "at": report.finished_at})
             if report.clock_skew_seconds is not None:
                 uow.sync_state.set(LAST_SKEW, report.clock_skew_seconds)
             uow.commit()

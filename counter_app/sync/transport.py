@@ -28,12 +28,14 @@ class FailureKind(str, enum.Enum):
 
 
 class SyncFailure(Exception):
-    def __init__(self, kind: FailureKind, message: str, detail: str = "", status: int | None = None) -> None:
+    def __init__(self, kind: FailureKind, message: str, detail: str = "", status: int | None = None,
+                 reason: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.detail = detail
         self.status = status
+        self.reason = reason  # the server's machine-readable reason, e.g. device_revoked
 
 
 def classify_status(status: int) -> FailureKind:
@@ -99,7 +101,8 @@ class SyncClient:
             status = response.status_code if response.status_code >= 400 else 502
             message = (body or {}).get("error") if isinstance(body, dict) else None
             raise SyncFailure(classify_status(status), message or f"Máy chủ tỉnh trả lỗi HTTP {status}.",
-                              (body or {}).get("detail", "") if isinstance(body, dict) else "", status)
+                              (body or {}).get("detail", "") if isinstance(body, dict) else "", status,
+                              str((body or {}).get("reason") or "") if isinstance(body, dict) else "")
         return body
 
     # -- protocol calls -----------------------------------------------------------------------

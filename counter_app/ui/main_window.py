@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
     def update_sync_label(self, report=None) -> None:
         report = report or self.sync.last_report
         text = status_text(self.sync.snapshot(), report.online if report else None,
-                           report.error_kind if report else None)
+                           report.error_kind if report else None, report.error_reason if report else None)
         if report and report.clock_warning:
             text += " · ⚠ lệch giờ"
             self.sync_label.setToolTip(report.clock_warning)

@@ -126,6 +126,13 @@ class ReturnView(QWidget):
             return None
         code, who = self.dossier.code, self.officer.full_name
         receiver, receiver_id = self.receiver.text(), self.receiver_id.text() or None
+        from PySide6.QtWidgets import QMessageBox
+
+        # A legal hand-over: one more key (Enter takes Yes) so a stray Ctrl+S does not record it.
+        answer = QMessageBox.question(self, "Trả kết quả", f"Trả kết quả hồ sơ {code} cho {receiver or '…'}?",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        if answer != QMessageBox.Yes:
+            return None
         rating, fees = self.rating.currentData(), self.fees.value()
         return op(self, lambda: self.core.actions.return_result(
             code, who, receiver_name=receiver, receiver_id=receiver_id, rating=rating, fees_collected_vnd=fees),

@@ -20,17 +20,24 @@ from counter_app.ui.operations import Op, op
 
 
 
+DEVICE_STATES = {"device_revoked": "Thiết bị đã bị tỉnh thu hồi (hàng chờ vẫn giữ)",
+                 "device_suspended": "Thiết bị đang bị tỉnh tạm ngừng (hàng chờ vẫn giữ)"}
+
+
 def _hhmm(iso_text: str | None) -> str:
     if not iso_text:
         return "chưa có"
     return datetime.fromisoformat(iso_text).strftime("%H:%M %d/%m")
 
 
-def status_text(status: OutboxStatus, online: bool | None, error_kind: str | None = None) -> str:
+def status_text(status: OutboxStatus, online: bool | None, error_kind: str | None = None,
+                error_reason: str | None = None) -> str:
     """"Trực tuyến · 12 chờ gửi · 1 lỗi · đồng bộ 10:15 29/11" — short enough for the status bar."""
     if not status.enrolled:
         return f"{tr('Đồng bộ')}: chưa đăng ký máy chủ tỉnh"
-    if error_kind == "locked":
+    if error_reason in DEVICE_STATES:
+        link = DEVICE_STATES[error_reason]
+    elif error_kind == "locked":
         link = "Cửa sổ khác đang đồng bộ"
     elif error_kind == "auth":
         link = "Cần đăng ký lại"
@@ -205,7 +212,8 @@ class OutboxView(QWidget):
         status = self.bridge.snapshot()
         report = report or self.bridge.last_report
         online = report.online if report else None
-        self.summary.setText(status_text(status, online, report.error_kind if report else None)
+        self.summary.setText(status_text(status, online, report.error_kind if report else None,
+                                         report.error_reason if report else None)
                              + (f" · máy chủ {status.server_url}" if status.server_url else ""))
         problems = []
         if report and report.clock_warning:

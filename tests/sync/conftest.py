@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +19,8 @@ AGENCY_A, AGENCY_B, AGENCY_R = "H52.101", "H52.102", "H52.900"
 def memory_keyring(monkeypatch):
     kr, previous = MemoryKeyring(), keyring.get_keyring()
     keyring.set_keyring(kr)
-    monkeypatch.setenv("PYTHONPATH", str(ROOT / "tests"))
+    # The server subprocess runs this checkout's code (not whatever the venv installed) and finds testkeyring.
+    monkeypatch.setenv("PYTHONPATH", f"{ROOT}{os.pathsep}{ROOT / 'tests'}")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "testkeyring.MemoryKeyring")
     yield kr
     keyring.set_keyring(previous)

@@ -116,7 +116,9 @@ def test_checklist_ticks_only_required_documents_and_shows_group_or_case(qtbot, 
     assert core.queries.get(code).events[1].payload["documents"] == [rows[0][0]]  # not the other cases' papers
 
 
-def test_return_by_scanned_code(qtbot, window, core):
+def test_return_by_scanned_code(qtbot, window, core, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+
     from tests.conftest import request
 
     d = core.intake.receive(request())
@@ -127,8 +129,13 @@ def test_return_by_scanned_code(qtbot, window, core):
     press(view.code, Qt.Key_Return)
     assert view.commit_button.isEnabled() and view.receiver.text() == "Nguyễn Văn Ấn"
     view.rating.setCurrentIndex(1)  # 5
+    asked = []
+    dialogs.expect(lambda box: (asked.append(box.text()), box.button(QMessageBox.Yes).click()))
     shortcut(qtbot, view.receiver, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: bool(asked), timeout=5_000)
     settle(qtbot)
+    dialogs.stop()
+    assert asked == [f"Trả kết quả hồ sơ {d.code} cho Nguyễn Văn Ấn?"]
     returned = core.queries.get(d.code)
     assert returned.status == "returned" and returned.events[-1].payload["rating"] == 5
 
