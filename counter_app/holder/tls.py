@@ -112,6 +112,8 @@ def pinned_session(fingerprint: str) -> requests.Session:
         raise ConfigurationError("Quầy chưa ghép với máy giữ sổ qua kết nối mã hóa; cần ghép lại.", "no pin")
     session = requests.Session()
     session.verify = False
+    # The office network only: no proxy from the environment, no CA bundle from it replacing the pin.
+    session.trust_env = False
     session.mount("https://", PinnedAdapter(fingerprint))
     return session
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import select
 import socket
-import ssl
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Tap:
@@ -53,54 +53,61 @@ class Tap:
 
 
 class Mitm:
-    """A relay that ends TLS with its own certificate and talks TLS on to the real holder."""
+    """A relay that ends TLS with its own certificate, reads each HTTP request and sends it on over
+    TLS to the real holder (accepting whatever certificate it shows), answering with its reply."""
 
     def __init__(self, target_port: int, cert_dir) -> None:
+        import requests
+        import urllib3
+
         from counter_app.holder.tls import server_context
 
-        self.context = server_context(cert_dir)  # another machine's own self-signed certificate
-        self.target_port, self.seen = target_port, bytearray()
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        relay = self
+        self.seen = bytearray()
+        session = requests.Session()
+        session.verify, session.trust_env = False, False
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+        class Forward(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                relay.seen.extend(self.requestline.encode() + bytes(self.headers) + body)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                r = session.request(self.command, f"https://127.0.0.1:{target_port}{self.path}", data=body,
+                                    headers=headers, timeout=10)
+                self.send_response(r.status_code)
+                self.send_header("Content-Type", r.headers.get("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(r.content)))
+                self.end_headers()
+                self.wfile.write(r.content)
+
+            do_GET = do_POST = _forward
+
+        context = server_context(cert_dir)  # another machine's own self-signed certificate
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def get_request(self):
+                sock, address = super().get_request()
+                return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+            def handle_error(self, request, client_address) -> None:
+                pass
+
+        self.httpd = Server(("127.0.0.1", 0), Forward)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                raw, _ = self._sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(raw,), daemon=True).start()
-
-    def _relay(self, raw) -> None:
-        out_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        out_ctx.check_hostname, out_ctx.verify_mode = False, ssl.CERT_NONE
-        try:
-            client = self.context.wrap_socket(raw, server_side=True)
-            upstream = out_ctx.wrap_socket(socket.create_connection(("127.0.0.1", self.target_port)))
-        except (OSError, ssl.SSLError):
-            return
-        def pipe(src, dst, keep: bool) -> None:
-            try:
-                while data := src.recv(65536):
-                    if keep:
-                        self.seen.extend(data)
-                    dst.sendall(data)
-            except (OSError, ssl.SSLError):
-                pass
-            finally:
-                for sock in (src, dst):
-                    try:
-                        sock.close()
-                    except OSError:
-                        pass
-
-        threading.Thread(target=pipe, args=(upstream, client, False), daemon=True).start()
-        pipe(client, upstream, True)
-
     def close(self) -> None:
-        self._sock.close()
+        self.httpd.shutdown()
+        self.httpd.server_close()
