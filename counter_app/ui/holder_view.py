@@ -5,7 +5,8 @@ pair this desk with the machine that holds them."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox,
+    QWidget,
 )
 
 from counter_app.core.errors import CounterError
@@ -125,7 +126,10 @@ class HolderPanel(QWidget):
 
     def unpair(self) -> Op | None:
         desk_id = self.desks.currentData()
-        if desk_id is None:
+        question = (f"Thu hồi «{self.desks.currentText()}»? Quầy đó không lấy được số nữa cho đến khi "
+                    "được ghép lại bằng mã mới.")
+        if desk_id is None or QMessageBox.question(self, "Thu hồi quầy", question, QMessageBox.Yes | QMessageBox.No,
+                                                   QMessageBox.No) != QMessageBox.Yes:
             return None
 
         def done(out: dict) -> None:
