@@ -72,16 +72,10 @@ def main() -> None:
         scan_to_stamps(app)  # warm-up: ReportLab, fonts
         local = [scan_to_stamps(app) for _ in range(args.runs)]
 
-        from counter_app.holder.service import HolderServer, RegisterHolderService
-
         holder_app = CounterApp.initialise(base / "holder", agency_code="H52.101", agency_name="UBND xã Định Mỹ")
-        with holder_app.uow() as uow:
-            code = uow.holder_desks.new_pair_code(holder_app.clock.now())
-            uow.commit()
-        server = HolderServer(RegisterHolderService(holder_app.db, "H52.101", 0, holder_app.clock), "127.0.0.1", 0)
-        server.start()
+        server = holder_app.holder_admin.server("127.0.0.1", 0).start()  # HTTPS, pinned at pairing
         desk = CounterApp.initialise(base / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
-        desk.holder_admin.join(f"http://127.0.0.1:{server.port}", code)
+        desk.holder_admin.join(server.url, holder_app.holder_admin.new_pair_code())
         scan_to_stamps(desk)
         remote = [scan_to_stamps(desk) for _ in range(args.runs)]
         server.stop()

@@ -207,7 +207,7 @@ class CounterApp:
         if s.register_holder:
             from counter_app.holder.client import remote_holder
 
-            holder = remote_holder(s.register_holder)
+            holder = remote_holder(s.register_holder, s.desk)
         else:
             from counter_app.storage.register_holder import LocalRegisterHolder
 
@@ -228,7 +228,15 @@ class CounterApp:
         """Pairing desks, joining a holder, moving the registers, serving them on the network."""
         from counter_app.holder.admin import HolderAdminService
 
-        return HolderAdminService(self.uow, self.read_uow, lambda: self.ctx.settings, self.clock, self.db)
+        from counter_app.core.certification import item_fee
+
+        signatures = load_signature_schedules(paths.resource_path(*BUNDLED_FEES))
+
+        def fee_of(kind, item, day):
+            return item_fee(kind, item, day, self.ctx.copy_fee_schedules, signatures)
+
+        return HolderAdminService(self.uow, self.read_uow, lambda: self.ctx.settings, self.clock, self.db,
+                                  data_dir=self.data_dir, fee_of=fee_of)
 
     @cached_property
     def outbox(self) -> OutboxService:

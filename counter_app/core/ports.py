@@ -159,7 +159,7 @@ class CertRegisterRepository(Protocol):
     def request_states(self, request_id: str) -> list[str]: ...
 
     def void(self, agency: str, year: int, register_type: str, number: int, reason: str, officer: str,
-             now: datetime) -> CertRegisterEntry: ...
+             now: datetime, *, only_desk: int | None = None) -> CertRegisterEntry: ...
 
     def sweep_reservations(self, older_than: datetime, now: datetime) -> int: ...
 
@@ -202,11 +202,17 @@ class HolderDeskRepository(Protocol):
 
     def new_pair_code(self, now: datetime, hours: int = 24) -> str: ...
 
-    def pair(self, code: str, name: str, nonce: str, now: datetime) -> tuple[int, str]:
-        """(desk id, token); the same answer again for a retry carrying the same nonce."""
+    def pair(self, proof: str, nonce: str, name: str, desk: int, fingerprint: str, now: datetime,
+             own_desk: int) -> tuple[int, str, str]:
+        """(desk id, token, code hash) for the code whose HMAC over the fingerprint is ``proof``;
+        the same desk again for a retry carrying the same nonce."""
 
-    def desk_for(self, token: str | None) -> int | None:
-        """The desk id for a token; None when unknown or revoked."""
+    def desk_for(self, token: str | None) -> tuple[int, int | None] | None:
+        """(desk id, desk number) for a token; None when unknown or revoked."""
+
+    def desks(self) -> list[dict]: ...
+
+    def revoke(self, desk_id: int) -> dict: ...
 
 
 class UnitOfWork(Protocol):

@@ -9,6 +9,7 @@ One module for every side: ``counter_app.sync`` and ``counter_app.holder`` build
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -165,7 +166,14 @@ class EnrollRequest(CodeExchange):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairRequest(CodeExchange):
+class PairRequest(Wire):
+    """A desk pairing with the register holder. The code itself never crosses the network: ``proof``
+    is HMAC(code, the certificate fingerprint the desk sees, nonce) (``holder.tls.pairing_proof``),
+    so a relay with its own certificate cannot pair. ``desk`` is the desk's number in the office."""
+
+    proof: str
+    nonce: str
+    desk: int
     name: str = ""
 
 
@@ -190,6 +198,7 @@ class PairAnswer(Wire):
     token: str
     desk_id: int
     agency: str  # its code: a desk pairs only with its own agency's holder
+    proof: str = ""  # HMAC(code, the holder's own fingerprint, nonce): the desk checks it before pinning
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,3 +290,19 @@ def normalise_code(code: str) -> str:
 def secret_hash(text: str) -> str:
     """Tokens and one-time codes are stored only as this SHA-256."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pairing_proof(code: str, fingerprint: str, nonce: str, side: str) -> str:
+    """HMAC keyed by the one-time code over the holder certificate's fingerprint: ``side`` is "desk"
+    for the desk's proof, "holder" for the holder's answer. A relay with its own certificate can
+    make neither without the code, and the code itself never crosses the network."""
+    return pairing_proof_from_hash(secret_hash(normalise_code(code)), fingerprint, nonce, side)
+
+
+def pairing_proof_from_hash(code_hash: str, fingerprint: str, nonce: str, side: str) -> str:
+    message = f"{side}|{fingerprint.lower()}|{nonce}".encode()
+    return hmac.new(code_hash.encode(), message, hashlib.sha256).hexdigest()
+
+
+def proofs_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest((a or "").encode(), (b or "").encode())

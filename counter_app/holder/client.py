@@ -1,6 +1,7 @@
-"""A desk's side of the register holder: ``HolderClient`` (HTTP, the shapes of ``core.protocol``)
-and ``RemoteRegisterHolder`` (the register-holder port over it). Unreachable → a clear
-``HolderUnavailable`` (the desk never invents a number); refusals carry the holder's message."""
+"""A desk's side of the register holder: ``HolderClient`` (HTTPS pinned to the holder's certificate,
+the shapes of ``core.protocol``) and ``RemoteRegisterHolder`` (the register-holder port over it).
+Unreachable → a clear ``HolderUnavailable`` (the desk never invents a number); refusals carry the
+holder's message; a machine showing another certificate than the pinned one is refused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -17,27 +19,48 @@ from counter_app.core.certification import (
     HolderExpired, HolderUnavailable, NumberingRequest, RegisterEntry, RegisterNumber,
 )
 from counter_app.core.errors import ConfigurationError, ValidationError
+from counter_app.holder.tls import peer_fingerprint, pinned_session
 from counter_app.sync.credentials import TokenStore
 
 W = TypeVar("W", bound=protocol.Wire)
 TIMEOUT = (3.0, 15.0)  # the desk waits with a citizen in front of it: fail fast, say so
 
 
-def holder_token_store(url: str) -> TokenStore:
-    return TokenStore(f"register-holder {url}")
+def holder_token_store(url: str, desk: int) -> TokenStore:
+    """Per desk number: two data folders on one OS account are two desks with two tokens."""
+    return TokenStore(f"register-holder {url} desk {desk}")
+
+
+def holder_pin_store(url: str, desk: int) -> TokenStore:
+    """The SHA-256 fingerprint of the holder's certificate, pinned at pairing (beside the token)."""
+    return TokenStore(f"register-holder-pin {url} desk {desk}")
+
+
+class WrongHolder(ConfigurationError):
+    """The machine at the holder's address shows another certificate than the one pinned."""
 
 
 class HolderClient:
-    def __init__(self, url: str, token: str | None) -> None:
+    def __init__(self, url: str, token: str | None, fingerprint: str | None = None) -> None:
         self.url = url.rstrip("/")
         self.token = token
-        self.session = requests.Session()
-        self.session.headers[protocol.CLIENT_VERSION_HEADER] = __version__
+        self.fingerprint = fingerprint
+        self.session = pinned_session(fingerprint) if fingerprint else None
 
     def _call(self, method: str, path: str, **kw) -> dict:
+        if self.session is None:
+            raise ConfigurationError("Quầy chưa ghép với máy giữ sổ qua kết nối mã hóa; cần ghép lại.", "no pin")
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers[protocol.CLIENT_VERSION_HEADER] = __version__
         try:
             r = self.session.request(method, f"{self.url}/api/v1/holder{path}", headers=headers, timeout=TIMEOUT, **kw)
+        except requests.exceptions.SSLError as exc:
+            if "fingerprint" in str(exc).lower():
+                raise WrongHolder(f"Máy tại {self.url} không phải máy giữ sổ đã ghép (chứng chỉ khác). Chưa cấp số; "
+                                  "báo quản trị: nếu máy giữ sổ được cài lại, cần ghép lại quầy.",
+                                  "certificate fingerprint mismatch") from None
+            raise HolderUnavailable(f"Không lập được kết nối mã hóa với máy giữ sổ ({self.url}). Chưa cấp số.",
+                                    "SSLError") from None
         except requests.RequestException as exc:
             raise HolderUnavailable(f"Không liên lạc được máy giữ sổ chứng thực ({self.url}). Chưa cấp số; "
                                     "có thể lưu yêu cầu để cấp số sau, không tự đặt số.",
@@ -68,9 +91,25 @@ class HolderClient:
     def health(self) -> dict:
         return self._call("GET", "/health")
 
-    def pair(self, code: str, name: str) -> protocol.PairAnswer:
-        request = protocol.PairRequest(code=code, name=name, nonce=secrets.token_urlsafe(16))
-        return self._read(protocol.PairAnswer, self._call("POST", "/pair", json=request.to_dict()))
+    def pair(self, code: str, name: str, desk: int) -> protocol.PairAnswer:
+        """Pin the certificate the holder shows, prove to it with the code that this is the
+        certificate seen, and check its proof back: a relay in between fails both ways. The code
+        itself is never sent."""
+        parts = urlsplit(self.url)
+        try:
+            self.fingerprint = peer_fingerprint(parts.hostname or "", parts.port or 443)
+        except OSError as exc:
+            raise HolderUnavailable(f"Không liên lạc được máy giữ sổ ({self.url}) qua kết nối mã hóa.",
+                                    type(exc).__name__) from None
+        self.session = pinned_session(self.fingerprint)
+        nonce = secrets.token_urlsafe(16)
+        proof = protocol.pairing_proof(code, self.fingerprint, nonce, "desk")
+        request = protocol.PairRequest(proof=proof, nonce=nonce, name=name, desk=desk)
+        answer = self._read(protocol.PairAnswer, self._call("POST", "/pair", json=request.to_dict()))
+        if not protocol.proofs_equal(answer.proof, protocol.pairing_proof(code, self.fingerprint, nonce, "holder")):
+            raise WrongHolder("Máy trả lời không chứng minh được nó là máy giữ sổ đã cấp mã ghép; không ghép.",
+                              "holder proof mismatch")
+        return answer
 
     def reserve(self, request_id: str, register_type: str, year: int, entries) -> list[RegisterNumber]:
         request = protocol.ReserveRequest(request_id=request_id, register_type=register_type, year=year,
@@ -122,5 +161,6 @@ class RemoteRegisterHolder:
         raise ValidationError("Chỉ máy giữ sổ mới khóa sổ chứng thực cuối năm.", "not the register holder")
 
 
-def remote_holder(url: str) -> RemoteRegisterHolder:
-    return RemoteRegisterHolder(HolderClient(url, holder_token_store(url).load()))
+def remote_holder(url: str, desk: int) -> RemoteRegisterHolder:
+    return RemoteRegisterHolder(HolderClient(url, holder_token_store(url, desk).load(),
+                                             holder_pin_store(url, desk).load()))

@@ -89,12 +89,16 @@ class SqlCertRegister:
                                    .order_by(CertEntryRow.position)))
 
     def void(self, agency: str, year: int, register_type: str, number: int, reason: str, officer: str,
-             now: datetime) -> RegisterEntry:
+             now: datetime, *, only_desk: int | None = None) -> RegisterEntry:
+        """``only_desk``: a desk asking over the network may void only the numbers it drew."""
         row = self.s.scalars(select(CertEntryRow).where(
             CertEntryRow.agency == agency, CertEntryRow.year == year, CertEntryRow.register_type == register_type,
             CertEntryRow.number == number)).one_or_none()
         if row is None:
             raise NotFound(f"Không có số chứng thực {number} trong sổ {register_type} năm {year}.", "unknown number")
+        if only_desk is not None and row.desk != only_desk:
+            raise ValidationError(f"Số chứng thực {number} do quầy {row.desk} cấp; quầy {only_desk} không được hủy. "
+                                  "Nhờ quầy đó hoặc máy giữ sổ hủy.", "not this desk's number")
         if row.state != VOID:
             row.state, row.void_reason, row.voided_at, row.voided_by = VOID, reason, now, officer
         return _entry(row)

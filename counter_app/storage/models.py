@@ -329,6 +329,7 @@ class HolderDeskRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     paired_at: Mapped[datetime] = mapped_column(LocalDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    desk_number: Mapped[int | None] = mapped_column(Integer)  # None: paired before desk numbers were asked
 
 
 class HolderPairCodeRow(Base):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.calendar import TZ
+from counter_app.core.errors import CounterError
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
 from counter_app.ui.holder_view import HolderPanel, HolderRunner
@@ -60,8 +61,8 @@ class MainWindow(QMainWindow):
         if self.local.get("holder_serve") and not core.ctx.settings.register_holder:
             try:  # this desk serves the office's certification registers while its window is open
                 self.holder.start(int(self.local.get("holder_port") or 8765))
-            except OSError:
-                self.statusBar().showMessage("Không mở được cổng cấp số chứng thực (máy giữ sổ).", 30_000)
+            except (OSError, CounterError):
+                self.statusBar().showMessage("Không mở được cổng cấp số chứng thực (máy giữ sổ): xem Cài đặt.", 30_000)
         self.nav = QListWidget()
         self.nav.addItems([f"{tr(name)}  (Alt+{i})" for i, name in enumerate(SCREENS, 1)])
         self.nav.setFixedWidth(190)

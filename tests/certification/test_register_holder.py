@@ -45,7 +45,7 @@ class Office:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
 
     def serve(self) -> None:
         self.server = _admin(self.holder_app).server("127.0.0.1", self.port).start()
@@ -173,11 +173,11 @@ def test_moving_the_registers_to_another_machine(tmp_path, clock):
     old, new = _init(tmp_path / "old", 1, clock), _init(tmp_path / "new", 2, clock)
     try:
         old.certification.certify(cert_request(("A", 1, 1), ("B", 1, 1)))
-        with pytest.raises(ValidationError, match="http"):
-            _admin(old).export_registers(tmp_path / "so.json", "may-moi:8765")
-        out = _admin(old).export_registers(tmp_path / "so.json", "http://may-moi:8765/")
-        assert (out["registers"], out["entries"], out["holder"]) == (1, 2, "http://may-moi:8765")
-        assert old.ctx.settings.register_holder == "http://may-moi:8765"
+        with pytest.raises(ValidationError, match="https://"):
+            _admin(old).export_registers(tmp_path / "so.json", "may-moi")  # no port
+        out = _admin(old).export_registers(tmp_path / "so.json", "http://may-moi:8765/")  # the holder speaks TLS only
+        assert (out["registers"], out["entries"], out["holder"]) == (1, 2, "https://may-moi:8765")
+        assert old.ctx.settings.register_holder == "https://may-moi:8765"
         assert len(json.loads((tmp_path / "so.json").read_text("utf-8"))["entries"]) == 2
         assert _admin(new).import_registers(tmp_path / "so.json") == {"entries": 2}
         _, cert = new.certification.certify(cert_request(("C", 1, 1)))

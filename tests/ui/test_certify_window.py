@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.conftest import finish, press, shortcut, type_text
 from tests.ui.test_window import print_preview
@@ -126,10 +126,12 @@ def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, 
     keyring.set_keyring(MemoryKeyring())
     panel = window.holder_panel
     panel.port.setValue(free_port())
+    panel.address.setCurrentText("127.0.0.1")  # the office network address; never every interface
     panel.serve.setChecked(True)
     assert "Đang phục vụ" in panel.status.text()
     code = finish(qtbot, panel.new_code())
-    other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2)
+    other = CounterApp.initialise(tmp_path / "desk2", agency_code="H52.101", agency_name="UBND xã Định Mỹ", desk=2,
+                                  clock=core.clock)  # one office, one date
     try:
         other.holder_admin.join(f"http://127.0.0.1:{panel.port.value()}", code)
         _, mine = core.certification.certify(CertRequest(applicant=applicant(), officer="A",
@@ -142,6 +144,33 @@ def test_a_desk_window_serves_the_register_to_another_desk(qtbot, window, core, 
         panel.serve.setChecked(False)
         keyring.set_keyring(previous)
     assert not window.holder.running
+
+
+def test_the_holder_panel_revokes_a_paired_desk(qtbot, window, core, dialogs):
+    from counter_app.core.protocol import pairing_proof
+
+    code, fingerprint = core.holder_admin.new_pair_code(), "f" * 64
+    with core.uow() as uow:  # a desk paired over the network (the proof it would have sent)
+        uow.holder_desks.pair(pairing_proof(code, fingerprint, "nonce-123", "desk"), "nonce-123", "Quầy bên",
+                              4, fingerprint, core.clock.now(), core.ctx.settings.desk)
+        uow.commit()
+    panel = window.holder_panel
+    panel.load_desks()
+    assert panel.desks.currentText() == "Quầy 4: Quầy bên" and panel.unpair_button.isEnabled()
+    asked = []
+
+    def answer(box, yes: bool):
+        asked.append(box.text())
+        box.button(QMessageBox.Yes if yes else QMessageBox.No).click()
+
+    dialogs.expect(lambda box: answer(box, False))
+    assert panel.unpair() is None and not core.holder_admin.desks()[0]["revoked"]
+    dialogs.expect(lambda box: answer(box, True))
+    finish(qtbot, panel.unpair())
+    dialogs.stop()
+    assert "Thu hồi «Quầy 4: Quầy bên»?" in asked[0]
+    assert "Đã thu hồi quầy «Quầy bên»" in panel.status.text()
+    assert [d["revoked"] for d in core.holder_admin.desks()] == [True] and not panel.unpair_button.isEnabled()
 
 
 def test_daily_closing_from_the_desk(qtbot, window, core, dialogs):

@@ -260,7 +260,7 @@ def _cert_request(officer: str):
 def test_a_certification_with_the_register_holder_answering_after_5_s_keeps_the_window_live(
         qtbot, window, core, tmp_path, dialogs, gui_calls, memory_keyring):
     from counter_app.app import CounterApp
-    from tests.sync.faultproxy import DELAY, FaultProxy
+    from tests.sync.faultproxy import DELAY, OK, FaultProxy
     from tests.sync.servers import free_port
     from tests.ui.test_window import print_preview
 
@@ -270,7 +270,7 @@ def test_a_certification_with_the_register_holder_answering_after_5_s_keeps_the_
     proxy = FaultProxy(server.port)
     try:
         core.holder_admin.join(proxy.url, holder.holder_admin.new_pair_code(), "Quầy 1")
-        proxy.schedule = [DELAY] * 10
+        proxy.schedule = [OK, OK] + [DELAY] * 10  # the TLS handshake's two flights, then the requests
         proxy.delay = 5.0
         gui_calls.calls.clear()
         dialogs.expect(print_preview)  # the stamps, once the numbers are back
@@ -297,13 +297,14 @@ def test_a_certification_with_the_register_holder_unreachable_asks_and_keeps_the
         qtbot, window, core, dialogs, gui_calls, memory_keyring):
     from PySide6.QtWidgets import QMessageBox
 
-    from counter_app.holder.client import holder_token_store
+    from counter_app.holder.client import holder_pin_store, holder_token_store
 
     url = closed_port_url()
     with core.uow() as uow:  # paired earlier with a holder that is now switched off
         uow.settings.set("register_holder", url)
         uow.commit()
-    holder_token_store(url).save("t" * 43)
+    holder_token_store(url, core.ctx.settings.desk).save("t" * 43)
+    holder_pin_store(url, core.ctx.settings.desk).save("0" * 64)
     asked = []
 
     def answer_no(box):
