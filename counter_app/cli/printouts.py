@@ -12,7 +12,7 @@ MARK_LABELS = {"original": "bản in", "reprint": "bản in lại", "preview": "
 
 
 def cmd_print(args) -> int:
-    from counter_app.core.prints import FormKind
+    from counter_app.core.prints import FormKind, form_title_vi
     from counter_app.printing.forms import render
 
     out = Path(args.out)
@@ -26,7 +26,8 @@ def cmd_print(args) -> int:
     emit(args, {"code": job.dossier.code, "form": job.form.value, "mark": job.mark.value,
                 "print_number": job.print_number, "form_set": job.settings.forms.form_set, "out": str(out),
                 "bytes": len(pdf)},
-         f"Đã in {job.form.value} cho hồ sơ {job.dossier.code} ({MARK_LABELS[job.mark.value]}) ra {out}.")
+         f"Đã in {form_title_vi(job.form, job.settings.forms.form_set)} cho hồ sơ {job.dossier.code} "
+         f"({MARK_LABELS[job.mark.value]}) ra {out}.")
     return 0
 
 
