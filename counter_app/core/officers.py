@@ -22,9 +22,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.ports import UnitOfWork
@@ -38,7 +36,7 @@ MIN_PASSWORD = 8
 MAX_FULL_NAME = 100  # dossier events keep the name in a 100-character column
 # OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane (about 30 ms
 # here). Changing them makes every older hash be replaced at its officer's next login.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_LANES = 2, 19 * 1024, 1
 _USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,40}$")
 
 
@@ -65,16 +63,26 @@ def _who(by: Officer | Operator) -> str:
     return f"command line ({by.name})" if isinstance(by, Operator) else by.username
 
 
+@cache
+def _hasher():
+    """Imported on first use (15 ms of cffi), after the login dialog is on screen."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES)
+
+
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
     """Argon2id hashes, and the scrypt ones (``scrypt$N$r$p$salt$digest``) made before it."""
     if stored.startswith("scrypt$"):
         return _verify_scrypt(password, stored)
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _HASHER.verify(stored, password)
+        return _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -83,8 +91,10 @@ def needs_rehash(stored: str) -> bool:
     """True for a hash that verifies but is not Argon2id at today's parameters."""
     if not stored.startswith("$argon2id$"):
         return True
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return _HASHER.check_needs_rehash(stored)
+        return _hasher().check_needs_rehash(stored)
     except (InvalidHashError, ValueError):
         return True
 
