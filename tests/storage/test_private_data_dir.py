@@ -40,8 +40,8 @@ def test_everything_the_counter_writes_in_its_data_folder_is_private(tmp_path):
     run(data, "officer", "add", "bich.tt", "--name", "Trần Thị Bích", "--role", "admin", "--password-stdin",
         stdin="rất-bí-mật-1\n")  # logged: "officer account bich.tt (admin) added by ..."
     run(data, "backup", "--out", str(data / "backups" / "thu-cong.sqlite"))
-    run(data, "register", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(data / "so-theo-doi.xlsx"))
-    run(data, "register", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(data / "so-theo-doi.pdf"))
+    for suffix in ("xlsx", "pdf"):  # exports of personal data
+        run(data, "register", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(data / f"so-theo-doi.{suffix}"))
     names = {p.name for p in data.rglob("*")}
     assert {"counter.sqlite", "backups", "thu-cong.sqlite", "so-theo-doi.xlsx", "so-theo-doi.pdf", "logs",
             "counter_app.log"} <= names
