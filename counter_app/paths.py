@@ -55,21 +55,28 @@ def private_umask() -> None:
         os.umask(PRIVATE_UMASK)
 
 
-def make_private(path: str | os.PathLike) -> None:
-    """One file 0600 or folder 0700 (POSIX); missing files are skipped. Windows: see ``secure_data_dir``."""
-    if os.name != "posix":
-        return
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except FileNotFoundError:
-        return
+def make_private(path: str | os.PathLike) -> bool:
+    """One file 0600 or folder 0700 on POSIX, keeping the owner's bits (a read-only file stays so);
+    missing files and symbolic links are skipped. A file that cannot be changed (owned by another
+    user, a read-only disk) is logged, never an error: the counter must still open. False then.
+    Windows: see ``secure_data_dir``."""
+    import logging
     import stat
 
-    if stat.S_ISLNK(st.st_mode):
-        return
-    wanted = _DIR_MODE if stat.S_ISDIR(st.st_mode) else _FILE_MODE
-    if stat.S_IMODE(st.st_mode) & 0o077:
+    if os.name != "posix":
+        return True
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        if stat.S_ISLNK(st.st_mode) or not stat.S_IMODE(st.st_mode) & 0o077:
+            return True
+        wanted = _DIR_MODE if stat.S_ISDIR(st.st_mode) else _FILE_MODE
         os.chmod(path, stat.S_IMODE(st.st_mode) & wanted)
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        logging.getLogger(__name__).warning("could not make %s private: %s", path, exc)
+        return False
+    return True
 
 
 def secure_data_dir(directory: str | os.PathLike) -> None:
@@ -85,12 +92,9 @@ def secure_data_dir(directory: str | os.PathLike) -> None:
     if os.name != "posix":
         _windows_user_only_acl(directory, log)
         return
-    for root, dirs, files in os.walk(directory):
-        for name in (root, *(os.path.join(root, d) for d in dirs), *(os.path.join(root, f) for f in files)):
-            try:
-                make_private(name)
-            except OSError as exc:
-                log.warning("could not make %s private: %s", name, exc)
+    for root, _dirs, files in os.walk(directory):
+        for name in (root, *(os.path.join(root, f) for f in files)):  # each folder is a root in turn
+            make_private(name)
 
 
 def _windows_user_only_acl(directory: Path, log) -> None:
@@ -105,7 +109,7 @@ def _windows_user_only_acl(directory: Path, log) -> None:
     domain = os.environ.get("USERDOMAIN")
     who = f"{domain}\\{user}" if domain else user
     command = ["icacls", str(directory), "/inheritance:r", "/grant:r", f"{who}:(OI)(CI)F",
-               "/grant:r", "*S-1-5-18:(OI)(CI)F", "/C", "/Q"]  # children inherit
+               "*S-1-5-18:(OI)(CI)F", "/C", "/Q"]  # children inherit
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=60,
                                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))

@@ -91,3 +91,19 @@ def test_make_private_keeps_the_owner_bits_and_skips_what_is_missing(tmp_path):
     paths.make_private(f)
     assert stat.S_IMODE(f.stat().st_mode) == 0o400  # read-only stays read-only
     paths.make_private(tmp_path / "missing")
+
+
+def test_a_file_that_cannot_be_changed_is_logged_not_fatal(tmp_path, monkeypatch, caplog):
+    from counter_app import paths
+
+    f = tmp_path / "of-another-user.sqlite"
+    f.write_bytes(b"")
+    os.chmod(f, 0o644)
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    assert paths.make_private(f) is False
+    paths.secure_data_dir(tmp_path)  # does not raise either
+    assert "could not make" in caplog.text
