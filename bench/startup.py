@@ -64,7 +64,7 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07._
 | Measurement | runs | median | max | Budget | Result |
 |---|---:|---:|---:|---:|:---:|
 | Process start → login dialog on screen (warm, offscreen, set-up counter) | {len(times)} | {med:.2f} s | {worst:.2f} s | ≤ 1.0 s | {verdict} |
-| Core + main window after Qt is up (loads while the password is typed; includes a scrypt check) | {len(rest)} | {statistics.median(rest):.2f} s | {max(rest):.2f} s | – | – |
+| Core + main window after Qt is up (loads while the password is typed; includes an Argon2id check) | {len(rest)} | {statistics.median(rest):.2f} s | {max(rest):.2f} s | – | – |
 
 {END}"""
     write_section(Path(args.out), START, END, section,

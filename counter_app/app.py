@@ -77,10 +77,12 @@ def load_signature_schedules(path: Path) -> list:
 
 
 def prepare_store(data_dir: Path) -> Database:
-    """Create the data directory if needed and bring the schema to head (backing up first)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Create the data directory if needed, private to the user, and bring the schema to head
+    (backing up first)."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     db_path = paths.database_path(data_dir)
     migrate.upgrade(db_path, paths.migrations_dir(), data_dir / "backups")
+    paths.secure_data_dir(data_dir)  # an older version left it 755/644
     return Database(db_path)
 
 

@@ -16,6 +16,7 @@ import threading
 from collections import deque
 from pathlib import Path
 
+from counter_app import paths
 from counter_app.core.errors import ValidationError
 
 LOG_NAME = "counter_app.log"
@@ -70,6 +71,16 @@ def log_path(data_dir: str | Path) -> Path:
     return Path(data_dir) / "logs" / LOG_NAME
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log names officers and dossier codes: its folder 0700 and its files 0600 (POSIX)."""
+
+    def _open(self):
+        stream = super()._open()
+        paths.make_private(self.baseFilename)
+        paths.make_private(Path(self.baseFilename).parent)
+        return stream
+
+
 def _handler(handler: logging.Handler, level: int) -> logging.Handler:
     handler.setLevel(level)
     handler.addFilter(RedactingFilter())
@@ -84,9 +95,8 @@ def configure(level: int = logging.WARNING, log_file: Path | None = None, *,
     handlers = [_handler(logging.StreamHandler(), level)]
     path = log_path(data_dir) if data_dir is not None else log_file
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                                        encoding="utf-8")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        rotating = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         handlers.append(_handler(rotating, file_level))
     logging.basicConfig(level=min(level, file_level) if path else level, handlers=handlers, force=True)
     return path

@@ -90,6 +90,7 @@ def _fail(args, message: str, detail: str | None, code: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from counter_app import logs
 
+    paths.private_umask()  # the database, backups, exports and logs hold citizens' personal data
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)

@@ -1,9 +1,12 @@
-"""Local officer accounts: scrypt-hashed passwords, roles ``officer`` and ``admin``.
+"""Local officer accounts: Argon2id-hashed passwords, roles ``officer`` and ``admin``.
 
 An administrator adds accounts, resets passwords, changes roles and deactivates accounts; an
 officer changes their own password. Accounts are never deleted: a deactivated officer cannot log
 in, and the names in dossier histories (stored as text on each event) stay as they were. The office
 always keeps one active administrator. Who changed which account is logged (never a password).
+
+Passwords are hashed with Argon2id at OWASP's parameters. A hash made earlier (scrypt, or Argon2id
+at other parameters) still verifies, and is replaced at the officer's next successful login.
 
 Who asks is an ``Officer`` logged in at the window (checked again against the store, so a demoted
 or deactivated account loses its rights at once) or the ``Operator`` of the command line: whoever
@@ -17,9 +20,9 @@ import hashlib
 import hmac
 import logging
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.ports import UnitOfWork
@@ -31,8 +34,9 @@ ROLES = ("officer", "admin")
 ROLE_LABELS = {"officer": "Cán bộ", "admin": "Quản trị viên"}
 MIN_PASSWORD = 8
 MAX_FULL_NAME = 100  # dossier events keep the name in a 100-character column
-# scrypt cost: about 50 ms here, slow enough to resist guessing a stolen file, fast enough to log in.
-_N, _R, _P = 2**14, 8, 1
+# OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane (about 30 ms
+# here). Changing them makes every older hash be replaced at its officer's next login.
+ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_LANES = 2, 19 * 1024, 1
 _USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,40}$")
 
 
@@ -59,19 +63,47 @@ def _who(by: Officer | Operator) -> str:
     return f"command line ({by.name})" if isinstance(by, Operator) else by.username
 
 
+@cache
+def _hasher():
+    """Imported on first use (15 ms of cffi), after the login dialog is on screen."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES)
+
+
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """Argon2id hashes, and the scrypt ones (``scrypt$N$r$p$salt$digest``) made before it."""
+    if stored.startswith("scrypt$"):
+        return _verify_scrypt(password, stored)
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """True for a hash that verifies but is not Argon2id at today's parameters."""
+    if not stored.startswith("$argon2id$"):
+        return True
+    from argon2.exceptions import InvalidHashError
+
+    try:
+        return _hasher().check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
         actual = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(digest) // 2)
+                                maxmem=256 * 1024 * 1024, dklen=len(digest) // 2)
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual.hex(), digest)
@@ -145,13 +177,31 @@ class OfficerService:
             found = uow.officers.get(clean(username).lower())
         if found is None or not found[0].active or not verify_password(password, found[1]):
             raise ValidationError("Sai tên đăng nhập hoặc mật khẩu.", "authentication failed")
+        if needs_rehash(found[1]):
+            self._rehash(found[0].username, found[1], password)
         return found[0]
+
+    def _rehash(self, username: str, old_hash: str, password: str) -> None:
+        """Replace an older hash by today's, unless the password changed meanwhile. A failure
+        does not refuse the login: the next one tries again."""
+        hashed = hash_password(password)  # outside the write transaction
+        try:
+            with self._uow() as uow:
+                current = uow.officers.get(username)
+                if current is None or current[1] != old_hash:
+                    return
+                uow.officers.set_password(username, hashed)
+                uow.commit()
+        except Exception:
+            log.warning("officer account %s: password hash not upgraded", username, exc_info=True)
+            return
+        log.info("officer account %s: password hash upgraded to Argon2id", username)
 
     def change_password(self, username: str, old: str, new: str, confirm: str) -> None:
         """An officer's own change: the old password first."""
         officer = self.authenticate(username, old)
         check_new_password(new, confirm)
-        hashed = hash_password(new)  # outside the write transaction: scrypt takes 50 ms
+        hashed = hash_password(new)  # outside the write transaction: hashing takes 30 ms
         with self._uow() as uow:
             uow.officers.set_password(officer.username, hashed)
             uow.commit()

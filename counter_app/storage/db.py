@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app import paths
 from counter_app.core.changes import ChangeBus
 
 BUSY_TIMEOUT_MS = 15_000
@@ -43,6 +44,10 @@ def create_sqlite_engine(path: Path) -> Engine:
         # officer's commit (measured: every ~27th intake paid 8–15 ms at the default).
         cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cur.close()
+        # Citizens' personal data: the file and its WAL and SHM (SQLite gives them the file's
+        # mode, but an older version's may still be 644) readable by the user only.
+        for suffix in ("", "-wal", "-shm"):
+            paths.make_private(f"{path}{suffix}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:

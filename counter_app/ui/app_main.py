@@ -59,6 +59,7 @@ def _exit_when_shown(dialog) -> None:
 
 
 def run(data_dir: str | None = None) -> int:
+    paths.private_umask()  # the database, backups, exports, prints and logs hold personal data
     app = QApplication.instance() or QApplication(sys.argv)
     install_fonts(app)
     install_translations(app)

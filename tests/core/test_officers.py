@@ -11,7 +11,7 @@ PW = "rất-bí-mật-1"
 
 def test_password_hash_round_trip_and_salting():
     h1, h2 = hash_password("Mật khẩu 2026"), hash_password("Mật khẩu 2026")
-    assert h1 != h2 and h1.startswith("scrypt$")
+    assert h1 != h2 and h1.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert verify_password("Mật khẩu 2026", h1) and not verify_password("mật khẩu 2026", h1)
     assert not verify_password("x", "garbage") and not verify_password("x", "md5$a$b$c$d$e")
 
