@@ -146,6 +146,18 @@ class CounterApp:
 
         return idle_maintenance(self.db.path)
 
+    def restore_from_backup(self, backup: Path) -> dict:
+        """Replace this store with a checked backup (the current file is kept aside). This core's
+        connections are closed first; a file that fails its checks is refused before that. After a
+        restore the window must be reopened; if another process holds the store it is refused and
+        this core goes on working (the engine reconnects on next use)."""
+        from counter_app.startup import restore_store
+        from counter_app.storage.backup import check_restorable
+
+        check_restorable(Path(backup), paths.migrations_dir())
+        self.db.dispose()
+        return restore_store(self.data_dir, Path(backup))
+
     # -- transactions -------------------------------------------------------------------------
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.db, write=True)

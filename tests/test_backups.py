@@ -186,3 +186,23 @@ def run_json_failing(data, *args):
     result = run(data, *args, "--json", ok=False)
     assert result.returncode == 1
     return json.loads(result.stdout)
+
+
+def test_the_service_restores_under_an_open_core_and_refuses_a_bad_file_keeping_it_working(app, tmp_path):
+    from counter_app.core.errors import ValidationError
+    from counter_app.startup import backup_store
+    from tests.conftest import request
+
+    first = app.intake.receive(request()).code
+    out = tmp_path / "copy.sqlite"
+    backup_store(app.data_dir, out)
+    app.intake.receive(request())
+    bad = tmp_path / "notes.txt"
+    bad.write_text("không phải sao lưu", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        app.restore_from_backup(bad)
+    assert "không khôi phục" in refused.value.message
+    assert len(app.intake.receive(request()).code) > 0  # the window's core goes on working
+    result = app.restore_from_backup(out)
+    assert codes(app.data_dir / "counter.sqlite") == [first]
+    assert len(codes(result["previous"])) == 3
