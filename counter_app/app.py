@@ -151,12 +151,20 @@ class CounterApp:
         connections are closed first; a file that fails its checks is refused before that. After a
         restore the window must be reopened; if another process holds the store it is refused and
         this core goes on working (the engine reconnects on next use)."""
+        import time
+
         from counter_app.startup import restore_store
-        from counter_app.storage.backup import check_restorable
+        from counter_app.storage.backup import StoreInUse, check_restorable
 
         check_restorable(Path(backup), paths.migrations_dir())
+        for _ in range(10):  # a screen's background read may hold a connection for a moment
+            self.db.dispose()
+            try:
+                return restore_store(self.data_dir, Path(backup))
+            except StoreInUse:
+                time.sleep(0.3)
         self.db.dispose()
-        return restore_store(self.data_dir, Path(backup))
+        return restore_store(self.data_dir, Path(backup))  # still in use: refused with the message
 
     # -- transactions -------------------------------------------------------------------------
     def uow(self) -> SqlUnitOfWork:

@@ -17,6 +17,10 @@ from pathlib import Path
 
 from counter_app.core.errors import ValidationError
 
+class StoreInUse(ValidationError):
+    """Another connection (the window, a command, a background read) has the store open."""
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 PARTIAL_SUFFIX = ".partial"
 
@@ -160,12 +164,12 @@ def _checkpoint_alone(db_path: Path) -> None:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
     except sqlite3.OperationalError as exc:
-        raise ValidationError("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy (và các lệnh "
+        raise StoreInUse("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy (và các lệnh "
                               "đang chạy) rồi khôi phục lại.", f"database in use: {exc}") from exc
     finally:
         con.close()
     if mode.lower() != "delete":
-        raise ValidationError("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy rồi khôi phục lại.",
+        raise StoreInUse("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy rồi khôi phục lại.",
                               f"database in use: journal_mode stayed {mode}")
 
 

@@ -191,7 +191,7 @@ class SettingsView(QWidget):
     def restore_backup(self, path: str | None = None, confirm: bool = True) -> Op | None:
         """Administrator only (this screen is the administrator's): the same checks as
         ``counter-app restore``; afterwards the window closes so nothing works on the old store."""
-        path = path or QFileDialog.getOpenFileName(self, "Bản sao lưu", "", "*.sqlite *.db *")[0]
+        path = path or QFileDialog.getOpenFileName(self, "Bản sao lưu", "", "*.sqlite *")[0]
         if not path:
             return None
         if confirm and QMessageBox.question(
