@@ -206,3 +206,30 @@ def test_the_service_restores_under_an_open_core_and_refuses_a_bad_file_keeping_
     result = app.restore_from_backup(out)
     assert codes(app.data_dir / "counter.sqlite") == [first]
     assert len(codes(result["previous"])) == 3
+
+
+def test_idle_maintenance_makes_one_daily_backup_and_keeps_the_newest(app, clock, tmp_path):
+    from dataclasses import replace
+
+    from tests.conftest import request
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    for day in ("20260601", "20260602", "20260603"):
+        (usb / f"counter-{day}.sqlite").write_bytes(b"old")
+    (usb / "notes.txt").write_text("not ours", encoding="utf-8")
+    assert "backup" not in app.idle_maintenance()  # off by default
+    app.setup.save_settings(replace(app.ctx.settings, backup_folder=str(usb), backup_keep=2))
+    app.intake.receive(request())
+    result = app.idle_maintenance()["backup"]
+    today = usb / "counter-20260610.sqlite"
+    assert result["made"] == str(today) and backup_mod.integrity_problem(today) is None
+    assert len(codes(today)) == 1
+    assert sorted(p.name for p in usb.iterdir()) == ["counter-20260603.sqlite", "counter-20260610.sqlite",
+                                                      "notes.txt"]
+    assert app.idle_maintenance()["backup"]["made"] is None  # once a day
+    import shutil
+
+    shutil.rmtree(usb)
+    (tmp_path / "usb").write_text("a file where the folder was", encoding="utf-8")
+    assert app.idle_maintenance()["backup"]["reason"]  # the drive is gone: no crash, tried again later

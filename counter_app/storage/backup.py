@@ -204,3 +204,23 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path) -> dict:
                 leftover.unlink()
     return {"restored": str(backup), "database": str(db_path), "revision": revision,
             "previous": str(aside) if aside else None}
+
+
+DAILY_PATTERN = re.compile(r"^counter-(\d{8})\.sqlite$")
+
+
+def daily_backup(db_path: Path, folder: Path, keep: int, day) -> dict:
+    """Today's copy ``counter-YYYYMMDD.sqlite`` in ``folder`` unless it is there already; then only
+    the newest ``keep`` daily copies are kept (other files in the folder are never touched)."""
+    folder = Path(folder)
+    out = folder / f"counter-{day.strftime('%Y%m%d')}.sqlite"
+    made = None
+    if not out.exists():
+        write_backup(db_path, out)
+        made = str(out)
+    daily = sorted(p for p in folder.iterdir() if DAILY_PATTERN.match(p.name))
+    removed = []
+    for old in daily[:max(len(daily) - max(keep, 1), 0)]:
+        old.unlink()
+        removed.append(old.name)
+    return {"made": made, "removed": removed}
