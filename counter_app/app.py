@@ -22,7 +22,7 @@ from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.codes import validate_slot
 from counter_app.core.changes import ChangeBus, Changes
 from counter_app.core.context import CounterContext, LiveContext, SystemClock
-from counter_app.core.errors import ConfigurationError, ValidationError
+from counter_app.core.errors import ConfigurationError, CounterError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
 from counter_app.core.intake import IntakeService
@@ -143,10 +143,40 @@ class CounterApp:
         self.db.dispose()
 
     def idle_maintenance(self) -> dict:
-        """Index merging and a WAL checkpoint, for the window to run when the counter is quiet."""
+        """Index merging, a WAL checkpoint and the daily backup, for the window to run when the counter is quiet."""
         from counter_app.storage.maintenance import idle_maintenance
 
-        return idle_maintenance(self.db.path)
+        result = idle_maintenance(self.db.path)
+        s = self.ctx.settings
+        if s.backup_folder:  # the daily backup, at most once a day, at a quiet moment
+            from counter_app.storage.backup import daily_backup
+
+            try:
+                result["backup"] = daily_backup(self.db.path, Path(s.backup_folder), s.backup_keep,
+                                                self.clock.now().date())
+            except (OSError, CounterError) as exc:  # USB drive out: try again at the next quiet moment
+                result["backup"] = {"made": None, "reason": str(exc)}
+        return result
+
+    def restore_from_backup(self, backup: Path) -> dict:
+        """Replace this store with a checked backup (the current file is kept aside). This core's
+        connections are closed first; a file that fails its checks is refused before that. After a
+        restore the window must be reopened; if another process holds the store it is refused and
+        this core goes on working (the engine reconnects on next use)."""
+        import time
+
+        from counter_app.startup import restore_store
+        from counter_app.storage.backup import StoreInUse, check_restorable
+
+        check_restorable(Path(backup), paths.migrations_dir())
+        for _ in range(10):  # a screen's background read may hold a connection for a moment
+            self.db.dispose()
+            try:
+                return restore_store(self.data_dir, Path(backup))
+            except StoreInUse:
+                time.sleep(0.3)
+        self.db.dispose()
+        return restore_store(self.data_dir, Path(backup))  # still in use: refused with the message
 
     # -- transactions -------------------------------------------------------------------------
     def uow(self) -> SqlUnitOfWork:

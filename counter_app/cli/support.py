@@ -1,4 +1,4 @@
-"""For the province's support staff: ``check``, ``backup`` and ``logs --tail``."""
+"""For the province's support staff: ``check``, ``backup``, ``restore`` and ``logs --tail``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_restore(args) -> int:
+    from counter_app.startup import restore_store
+
+    result = restore_store(data_dir(args), Path(args.file))
+    kept = f" Cơ sở dữ liệu cũ được giữ ở {result['previous']}." if result["previous"] else ""
+    emit(args, result, f"Đã khôi phục cơ sở dữ liệu từ {args.file}.{kept}")
+    return 0
+
+
 def cmd_logs(args) -> int:
     from counter_app import logs
 
@@ -38,3 +47,5 @@ def register(cli) -> None:
     cli.add("check", cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     cli.add("backup", cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)").add_argument(
         "--out", required=True)
+    cli.add("restore", cmd_restore, "khôi phục cơ sở dữ liệu từ bản sao lưu (đóng cửa sổ quầy trước; "
+            "cơ sở dữ liệu hiện tại được giữ lại)").add_argument("file", metavar="TỆP")

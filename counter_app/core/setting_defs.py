@@ -166,6 +166,10 @@ SETTINGS: tuple[SettingDef, ...] = (
                "danh sách giấy tờ gợi ý ở bàn chứng thực, ngăn cách bằng | (để trống: danh sách chung)"),
     SettingDef("register_holder", "url", "Địa chỉ máy giữ sổ",
                "địa chỉ máy giữ sổ chứng thực của cơ quan (để trống: máy này giữ sổ)"),
+    SettingDef("backup_folder", "text", "Thư mục sao lưu hằng ngày",
+               "thư mục (ổ thứ hai, USB) nhận bản sao lưu tự động mỗi ngày (để trống: tắt)"),
+    SettingDef("backup_keep", "int", "Số bản sao lưu giữ lại", "số bản sao lưu hằng ngày giữ lại (cũ hơn bị xóa)",
+               minimum=1),
 )
 BY_KEY = {d.key: d for d in SETTINGS}
 

@@ -85,6 +85,10 @@ class CounterSettings:
     register_holder: str = ""
     stamps: StampSettings = field(default_factory=StampSettings)
     cert_documents: tuple[str, ...] = ()  # the desk's autocomplete list; empty: the common documents
+    # Automatic daily backup from the window's idle maintenance: a folder (a second disk, a USB
+    # drive); empty: off. The newest ``backup_keep`` daily copies are kept there.
+    backup_folder: str = ""
+    backup_keep: int = 7
 
     @property
     def prefix(self) -> str:

@@ -45,6 +45,14 @@ def check_database(data_dir: Path, migrations: Path) -> CheckReport:
     if not report.exists:
         report.problems.append("Không tìm thấy tệp cơ sở dữ liệu (chưa khởi tạo quầy?).")
         return report
+    from counter_app.storage.backup import integrity_problem
+
+    problem = integrity_problem(db, deep=False)
+    if problem:  # a truncated, damaged or foreign file: say so instead of failing half-way
+        report.integrity = problem
+        report.problems.append(f"Tệp cơ sở dữ liệu hỏng hoặc không phải cơ sở dữ liệu của quầy ({problem}); "
+                               "khôi phục từ bản sao lưu: counter-app restore TỆP.")
+        return report
     report.revision = current_revision(db)
     if report.revision != report.head:
         report.problems.append(f"Lược đồ ở phiên bản {report.revision}, cần nâng cấp lên {report.head} "
@@ -70,6 +78,8 @@ def check_database(data_dir: Path, migrations: Path) -> CheckReport:
             report.dossiers = con.execute("SELECT count(*) FROM dossier").fetchone()[0]
             report.pending_outbox = con.execute(
                 "SELECT count(*) FROM outbox WHERE state != 'delivered'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # damage integrity_check did not see, or a missing table
+        report.problems.append(f"Không đọc được cơ sở dữ liệu ({exc}); khôi phục từ bản sao lưu.")
     finally:
         con.close()
     return report

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
             self.holder_panel = HolderPanel(core, self.local, self.holder)
             for panel in (self.accounts, self.outbox.enrollment, self.holder_panel):
                 self.settings.add_panel(panel)
+            self.settings.restored.connect(self.after_restore)
         if self.local.get("holder_serve") and not core.ctx.settings.register_holder:
             try:  # this desk serves the office's certification registers while its window is open
                 self.holder.start(int(self.local.get("holder_port") or 8765))
@@ -271,6 +272,13 @@ class MainWindow(QMainWindow):
             log.warning("idle maintenance failed", exc_info=(type(exc), exc, exc.__traceback__))
 
         return op(None, self.core.idle_maintenance).success(finished).failure(failed).run()
+
+    def after_restore(self, _result: dict) -> None:
+        """The store under this window was replaced by a backup: close, so nothing keeps working on
+        what the window had loaded (drafts were of the old store)."""
+        self.closing_confirmed = True
+        self.statusBar().showMessage("Đã khôi phục từ bản sao lưu; mở lại phần mềm để làm việc tiếp.")
+        QTimer.singleShot(0, self.close)
 
     def lock(self) -> None:
         """Hide the work behind a password prompt; nothing pending is touched."""

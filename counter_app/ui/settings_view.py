@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QTimeEdit, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
 )
 
 from counter_app.core.setting_defs import BY_KEY, SETTINGS, SettingDef
@@ -82,6 +82,7 @@ def widget_text(w: QWidget) -> str:
 
 class SettingsView(QWidget):
     machine_saved = Signal()  # this machine's own settings (printing, scanner port) changed
+    restored = Signal(dict)  # the store was replaced by a backup: the window must close
 
     def __init__(self, core, local: LocalSettings, parent=None) -> None:
         super().__init__(parent)
@@ -131,8 +132,12 @@ class SettingsView(QWidget):
         calendar.clicked.connect(self.import_calendar)
         catalogue = QPushButton("Nhập danh mục thủ tục (JSON)…")
         catalogue.clicked.connect(self.import_catalogue)
+        restore = QPushButton("Khôi phục từ bản sao lưu…")
+        restore.setToolTip("Thay cơ sở dữ liệu bằng một bản sao lưu đã kiểm tra; cơ sở dữ liệu hiện tại được giữ lại "
+                           "bên cạnh. Phần mềm đóng lại sau khi khôi phục.")
+        restore.clicked.connect(self.restore_backup)
         buttons = QHBoxLayout()
-        for b in (save, calendar, catalogue):
+        for b in (save, calendar, catalogue, restore):
             buttons.addWidget(b)
         self.panels = QVBoxLayout()
         self.panels.addWidget(heading(tr("Cài đặt")))
@@ -182,6 +187,25 @@ class SettingsView(QWidget):
             return len(overrides)
 
         return op(self, work).success(lambda n: self.status.setText(f"Đã nhập {n} ngày điều chỉnh.")).run()
+
+    def restore_backup(self, path: str | None = None, confirm: bool = True) -> Op | None:
+        """Administrator only (this screen is the administrator's): the same checks as
+        ``counter-app restore``; afterwards the window closes so nothing works on the old store."""
+        path = path or QFileDialog.getOpenFileName(self, "Bản sao lưu", "", "*.sqlite *")[0]
+        if not path:
+            return None
+        if confirm and QMessageBox.question(
+                self, "Khôi phục?", f"Thay cơ sở dữ liệu của quầy bằng bản sao lưu {path}? Cơ sở dữ liệu hiện "
+                "tại được giữ lại; phần mềm sẽ đóng, mở lại để làm việc tiếp.",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return None
+
+        def done(result: dict) -> None:
+            self.status.setText(f"Đã khôi phục từ {path}; cơ sở dữ liệu cũ giữ ở {result['previous']}. "
+                                "Mở lại phần mềm để làm việc tiếp.")
+            self.restored.emit(result)
+
+        return op(self, lambda: self.core.restore_from_backup(Path(path)), label="Đang khôi phục…").success(done).run()
 
     def import_catalogue(self, path: str | None = None) -> Op | None:
         from counter_app.app import load_json

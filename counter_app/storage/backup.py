@@ -1,0 +1,226 @@
+"""Backups that restore: ``backup`` and ``restore`` of the counter's SQLite file.
+
+A backup is written under a temporary name in the target folder, checked with
+``PRAGMA integrity_check``, fsynced, and only then renamed to its final name (``os.replace``), so
+a kill, a full disk or a damaged copy never leaves a file under the name the officer chose. A
+restore checks the file first (SQLite header, integrity, a counter_app schema this version knows),
+keeps the current database aside under a timestamped name, and swaps the checked copy in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from counter_app.core.errors import ValidationError
+
+class StoreInUse(ValidationError):
+    """Another connection (the window, a command, a background read) has the store open."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+PARTIAL_SUFFIX = ".partial"
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # directories cannot be opened for fsync on Windows; NTFS journals renames
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_into(src: Path, dst: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while the app is writing."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    target = sqlite3.connect(dst)
+    try:
+        source.execute("PRAGMA busy_timeout=15000")
+        source.backup(target)
+        # The copy is a single self-contained file: no WAL beside it.
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+
+
+def integrity_problem(path: Path, deep: bool = True) -> str | None:
+    """None when ``path`` is an SQLite database that passes ``integrity_check``; else why not.
+    ``deep=False`` stops after the header and the schema (for a caller that runs the check itself)."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not header.startswith(SQLITE_HEADER):
+        return "not an SQLite database (bad header)"
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()] if deep else ["ok"]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return f"damaged: {exc}"
+    return None if rows == ["ok"] else "integrity_check: " + "; ".join(rows[:5])
+
+
+def _partial_name(out: Path) -> Path:
+    return out.with_name(f".{out.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+
+
+def _remove_stale_partials(out: Path) -> None:
+    """Temporary files of earlier backups to the same name that were killed before they finished."""
+    for stale in out.parent.glob(f".{out.name}.*{PARTIAL_SUFFIX}"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
+
+
+def write_backup(db_path: Path, out: Path) -> int:
+    """Copy ``db_path`` to ``out`` atomically; returns the size. ``out`` must not exist."""
+    out = Path(out)
+    if out.exists():
+        raise ValidationError(f"Tệp {out} đã tồn tại; chọn tên khác.", "refusing to overwrite")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(out)
+    tmp = _partial_name(out)
+    try:
+        _copy_into(Path(db_path), tmp)
+        problem = integrity_problem(tmp)
+        if problem:
+            raise ValidationError("Bản sao lưu vừa tạo không đạt kiểm tra toàn vẹn; không có tệp nào được ghi "
+                                  f"vào {out}.", f"backup failed its check: {problem}")
+        _fsync_file(tmp)
+        if out.exists():  # appeared while copying: never replace someone else's file
+            raise ValidationError(f"Tệp {out} đã tồn tại; chọn tên khác.", "refusing to overwrite")
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    except sqlite3.Error as exc:
+        raise ValidationError(f"Không sao lưu được vào {out} (ổ đĩa đầy, chỉ đọc hoặc không ghi được?). "
+                              "Không có tệp nào được ghi.", f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+    return out.stat().st_size
+
+
+def known_revisions(migrations: Path) -> list[str]:
+    """The schema revisions this version of the app can open (it upgrades older ones)."""
+    found = []
+    for path in Path(migrations, "versions").glob("*.py"):
+        match = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", path.read_text("utf-8"), re.MULTILINE)
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def check_restorable(path: Path, migrations: Path) -> str:
+    """The schema revision of a file fit to restore; raises ``ValidationError`` otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(f"Không tìm thấy tệp sao lưu {path}.", "backup file not found")
+    problem = integrity_problem(path)
+    if problem:
+        raise ValidationError(f"Tệp {path} không phải cơ sở dữ liệu hợp lệ hoặc đã hỏng; không khôi phục.",
+                              problem)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        con.execute("SELECT count(*) FROM dossier").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError(f"Tệp {path} không phải cơ sở dữ liệu của phần mềm quầy; không khôi phục.",
+                              f"not a counter_app database: {exc}") from exc
+    finally:
+        con.close()
+    revision = row[0] if row else None
+    if revision not in known_revisions(migrations):
+        raise ValidationError(f"Tệp {path} có lược đồ {revision} mà phiên bản phần mềm này không biết "
+                              "(tệp của phiên bản mới hơn?); không khôi phục.", f"unknown schema revision {revision}")
+    return revision
+
+
+def _checkpoint_alone(db_path: Path) -> None:
+    """Copy the WAL into the database and leave WAL mode, which SQLite allows only when no other
+    connection has the file open: that is how a running window (or another command) is detected."""
+    con = sqlite3.connect(db_path, isolation_level=None, timeout=2)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise StoreInUse("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy (và các lệnh "
+                              "đang chạy) rồi khôi phục lại.", f"database in use: {exc}") from exc
+    finally:
+        con.close()
+    if mode.lower() != "delete":
+        raise StoreInUse("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy rồi khôi phục lại.",
+                              f"database in use: journal_mode stayed {mode}")
+
+
+def restore_backup(db_path: Path, backup: Path, migrations: Path) -> dict:
+    """Replace the database with ``backup``; the current one is kept as ``<name>.before-restore-<time>``."""
+    db_path, backup = Path(db_path), Path(backup)
+    revision = check_restorable(backup, migrations)
+    tmp = _partial_name(db_path)
+    aside = None
+    try:
+        _copy_into(backup, tmp)
+        problem = integrity_problem(tmp)
+        if problem:
+            raise ValidationError("Bản sao chép để khôi phục không đạt kiểm tra toàn vẹn; không khôi phục.", problem)
+        _fsync_file(tmp)
+        if db_path.exists():
+            _checkpoint_alone(db_path)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+            try:
+                os.link(db_path, aside)  # the current file stays in place until the swap below
+            except OSError:
+                os.replace(db_path, aside)
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+    except sqlite3.Error as exc:
+        raise ValidationError(f"Không khôi phục được từ {backup}; cơ sở dữ liệu hiện tại không đổi.",
+                              f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+    return {"restored": str(backup), "database": str(db_path), "revision": revision,
+            "previous": str(aside) if aside else None}
+
+
+DAILY_PATTERN = re.compile(r"^counter-(\d{8})\.sqlite$")
+
+
+def daily_backup(db_path: Path, folder: Path, keep: int, day) -> dict:
+    """Today's copy ``counter-YYYYMMDD.sqlite`` in ``folder`` unless it is there already; then only
+    the newest ``keep`` daily copies are kept (other files in the folder are never touched)."""
+    folder = Path(folder)
+    out = folder / f"counter-{day.strftime('%Y%m%d')}.sqlite"
+    made = None
+    if not out.exists():
+        write_backup(db_path, out)
+        made = str(out)
+    daily = sorted(p for p in folder.iterdir() if DAILY_PATTERN.match(p.name))
+    removed = []
+    for old in daily[:max(len(daily) - max(keep, 1), 0)]:
+        old.unlink()
+        removed.append(old.name)
+    return {"made": made, "removed": removed}
