@@ -5,7 +5,6 @@ with its genuine token, as a hostile counter would."""
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import timedelta
 
 import pytest
 import requests
@@ -15,23 +14,9 @@ from counter_app.core import protocol
 from counter_app.core.calendar import TZ
 from provincial_server.models import Dossier, Quarantine
 from tests.sync.conftest import AGENCY_A, AGENCY_B
+from tests.sync.pushing import claimed as _claimed, push as _push, token_of as _token
 
 
-def _token(counter) -> str:
-    return counter.engine.client.token
-
-
-def _push(province, counter, events, token=None):
-    return requests.post(f"{province.url}/api/v1/sync/push", json={"events": events}, timeout=10,
-                         headers={"Authorization": f"Bearer {token or _token(counter)}"})
-
-
-def _claimed(counter) -> list[dict]:
-    with counter.app.uow() as uow:
-        batch = uow.outbox.claim(counter.app.clock.now(), timedelta(minutes=2))
-        uow.outbox.release([e["uuid"] for e in batch], "test")
-        uow.commit()
-    return batch
 
 
 def _slot(province, agency: str) -> int:

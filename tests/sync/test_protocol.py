@@ -13,23 +13,9 @@ from counter_app.core import protocol
 from counter_app.sync.lock import InstanceLock
 from tests.conftest import FixedClock
 from tests.sync.conftest import AGENCY_A, AGENCY_B
+from tests.sync.pushing import claimed as _claimed, push as _post, token_of as _token
 
 
-def _token(counter) -> str:
-    return counter.engine.client.token
-
-
-def _post(province, counter, events, token=None):
-    return requests.post(f"{province.url}/api/v1/sync/push", json={"events": events}, timeout=10,
-                         headers={"Authorization": f"Bearer {token or _token(counter)}"})
-
-
-def _claimed(counter) -> list[dict]:
-    with counter.app.uow() as uow:
-        batch = uow.outbox.claim(counter.app.clock.now(), timedelta(minutes=2))
-        uow.outbox.release([e["uuid"] for e in batch], "test")
-        uow.commit()
-    return batch
 
 
 def test_a_resent_uuid_with_another_payload_is_quarantined_never_applied(province, make_counter):
