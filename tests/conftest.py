@@ -26,6 +26,19 @@ class FixedClock:
 
 
 @pytest.fixture
+def memory_keyring():
+    """The OS keyring replaced by one in memory for the test (CI machines have no keyring backend)."""
+    import keyring
+
+    from tests.testkeyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield keyring.get_keyring()
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 6, 10, 9, 15, tzinfo=TZ))  # a Wednesday
 

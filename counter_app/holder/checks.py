@@ -11,6 +11,7 @@ from counter_app.core.certification import (
     MAX_COPIES, MAX_PAGES, CertItemInput, CertKind, EntryDraft, kind_of_register,
 )
 from counter_app.core.errors import CounterError
+from counter_app.core.formats import group_digits
 
 MAX_ENTRIES = 500
 MAX_TEXT = {"document": 500, "applicant_name": 200, "officer": 200}
@@ -54,7 +55,7 @@ def check_entries(register_type: str, year: int | None, entries: tuple[EntryDraf
             raise Refused(f"{where}: số bản phải từ 1 đến {MAX_COPIES}.", f"copies={e.copies}")
         expected = fee_of(kind, CertItemInput(e.document, e.pages, e.copies), e.day)
         if e.fee not in (0, expected):  # 0: the request is exempt (its reason stays on the desk's dossier)
-            raise Refused(f"{where}: lệ phí {e.fee:,}đ không đúng biểu phí ({expected:,}đ).".replace(",", "."),
+            raise Refused(f"{where}: lệ phí {group_digits(e.fee)}đ không đúng biểu phí ({group_digits(expected)}đ).",
                           f"fee={e.fee}, schedule={expected}")
         fees.append(e.fee)
     if 0 in fees and any(fees):

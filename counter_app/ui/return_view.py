@@ -6,6 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from counter_app.core.errors import ValidationError
+from counter_app.core.formats import group_digits, parse_vnd
 from counter_app.core.lifecycle import Action, Status
 from counter_app.ui.common import fmt_time, heading, screen_layout, show_error, vnd
 from counter_app.ui.i18n import tr
@@ -32,11 +34,13 @@ class MoneySpinBox(QSpinBox):
     """Amounts in đồng written as everywhere else: "10.000 đồng"."""
 
     def textFromValue(self, value: int) -> str:
-        return f"{value:,}".replace(",", ".")
+        return group_digits(value)
 
     def valueFromText(self, text: str) -> int:
-        digits = "".join(ch for ch in text if ch.isdigit())
-        return int(digits) if digits else 0
+        try:
+            return parse_vnd(text)
+        except ValidationError:
+            return 0
 
     def validate(self, text: str, pos: int):
         from PySide6.QtGui import QValidator

@@ -11,7 +11,6 @@ import stat
 import time
 from datetime import date
 
-import keyring
 import pytest
 
 from counter_app.core.certification import EntryDraft
@@ -22,7 +21,6 @@ from counter_app.holder.service import Lockout
 from tests.certification.relays import Mitm, Tap
 from tests.certification.test_desk import cert_request
 from tests.sync.servers import free_port
-from tests.testkeyring import MemoryKeyring
 
 AGENCY = "H52.101"
 ID = "052090123456"
@@ -33,14 +31,6 @@ def _init(path, desk: int, clock):
 
     return CounterApp.initialise(path, agency_code=AGENCY, agency_name="UBND xã Định Mỹ", province="Gia Lai",
                                  desk=desk, clock=clock)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -237,18 +237,6 @@ def test_a_procedure_imported_after_start_is_in_the_picker_at_once(qtbot, window
     qtbot.waitUntil(lambda: view.matches.count() == 2, timeout=10_000)
 
 
-@pytest.fixture
-def memory_keyring():
-    import keyring
-
-    from tests.testkeyring import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
 def _cert_request(officer: str):
     from counter_app.core.certification import CertItemInput
     from counter_app.core.certify import CertRequest
