@@ -76,6 +76,20 @@ def load_signature_schedules(path: Path) -> list:
     return out or [DEFAULT_SIGNATURE_SCHEDULE]
 
 
+def provision_key(data_dir: Path) -> str | None:
+    """A new store is encrypted when this machine has an OS keyring: a fresh key goes there before
+    the file exists. Returns the recovery key to show once, or None (no keyring: the store stays
+    plain, ``check`` says so, and ``counter-app encrypt`` fixes it later)."""
+    from counter_app.storage import cipher
+
+    db_path = paths.database_path(data_dir)
+    if cipher.file_state(db_path) != "missing" or not cipher.keyring_ready():
+        return None
+    key = cipher.new_key()
+    cipher.save_key(db_path, key)
+    return cipher.recovery_text(key)
+
+
 def prepare_store(data_dir: Path) -> Database:
     """Create the data directory if needed, private to the user, and bring the schema to head
     (backing up first)."""
@@ -92,7 +106,13 @@ class CounterApp:
         self.db = db
         self.clock = clock or SystemClock()
         self.ctx = LiveContext(self._load_context)
+        self.recovery_key: str | None = None
         self._unsubscribe = self.changes.subscribe(self._on_changes)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the store is encrypted at rest (SQLCipher, key in the OS keyring)."""
+        return self.db.encrypted
 
     @property
     def changes(self) -> ChangeBus:
@@ -130,13 +150,17 @@ class CounterApp:
                                    forms=FormSettings.from_values(default_form_values(agency)))
         procedures = parse_catalogue(load_json(catalogue_file or paths.resource_path(*BUNDLED_CATALOGUE)))
         schedules = load_copy_schedules(paths.resource_path(*BUNDLED_FEES))
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        recovery = provision_key(data_dir)
         db = prepare_store(data_dir)
         try:
             SetupService(lambda: SqlUnitOfWork(db)).initialise(settings, procedures, schedules)
         except Exception:
             db.dispose()
             raise
-        return cls(data_dir, db, clock)
+        app = cls(data_dir, db, clock)
+        app.recovery_key = recovery  # for the face to show once; it is never stored
+        return app
 
     def close(self) -> None:
         self._unsubscribe()

@@ -39,10 +39,36 @@ def backup_store(data_dir: Path, out: Path) -> int:
     return write_backup(paths.database_path(data_dir), out)
 
 
-def restore_store(data_dir: Path, backup: Path) -> dict:
+def restore_store(data_dir: Path, backup: Path, recovery_key: str | None = None) -> dict:
     """Replace the store with a checked backup; the current file is kept aside with a timestamp.
-    Refused while another process (the window, a command) has the store open."""
+    Refused while another process (the window, a command) has the store open. ``recovery_key``
+    opens a backup encrypted on another machine (or before this keyring was lost)."""
     from counter_app.storage.backup import restore_backup
+    from counter_app.storage.cipher import key_from_recovery
 
+    key = key_from_recovery(recovery_key) if recovery_key else None
     data_dir.mkdir(parents=True, exist_ok=True)
-    return restore_backup(paths.database_path(data_dir), backup, paths.migrations_dir())
+    return restore_backup(paths.database_path(data_dir), backup, paths.migrations_dir(), key)
+
+
+def encrypt_store(data_dir: Path) -> dict:
+    """Encrypt a plain store (one set up before encryption, or on a machine that had no keyring);
+    the answer's ``recovery_key`` is shown once for the administrator to print."""
+    from counter_app.storage.rekey import encrypt_store as encrypt
+
+    return encrypt(paths.database_path(data_dir))
+
+
+def recover_key(data_dir: Path, recovery_key: str) -> dict:
+    """Give this machine's keyring the store's key again, from the printed recovery key."""
+    from counter_app.storage.rekey import recover_key as recover
+
+    return recover(paths.database_path(data_dir), recovery_key)
+
+
+def store_encryption(data_dir: Path) -> str:
+    """'encrypted', 'plain' or 'missing', for the window's and the CLI's notices."""
+    from counter_app.storage.cipher import file_state
+
+    state = file_state(paths.database_path(data_dir))
+    return state if state in ("encrypted", "plain") else "missing"

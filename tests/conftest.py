@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.calendar import TZ
 
@@ -23,6 +24,23 @@ class FixedClock:
 
     def set(self, text: str) -> None:
         self.at = datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def no_os_keyring():
+    """Every test starts like a CI machine: no usable keyring, so a new store stays plain, unless
+    the test installs one (``memory_keyring``). Needed because the stand-ins in tests/testkeyring.py
+    register themselves with ``keyring`` on import and would otherwise become its default."""
+    import keyring
+    from keyring.backends import fail
+
+    from counter_app.storage import cipher
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+    cipher._cache.clear()  # keys this process remembered for the test's stores
 
 
 @pytest.fixture
@@ -73,10 +91,8 @@ def request(procedure: str = "1.001612", **kw):
 
 
 def outbox_count(app) -> int:
-    """Rows waiting in (or delivered from) the outbox, read with plain sqlite3."""
-    import sqlite3
-
-    con = sqlite3.connect(app.db.path)
+    """Rows waiting in (or delivered from) the outbox, read with a bare DB-API connection."""
+    con = open_store(app.db.path)
     try:
         return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
     finally:

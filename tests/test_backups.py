@@ -82,8 +82,8 @@ def test_backup_to_a_full_disk_leaves_nothing_and_says_so(data, tmp_path, monkey
     out = tmp_path / "usb" / "copy.sqlite"
     real_copy = backup_mod._copy_into
 
-    def disk_full(src, dst):
-        real_copy(src, dst)  # the bytes are there, then the disk fills before the copy is finished
+    def disk_full(src, dst, key):
+        real_copy(src, dst, key)  # the bytes are there, then the disk fills before the copy is finished
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
     monkeypatch.setattr(backup_mod, "_copy_into", disk_full)
@@ -98,7 +98,7 @@ def test_backup_to_a_full_disk_leaves_nothing_and_says_so(data, tmp_path, monkey
 
 def test_a_backup_that_fails_its_check_is_not_kept(data, tmp_path, monkeypatch, capsys):
     out = tmp_path / "copy.sqlite"
-    monkeypatch.setattr(backup_mod, "integrity_problem", lambda path, deep=True: "integrity_check: page 7 broken")
+    monkeypatch.setattr(backup_mod, "integrity_problem", lambda path, deep=True, key=None: "integrity_check: page 7 broken")
     assert cli.main(["backup", "--out", str(out), "--data-dir", str(data)]) == 1
     assert "kiểm tra toàn vẹn" in capsys.readouterr().err
     assert list(tmp_path.glob("*copy.sqlite*")) == []

@@ -22,8 +22,15 @@ def cmd_init(args) -> int:
     s = app.ctx.settings
     data = {"data_dir": str(app.data_dir), "agency_code": s.agency.code, "agency_name": s.agency.name,
             "desk": s.desk, "procedures": count, "settings": settings_to_values(s)}
+    data["encrypted"] = app.encrypted
+    data["recovery_key"] = app.recovery_key
+    from counter_app.cli.support import recovery_notice
+
+    notice = (recovery_notice(app.recovery_key) if app.recovery_key else
+              "CHÚ Ý: máy không có kho mật khẩu của hệ điều hành nên cơ sở dữ liệu CHƯA được mã hóa; "
+              "cài kho mật khẩu rồi chạy: counter-app encrypt.")
     emit(args, data, f"Đã khởi tạo quầy {s.desk} của {s.agency.name} ({s.agency.code}) tại {app.data_dir}; "
-                     f"danh mục có {count} thủ tục.")
+                     f"danh mục có {count} thủ tục.\n{notice}")
     return 0
 
 

@@ -66,13 +66,15 @@ def cmd_join(args) -> int:
 
 def cmd_export(args) -> int:
     out = open_app(args).holder_admin.export_registers(args.out, args.to)
-    emit(args, out, f"Đã xuất {out['registers']} sổ, {out['entries']} dòng ra {args.out}. Máy này không "
-                    "cấp số nữa: chạy «holder import» trên máy giữ sổ mới, rồi «holder join» trên máy này.")
+    emit(args, out, f"Đã xuất {out['registers']} sổ, {out['entries']} dòng ra {args.out} (tệp được niêm phong).\n"
+                    f"MÃ MỞ TỆP (chỉ hiện một lần; chép ra giấy, không gửi kèm tệp): {out['transfer_code']}\n"
+                    "Máy này không cấp số nữa: chạy «holder import TỆP --code MÃ» trên máy giữ sổ mới, rồi "
+                    "«holder join» trên máy này.")
     return 0
 
 
 def cmd_import(args) -> int:
-    out = open_app(args).holder_admin.import_registers(args.file)
+    out = open_app(args).holder_admin.import_registers(args.file, args.code)
     emit(args, out, f"Đã nhận {out['entries']} dòng sổ chứng thực; máy này là máy giữ sổ từ nay.")
     return 0
 
@@ -106,4 +108,6 @@ def register(cli) -> None:
     e = holder.add("export", cmd_export, "chuyển sổ sang máy khác: xuất sổ và thôi cấp số")
     e.add_argument("--out", required=True)
     e.add_argument("--to", required=True, help="địa chỉ máy giữ sổ mới (máy này sẽ lấy số từ đó)")
-    holder.add("import", cmd_import, "nhận sổ từ máy giữ sổ cũ").add_argument("file")
+    i = holder.add("import", cmd_import, "nhận sổ từ máy giữ sổ cũ")
+    i.add_argument("file")
+    i.add_argument("--code", help="mã mở tệp hiện khi xuất sổ")

@@ -1,4 +1,5 @@
-"""For the province's support staff: ``check``, ``backup``, ``restore`` and ``logs --tail``."""
+"""For the province's support staff: ``check``, ``backup``, ``restore``, ``encrypt``, ``recover-key``
+and ``logs --tail``."""
 
 from __future__ import annotations
 
@@ -27,9 +28,37 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from counter_app.startup import restore_store
 
-    result = restore_store(data_dir(args), Path(args.file))
+    result = restore_store(data_dir(args), Path(args.file), args.recovery_key)
     kept = f" Cơ sở dữ liệu cũ được giữ ở {result['previous']}." if result["previous"] else ""
-    emit(args, result, f"Đã khôi phục cơ sở dữ liệu từ {args.file}.{kept}")
+    emit(args, result, f"Đã khôi phục cơ sở dữ liệu từ {args.file}.{kept} Lần đồng bộ tới, quầy lấy lại từ "
+                       "máy chủ tỉnh những sự kiện đã gửi sau thời điểm sao lưu.")
+    return 0
+
+
+def cmd_encrypt(args) -> int:
+    from counter_app.startup import encrypt_store
+
+    result = encrypt_store(data_dir(args))
+    emit(args, result, "Đã mã hóa cơ sở dữ liệu; khóa nằm trong kho mật khẩu của hệ điều hành.\n"
+                       + recovery_notice(result["recovery_key"])
+                       + (f"\nĐã mã hóa {len(result['backups_encrypted'])} bản sao lưu cũ trong backups/."
+                          if result["backups_encrypted"] else ""))
+    return 0
+
+
+def recovery_notice(key: str) -> str:
+    return (f"KHÓA KHÔI PHỤC (chỉ hiện một lần; in hoặc chép ra giấy, cất nơi an toàn, không lưu trên máy này):\n"
+            f"    {key}\nKhi mất kho mật khẩu hoặc chuyển sang máy khác: counter-app recover-key.")
+
+
+def cmd_recover_key(args) -> int:
+    import getpass
+
+    from counter_app.startup import recover_key
+
+    text = args.recovery_key or getpass.getpass("Khóa khôi phục: ")
+    result = recover_key(data_dir(args), text)
+    emit(args, result, "Khóa khôi phục đúng; khóa giải mã đã được lưu lại vào kho mật khẩu của máy này.")
     return 0
 
 
@@ -47,5 +76,10 @@ def register(cli) -> None:
     cli.add("check", cmd_check, "kiểm tra toàn vẹn cơ sở dữ liệu và phiên bản lược đồ")
     cli.add("backup", cmd_backup, "sao lưu cơ sở dữ liệu (an toàn khi ứng dụng đang chạy)").add_argument(
         "--out", required=True)
-    cli.add("restore", cmd_restore, "khôi phục cơ sở dữ liệu từ bản sao lưu (đóng cửa sổ quầy trước; "
-            "cơ sở dữ liệu hiện tại được giữ lại)").add_argument("file", metavar="TỆP")
+    restore = cli.add("restore", cmd_restore, "khôi phục cơ sở dữ liệu từ bản sao lưu (đóng cửa sổ quầy trước; "
+                      "cơ sở dữ liệu hiện tại được giữ lại)")
+    restore.add_argument("file", metavar="TỆP")
+    restore.add_argument("--recovery-key", metavar="KHÓA", help="khóa khôi phục của máy đã tạo bản sao lưu")
+    cli.add("encrypt", cmd_encrypt, "mã hóa cơ sở dữ liệu chưa mã hóa (đóng cửa sổ quầy trước)")
+    cli.add("recover-key", cmd_recover_key, "nhập khóa khôi phục khi máy mất khóa giải mã").add_argument(
+        "--recovery-key", metavar="KHÓA", help="không đưa: hỏi khi chạy (không lưu vào lịch sử lệnh)")

@@ -28,3 +28,7 @@ class ConfigurationError(CounterError):
 
 class StorageError(CounterError):
     """The store could not be written (disk full, I/O error); the transaction was rolled back."""
+
+
+class KeyMissing(ConfigurationError):
+    """The store is encrypted and this machine's keyring has no key for it: the recovery key helps."""

@@ -99,25 +99,33 @@ class HolderAdminService:
         return {"holder": url, "desk_id": answer.desk_id}
 
     def export_registers(self, out_path: Path | str, new_holder_url: str) -> dict:
-        """Hand the registers to another machine: every register and line goes to ``out_path`` and,
+        """Hand the registers to another machine: every register and line goes to ``out_path``,
+        sealed under a one-time transfer code returned here (the file holds citizens' names), and,
         in the same transaction, this desk starts drawing numbers from ``new_holder_url``."""
+        from counter_app.storage.sealed import new_transfer_code, seal
+
         url = holder_url(new_holder_url)
         out = Path(out_path)
+        code = new_transfer_code()
         with self._uow() as uow:
             registers = uow.cert_register.export_all()
             uow.settings.set(REGISTER_HOLDER, url)
             # Written before the commit: if the file cannot be written, this desk still holds.
-            out.write_text(json.dumps(registers, ensure_ascii=False, indent=1, default=str), "utf-8")
+            out.write_bytes(seal(registers, code))
             uow.commit()
         return {"out": str(out), "holder": url, "registers": len(registers["registers"]),
-                "entries": len(registers["entries"])}
+                "entries": len(registers["entries"]), "transfer_code": code}
 
-    def import_registers(self, path: Path | str) -> dict:
+    def import_registers(self, path: Path | str, transfer_code: str | None = None) -> dict:
         """Take over the registers exported by the previous holder; this machine numbers from now on."""
+        from counter_app.storage.sealed import is_sealed, unseal
+
         try:
             data = json.loads(Path(path).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise ValidationError(f"Không đọc được tệp sổ {path}.", str(exc)) from None
+        if is_sealed(data):
+            data = unseal(data, transfer_code)
         if not isinstance(data, dict):
             raise ValidationError(f"Tệp {path} không phải tệp sổ chứng thực.", "not an object")
         with self._uow() as uow:

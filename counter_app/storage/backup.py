@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from counter_app.core.errors import ValidationError
+from counter_app.storage import cipher
 
 class StoreInUse(ValidationError):
     """Another connection (the window, a command, a background read) has the store open."""
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 PARTIAL_SUFFIX = ".partial"
 
 
@@ -43,10 +42,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _copy_into(src: Path, dst: Path) -> None:
-    """SQLite's online backup API: a consistent copy even while the app is writing."""
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    target = sqlite3.connect(dst)
+def _copy_into(src: Path, dst: Path, key: bytes | None) -> None:
+    """SQLite's online backup API: a consistent copy even while the app is writing. An encrypted
+    store's copy is encrypted with the same key (SQLCipher copies pages only between equal keys)."""
+    source = cipher.connect(src, key, mode="ro")
+    target = cipher.connect(dst, key)
     try:
         source.execute("PRAGMA busy_timeout=15000")
         source.backup(target)
@@ -57,25 +57,30 @@ def _copy_into(src: Path, dst: Path) -> None:
         source.close()
 
 
-def integrity_problem(path: Path, deep: bool = True) -> str | None:
-    """None when ``path`` is an SQLite database that passes ``integrity_check``; else why not.
-    ``deep=False`` stops after the header and the schema (for a caller that runs the check itself)."""
+def integrity_problem(path: Path, deep: bool = True, key: bytes | None = None) -> str | None:
+    """None when ``path`` is an SQLite database (plain, or encrypted with ``key``) that passes
+    ``integrity_check``; else why not. ``deep=False`` stops after the header and the schema (for a
+    caller that runs the check itself)."""
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
+        state = cipher.file_state(path)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
-    if not header.startswith(SQLITE_HEADER):
-        return "not an SQLite database (bad header)"
+    if state in ("missing", "empty"):
+        return f"not an SQLite database ({state})"
+    if state == "encrypted" and key is None:
+        return "not an SQLite database, or encrypted with a key this machine does not hold"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = cipher.connect(path, key if state == "encrypted" else None, mode="ro")
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()] if deep else ["ok"]
+            if state == "encrypted" and deep:
+                rows = [r[0] for r in con.execute("PRAGMA cipher_integrity_check").fetchall()] or rows
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        return f"damaged: {exc}"
+    except cipher.DatabaseError as exc:
+        hint = " (or another key)" if state == "encrypted" else ""
+        return f"damaged{hint}: {exc}"
     return None if rows == ["ok"] else "integrity_check: " + "; ".join(rows[:5])
 
 
@@ -100,9 +105,10 @@ def write_backup(db_path: Path, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_partials(out)
     tmp = _partial_name(out)
+    key = cipher.key_for(db_path)
     try:
-        _copy_into(Path(db_path), tmp)
-        problem = integrity_problem(tmp)
+        _copy_into(Path(db_path), tmp, key)
+        problem = integrity_problem(tmp, key=key)
         if problem:
             raise ValidationError("Bản sao lưu vừa tạo không đạt kiểm tra toàn vẹn; không có tệp nào được ghi "
                                   f"vào {out}.", f"backup failed its check: {problem}")
@@ -111,7 +117,7 @@ def write_backup(db_path: Path, out: Path) -> int:
             raise ValidationError(f"Tệp {out} đã tồn tại; chọn tên khác.", "refusing to overwrite")
         os.replace(tmp, out)
         _fsync_dir(out.parent)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise ValidationError(f"Không sao lưu được vào {out} (ổ đĩa đầy, chỉ đọc hoặc không ghi được?). "
                               "Không có tệp nào được ghi.", f"{type(exc).__name__}: {exc}") from exc
     finally:
@@ -131,20 +137,23 @@ def known_revisions(migrations: Path) -> list[str]:
     return found
 
 
-def check_restorable(path: Path, migrations: Path) -> str:
-    """The schema revision of a file fit to restore; raises ``ValidationError`` otherwise."""
+def check_restorable(path: Path, migrations: Path, key: bytes | None = None) -> str:
+    """The schema revision of a file fit to restore (plain, or encrypted with ``key``); raises
+    ``ValidationError`` otherwise."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"Không tìm thấy tệp sao lưu {path}.", "backup file not found")
-    problem = integrity_problem(path)
+    problem = integrity_problem(path, key=key)
     if problem:
-        raise ValidationError(f"Tệp {path} không phải cơ sở dữ liệu hợp lệ hoặc đã hỏng; không khôi phục.",
-                              problem)
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        hint = (" Nếu tệp được mã hóa bằng khóa của máy khác, dùng --recovery-key với khóa khôi phục của máy đó."
+                if cipher.is_encrypted(path) else "")
+        raise ValidationError(f"Tệp {path} không phải cơ sở dữ liệu hợp lệ, đã hỏng hoặc được mã hóa bằng "
+                              f"khóa khác; không khôi phục.{hint}", problem)
+    con = cipher.connect(path, key if cipher.is_encrypted(path) else None, mode="ro")
     try:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         con.execute("SELECT count(*) FROM dossier").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         raise ValidationError(f"Tệp {path} không phải cơ sở dữ liệu của phần mềm quầy; không khôi phục.",
                               f"not a counter_app database: {exc}") from exc
     finally:
@@ -159,11 +168,11 @@ def check_restorable(path: Path, migrations: Path) -> str:
 def _checkpoint_alone(db_path: Path) -> None:
     """Copy the WAL into the database and leave WAL mode, which SQLite allows only when no other
     connection has the file open: that is how a running window (or another command) is detected."""
-    con = sqlite3.connect(db_path, isolation_level=None, timeout=2)
+    con = cipher.open_store(db_path, isolation_level=None, timeout=2)
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-    except sqlite3.OperationalError as exc:
+    except cipher.OperationalError as exc:
         raise StoreInUse("Ứng dụng quầy đang mở cơ sở dữ liệu ở nơi khác; đóng cửa sổ quầy (và các lệnh "
                               "đang chạy) rồi khôi phục lại.", f"database in use: {exc}") from exc
     finally:
@@ -173,20 +182,50 @@ def _checkpoint_alone(db_path: Path) -> None:
                               f"database in use: journal_mode stayed {mode}")
 
 
-def restore_backup(db_path: Path, backup: Path, migrations: Path) -> dict:
-    """Replace the database with ``backup``; the current one is kept as ``<name>.before-restore-<time>``."""
+def _set_aside_unreadable_wal(db_path: Path) -> None:
+    """The WAL of a store nobody can read any more must not be replayed into the restored file."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            os.replace(side, side.with_name(f"{side.name}.lost-key"))
+
+
+def _store_key(db_path: Path) -> bytes | None:
+    """The key the store is (or, when it does not exist yet, will be) encrypted with."""
+    if cipher.file_state(db_path) == "plain":
+        return None
+    return cipher.load_key(db_path)
+
+
+def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: bytes | None = None) -> dict:
+    """Replace the database with ``backup``; the current one is kept as ``<name>.before-restore-<time>``.
+
+    An encrypted backup opens with ``backup_key`` (another machine's recovery key) or this store's
+    key. The restored store is encrypted with this store's key when it has one (a plain or foreign
+    backup is re-keyed on the way), else with the backup's, which is then put in the keyring."""
     db_path, backup = Path(db_path), Path(backup)
-    revision = check_restorable(backup, migrations)
+    store_key = _store_key(db_path)
+    src_key = (backup_key or store_key) if cipher.is_encrypted(backup) else None
+    revision = check_restorable(backup, migrations, src_key)
+    dst_key = store_key if store_key is not None else src_key
     tmp = _partial_name(db_path)
     aside = None
     try:
-        _copy_into(backup, tmp)
-        problem = integrity_problem(tmp)
+        if src_key == dst_key:
+            _copy_into(backup, tmp, src_key)
+        else:
+            cipher.export(backup, src_key, tmp, dst_key)
+        problem = integrity_problem(tmp, key=dst_key)
         if problem:
             raise ValidationError("Bản sao chép để khôi phục không đạt kiểm tra toàn vẹn; không khôi phục.", problem)
         _fsync_file(tmp)
+        if dst_key is not None and dst_key != store_key:
+            cipher.save_key(db_path, dst_key)  # before the swap: an encrypted store never lacks its key
         if db_path.exists():
-            _checkpoint_alone(db_path)
+            if store_key is None and cipher.is_encrypted(db_path):
+                _set_aside_unreadable_wal(db_path)  # its key is lost: nobody can have it open
+            else:
+                _checkpoint_alone(db_path)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
             try:
@@ -195,7 +234,7 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path) -> dict:
                 os.replace(db_path, aside)
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise ValidationError(f"Không khôi phục được từ {backup}; cơ sở dữ liệu hiện tại không đổi.",
                               f"{type(exc).__name__}: {exc}") from exc
     finally:
@@ -203,7 +242,7 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path) -> dict:
             if leftover.exists():
                 leftover.unlink()
     return {"restored": str(backup), "database": str(db_path), "revision": revision,
-            "previous": str(aside) if aside else None}
+            "previous": str(aside) if aside else None, "encrypted": dst_key is not None}
 
 
 DAILY_PATTERN = re.compile(r"^counter-(\d{8})\.sqlite$")

@@ -12,23 +12,31 @@ import json
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, pool
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import paths
 from counter_app.core.changes import ChangeBus
+from counter_app.storage import cipher
 
 BUSY_TIMEOUT_MS = 15_000
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{Path(path).resolve()}"
+def sqlite_url(path: Path, key: bytes | None = None) -> str | URL:
+    """The store's URL: plain SQLite, or SQLCipher with the raw key (never written anywhere; an
+    engine's URL hides its password when printed)."""
+    if key is None:
+        return f"sqlite:///{Path(path).resolve()}"
+    return URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(Path(path).resolve()))
 
 
-def create_sqlite_engine(path: Path) -> Engine:
+def create_sqlite_engine(path: Path, key: bytes | None = None) -> Engine:
     # JSON columns keep Vietnamese readable (no \u escapes) for province IT staff inspecting the file.
-    engine = create_engine(sqlite_url(path), json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    extra = {} if key is None else {"poolclass": pool.QueuePool,  # the dialect's default is one per thread
+                                    "connect_args": {"check_same_thread": False}}
+    engine = create_engine(sqlite_url(path, key), json_serializer=lambda o: json.dumps(o, ensure_ascii=False),
+                           **extra)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -87,7 +95,8 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.changes = ChangeBus()  # every unit of work on this store publishes here after commit
-        self.engine = create_sqlite_engine(self.path)
+        self.encrypted = (key := cipher.key_for(self.path)) is not None
+        self.engine = create_sqlite_engine(self.path, key)
         self._write = sessionmaker(bind=self.engine.execution_options(sqlite_immediate=True),
                                    expire_on_commit=False)
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)

@@ -6,20 +6,19 @@ copy is consistent), then upgraded. Alembic is imported only when there is somet
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from counter_app.storage import cipher
 from counter_app.storage.db import sqlite_url
 
 
-def _config(script_location: Path, db_path: Path):
+def _config(script_location: Path):
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
-    cfg.set_main_option("sqlalchemy.url", sqlite_url(db_path))
     return cfg
 
 
@@ -51,11 +50,11 @@ def current_revision(db_path: Path) -> str | None:
     """Read ``alembic_version`` with plain sqlite3 (cheap: no Alembic import on a normal start)."""
     if not Path(db_path).exists():
         return None
-    con = sqlite3.connect(db_path)
+    con = cipher.open_store(db_path)
     try:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
-    except sqlite3.OperationalError:
+    except cipher.OperationalError:
         return None
     finally:
         con.close()
@@ -64,8 +63,9 @@ def current_revision(db_path: Path) -> str | None:
 def backup_database(db_path: Path, out: Path) -> Path:
     """A consistent copy through SQLite's online backup API (safe while the app is writing)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(db_path)
-    dst = sqlite3.connect(out)
+    key = cipher.key_for(db_path)
+    src = cipher.connect(db_path, key)
+    dst = cipher.connect(out, key)  # SQLCipher copies page by page only between files with one key
     try:
         src.execute("PRAGMA busy_timeout=15000")
         src.backup(dst)
@@ -94,8 +94,17 @@ def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> Migratio
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = backup_database(db_path, backups_dir / f"{Path(db_path).stem}-{before}-{stamp}.sqlite")
     from alembic import command
+    from sqlalchemy import create_engine, pool
 
-    command.upgrade(_config(script_location, db_path), "head")
+    cfg = _config(script_location)
+    # Alembic is handed an open connection (env.py): a URL in its config would carry the key.
+    engine = create_engine(sqlite_url(db_path, cipher.key_for(db_path)), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
     return MigrationResult(before, head, backup)
 
 
@@ -107,7 +116,7 @@ def drift(db_path: Path) -> list:
 
     from counter_app.storage.models import Base, include_name
 
-    engine = create_engine(sqlite_url(db_path))
+    engine = create_engine(sqlite_url(db_path, cipher.key_for(db_path)))
     try:
         with engine.connect() as conn:
             mc = MigrationContext.configure(conn, opts={"include_name": include_name, "compare_type": True})

@@ -1,15 +1,15 @@
-"""Officer log-in with the standard library's sqlite3 only, so the login dialog can open before
-SQLAlchemy is imported (the window must be usable within a second of start-up)."""
+"""Officer log-in with a bare DB-API connection (``cipher``: sqlite3 or SQLCipher), so the login
+dialog can open before SQLAlchemy is imported (the window must be usable within a second of start-up)."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.officers import Officer, hash_password, needs_rehash, verify_password
 from counter_app.core.text import clean
+from counter_app.storage import cipher
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ class OfficerDirectory:
         self.db_path = Path(db_path)
 
     def _rows(self, sql: str, *args) -> list[tuple]:
-        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        con = cipher.open_store(self.db_path, mode="ro")
         try:
             con.execute("PRAGMA busy_timeout=15000")
             return con.execute(sql, args).fetchall()
@@ -30,7 +30,7 @@ class OfficerDirectory:
         """True when the database already has officer accounts (schema 0002 or later)."""
         try:
             return bool(self._rows("SELECT 1 FROM officer WHERE active LIMIT 1"))
-        except sqlite3.Error:
+        except cipher.Error:
             return False
 
     def authenticate(self, username: str, password: str) -> Officer:
@@ -48,7 +48,7 @@ class OfficerDirectory:
         changed meanwhile; a failure (a locked or read-only file) leaves it for the next login."""
         hashed = hash_password(password)
         try:
-            con = sqlite3.connect(self.db_path, isolation_level=None)
+            con = cipher.open_store(self.db_path, isolation_level=None)
             try:
                 con.execute("PRAGMA busy_timeout=15000")
                 con.execute("PRAGMA synchronous=FULL")
@@ -58,7 +58,7 @@ class OfficerDirectory:
                 con.execute("COMMIT")
             finally:
                 con.close()
-        except sqlite3.Error:
+        except cipher.Error:
             log.warning("officer account %s: password hash not upgraded", username, exc_info=True)
             return
         log.info("officer account %s: password hash upgraded to Argon2id", username)

@@ -49,7 +49,12 @@ def open_core(data_dir: Path, parent=None):
     _exit_when_shown(wizard)
     if wizard.exec() != QDialog.Accepted:
         return None
-    return created["core"]
+    core = created["core"]
+    if core.recovery_key:
+        from counter_app.ui.recovery import show_recovery_key
+
+        show_recovery_key(parent, core.recovery_key)
+    return core
 
 
 def _exit_when_shown(dialog) -> None:
@@ -78,6 +83,7 @@ def run(data_dir: str | None = None) -> int:
             state["core"] = CounterApp.open(folder)
 
     def start() -> None:
+        from counter_app.core.errors import KeyMissing
         from counter_app.ui.common import show_error
         from counter_app.ui.login import LoginDialog
 
@@ -105,6 +111,14 @@ def run(data_dir: str | None = None) -> int:
                     app.exit(0)
                     return
                 officer = dialog.officer
+        except KeyMissing:
+            from counter_app.ui.recovery import ask_recovery_key
+
+            if ask_recovery_key(None, folder):
+                QTimer.singleShot(0, start)
+            else:
+                app.exit(1)
+            return
         except Exception as exc:
             show_error(None, exc)
             app.exit(1)

@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.calendar import TZ
 from counter_app.core.certification import CertItemInput, CertKind
@@ -26,7 +27,7 @@ def cert_request(*docs, **kw) -> CertRequest:
 
 
 def register_numbers(app) -> list[tuple[int, str]]:
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     try:
         return con.execute("SELECT number, state FROM cert_entry WHERE register_type='SCT/BS' ORDER BY number").fetchall()
     finally:
@@ -34,7 +35,7 @@ def register_numbers(app) -> list[tuple[int, str]]:
 
 
 def register_numbers_raw(path) -> list:
-    con = sqlite3.connect(path)
+    con = open_store(path)
     try:
         return con.execute("SELECT number FROM cert_entry").fetchall()
     except sqlite3.OperationalError:
@@ -142,7 +143,7 @@ def test_a_desk_killed_mid_request_leaves_no_gap(app, tmp_path):
     time.sleep(0.7)  # well into the loop: the kill lands mid-request more often than not
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     try:
         numbers = [n for (n,) in con.execute("SELECT number FROM cert_entry ORDER BY number")]
         items = con.execute("SELECT count(*) FROM cert_item WHERE number IS NOT NULL").fetchone()[0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
 import keyring
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.certify import HolderUnavailable
 from counter_app.core.errors import ValidationError
@@ -62,7 +62,7 @@ class Holder:
             self.proc.wait(10)
 
     def entries(self) -> list[tuple[int, str, str | None]]:
-        con = sqlite3.connect(self.data_dir / "counter.sqlite")
+        con = open_store(self.data_dir / "counter.sqlite")
         try:
             return con.execute("SELECT number, state, dossier_code FROM cert_entry WHERE register_type='SCT/BS' "
                                "ORDER BY number").fetchall()
@@ -99,7 +99,7 @@ def office(tmp_path, os_keyring):
 
 
 def desk_numbers(app) -> list[int]:
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     try:
         return [n for (n,) in con.execute("SELECT number FROM cert_item WHERE number IS NOT NULL AND NOT void")]
     finally:

@@ -177,9 +177,15 @@ def test_moving_the_registers_to_another_machine(tmp_path, clock):
             _admin(old).export_registers(tmp_path / "so.json", "may-moi")  # no port
         out = _admin(old).export_registers(tmp_path / "so.json", "http://may-moi:8765/")  # the holder speaks TLS only
         assert (out["registers"], out["entries"], out["holder"]) == (1, 2, "https://may-moi:8765")
+        assert len(out["transfer_code"]) == 24
         assert old.ctx.settings.register_holder == "https://may-moi:8765"
-        assert len(json.loads((tmp_path / "so.json").read_text("utf-8"))["entries"]) == 2
-        assert _admin(new).import_registers(tmp_path / "so.json") == {"entries": 2}
+        sealed = (tmp_path / "so.json").read_text("utf-8")
+        assert json.loads(sealed)["format"] == "counter_app.sealed/1" and "entries" not in sealed
+        with pytest.raises(ValidationError, match="mã mở tệp"):
+            _admin(new).import_registers(tmp_path / "so.json")
+        with pytest.raises(ValidationError, match="không đúng"):
+            _admin(new).import_registers(tmp_path / "so.json", "AAAA-BBBB-CCCC-DDDD-EEEE")
+        assert _admin(new).import_registers(tmp_path / "so.json", out["transfer_code"].lower()) == {"entries": 2}
         _, cert = new.certification.certify(cert_request(("C", 1, 1)))
         assert cert.items[0].number == 3  # the sequence continues on the new holder
         with pytest.raises(ValidationError, match="Không đọc được"):

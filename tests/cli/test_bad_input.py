@@ -117,8 +117,8 @@ FULL_DISK = textwrap.dedent("""
 
     real = store.create_sqlite_engine
 
-    def full(path):  # the disk is full: the database cannot grow by a single page
-        engine = real(path)
+    def full(path, key=None):  # the disk is full: the database cannot grow by a single page
+        engine = real(path, key)
 
         @event.listens_for(engine, "connect")
         def _cap(conn, _record):

@@ -1,7 +1,7 @@
 import logging
-import sqlite3
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.officers import Officer, Operator, hash_password, verify_password
@@ -152,7 +152,7 @@ def test_changes_are_logged_without_secrets(office, caplog):
 
 def test_refused_changes_write_nothing(app, office):
     svc, admin = office
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     before = con.execute("SELECT * FROM officer ORDER BY username").fetchall()
     for action in (lambda: svc.set_active(admin, "bich.tt", False), lambda: svc.set_role(admin, "an.nv", "x"),
                    lambda: svc.set_active(admin, "nobody", False)):

@@ -3,9 +3,9 @@ Argon2id at other parameters) is replaced at the officer's next successful login
 
 import hashlib
 import secrets
-import sqlite3
 
 import pytest
+from counter_app.storage.cipher import open_store
 from argon2 import PasswordHasher
 
 from counter_app import paths
@@ -24,7 +24,7 @@ def old_scrypt_hash(password: str) -> str:
 
 
 def stored_hash(app, username: str) -> str:
-    con = sqlite3.connect(paths.database_path(app.data_dir))
+    con = open_store(paths.database_path(app.data_dir))
     try:
         return con.execute("SELECT password_hash FROM officer WHERE username = ?", (username,)).fetchone()[0]
     finally:
@@ -32,7 +32,7 @@ def stored_hash(app, username: str) -> str:
 
 
 def set_stored_hash(app, username: str, value: str) -> None:
-    con = sqlite3.connect(paths.database_path(app.data_dir))
+    con = open_store(paths.database_path(app.data_dir))
     try:
         con.execute("UPDATE officer SET password_hash = ? WHERE username = ?", (value, username))
         con.commit()

@@ -1,10 +1,10 @@
 """The life cycle against the store: each action is one transaction with its event and outbox row."""
 
 import json
-import sqlite3
 from datetime import datetime
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.calendar import TZ
 from counter_app.core.errors import IllegalTransition, NotFound, ValidationError
@@ -39,7 +39,7 @@ def test_full_life_cycle_records_every_step(app, clock):
     assert events[2].payload == {"reason": "Thiếu bản sao CCCD", "documents": ["Bản sao CCCD"]}
     assert events[5].payload["rating"] == 5 and events[5].officer == "Cán bộ A"
     assert outbox_count(app) == 6
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     uuids = [r[0] for r in con.execute("SELECT event_uuid FROM outbox ORDER BY device_seq")]
     assert uuids == [e.uuid for e in events]
 

@@ -2,8 +2,8 @@
 keys existed load as required documents (the column is JSON: no schema change)."""
 
 import json
-import sqlite3
 
+from counter_app.storage.cipher import open_store
 from counter_app.core.catalogue import export_catalogue, parse_catalogue
 
 ITEM = {"code": "1.004194", "name": "Đăng ký tạm trú", "field": "Cư trú", "working_days": 3, "documents": [
@@ -32,7 +32,7 @@ def test_group_and_case_survive_the_store_and_export(app):
 
 
 def test_rows_written_before_group_and_case_load_as_required(app):
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     with con:
         con.execute("UPDATE procedure SET documents = ? WHERE code = '1.001612'",
                     (json.dumps([{"name": "Giấy đề nghị đăng ký hộ kinh doanh", "kind": "original",

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.admin import NeedsConfirmation
 from counter_app.core.calendar import TZ
@@ -13,9 +14,7 @@ from tests.conftest import applicant, request
 
 
 def table_counts(app):
-    import sqlite3
-
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     try:
         return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("dossier", "dossier_event", "outbox", "procedure")]

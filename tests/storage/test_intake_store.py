@@ -1,10 +1,10 @@
 """IntakeService against a real SQLite file: what a committed intake leaves behind."""
 
-import sqlite3
 import threading
 import unicodedata
 
 import pytest
+from counter_app.storage.cipher import open_store
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.model import DocumentKind, DocumentLine, ReturnMethod
@@ -13,7 +13,7 @@ from tests.conftest import applicant, request
 
 
 def counts(app) -> dict[str, int]:
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("dossier", "dossier_event", "outbox", "dossier_document", "code_sequence")}
@@ -39,7 +39,7 @@ def test_receive_commits_dossier_event_and_outbox_together(app):
     assert stored.applicant == d.applicant
     assert stored.documents == d.documents and stored.fees == d.fees
     assert [e.kind for e in stored.events] == ["received"]
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     (uuid, seq, state), = con.execute("SELECT event_uuid, device_seq, state FROM outbox").fetchall()
     assert uuid == stored.events[0].uuid and seq == 1 and state == "pending"
     assert stored.events[0].payload["dossier"]["code"] == d.code
@@ -162,7 +162,7 @@ def test_concurrent_writers_never_share_a_code(app):
         t.join()
     assert errors == []
     assert len(codes) == len(set(codes)) == 75
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     seqs = [r[0] for r in con.execute("SELECT device_seq FROM outbox ORDER BY device_seq")]
     assert seqs == list(range(1, 76))
 
@@ -176,7 +176,7 @@ def test_every_stored_string_is_nfc(app):
         officer=nfd("Cán bộ Lê Thị Ánh")))
     app.actions.request_supplement(d.code, nfd("Cán bộ Lê Thị Ánh"), nfd("Thiếu giấy ủy quyền"),
                                    [nfd("Giấy ủy quyền có chứng thực")])
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     tables = [r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'dossier_fts%'")]
     checked = 0
@@ -194,6 +194,6 @@ def test_idle_maintenance_merges_the_index_and_checkpoints(app):
         app.intake.receive(request())
     report = app.idle_maintenance()
     assert report["done"] and report["checkpointed"] >= 0
-    con = sqlite3.connect(app.db.path)
+    con = open_store(app.db.path)
     con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
     assert len(app.queries.search("nguyen van an")) == 30

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from counter_app.storage.cipher import open_store
 
 from tests.conftest import request
 from tests.sync.servers import ROOT, PostgresCluster, ServerProcess
@@ -108,9 +109,8 @@ class Counter:
         return [self.app.intake.receive(request(**kw)).code for _ in range(n)]
 
     def local_events(self) -> list[dict]:
-        import sqlite3
-
-        con = sqlite3.connect(self.app.db.path)
+        
+        con = open_store(self.app.db.path)
         try:
             rows = con.execute("SELECT event_uuid, dossier_code, device_seq, state FROM outbox ORDER BY device_seq")
             return [dict(uuid=u, dossier=c, device_seq=s, state=st) for u, c, s, st in rows]
