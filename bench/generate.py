@@ -28,6 +28,7 @@ from pathlib import Path
 
 from counter_app import paths
 from counter_app.app import CounterApp
+from counter_app.storage import cipher
 from counter_app.core.calendar import TZ
 from counter_app.core.codes import format_code
 from counter_app.core.fees import schedule_on
@@ -161,9 +162,28 @@ def status_for(due: str, now: str, rng: random.Random) -> str:
     return "received" if x < 0.35 else "processing" if x < 0.75 else "result_ready"
 
 
-def generate(data_dir: Path, count: int, seed: int) -> dict:
+BENCH_KEY_FILE = "bench-key.hex"
+
+
+def bench_key(data_dir: Path, create: bool = False) -> bytes | None:
+    """The synthetic dataset's SQLCipher key. A counter keeps its key in the OS keyring; this
+    machine has none, and the data is generated, so the key sits in a file beside it and is handed
+    to the app's key cache (``cipher.remember``) exactly where the keyring would answer."""
+    path = data_dir / BENCH_KEY_FILE
+    if create:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(cipher.new_key().hex())
+    if not path.exists():
+        return None
+    key = bytes.fromhex(path.read_text().strip())
+    cipher.remember(paths.database_path(data_dir), key)
+    return key
+
+
+def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> dict:
     rng = random.Random(seed)
     t0 = time.perf_counter()
+    key = bench_key(data_dir, create=True) if encrypt else None
     app = CounterApp.initialise(data_dir, **AGENCY)
     ctx, today = app.ctx, app.clock.now().date()
     app.close()
@@ -171,7 +191,7 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
     prefix, slot, desk, agency = settings.prefix, settings.device_slot, settings.desk, settings.agency.code
     t_init = time.perf_counter() - t0
 
-    con = sqlite3.connect(paths.database_path(data_dir), isolation_level=None)
+    con = cipher.connect(paths.database_path(data_dir), key, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")        # a crash mid-load just means: generate again
     con.execute("PRAGMA cache_size=-2000000")    # 2 GB: keeps the random-keyed indexes in memory
@@ -289,7 +309,7 @@ def generate(data_dir: Path, count: int, seed: int) -> dict:
 
 def verify(data_dir: Path, count: int, fts_triggers: list[tuple[str, str]]) -> None:
     """Cheap sanity checks: row counts, triggers back in place, FTS index consistent with dossier."""
-    con = sqlite3.connect(paths.database_path(data_dir))
+    con = cipher.open_store(paths.database_path(data_dir))
     try:
         for table in ("dossier", "dossier_document", "dossier_event", "outbox"):
             n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -310,6 +330,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--force", action="store_true", help="replace an existing database in DATA_DIR")
+    ap.add_argument("--encrypt", action="store_true", help="SQLCipher, as on a counter with an OS keyring")
     args = ap.parse_args()
     data_dir = args.data_dir.resolve()
     db = paths.database_path(data_dir)
@@ -319,8 +340,10 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         (data_dir / DATASET_FILE).unlink(missing_ok=True)
+        (data_dir / BENCH_KEY_FILE).unlink(missing_ok=True)
     print(f"Generating {args.count:,} dossiers in {data_dir} …", flush=True)
-    facts = generate(data_dir, args.count, args.seed)
+    facts = generate(data_dir, args.count, args.seed, args.encrypt)
+    facts["encrypted"] = args.encrypt
     (data_dir / DATASET_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"Loaded {facts['count']:,} dossiers over {facts['working_days']} working days "
           f"({facts['first_day']} – {facts['last_day']}, busiest day {facts['max_per_day']:,}).")

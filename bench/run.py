@@ -31,16 +31,20 @@ from sqlalchemy import event
 
 from counter_app import paths
 from counter_app.app import CounterApp
+from counter_app.storage import cipher
 from counter_app.core.calendar import TZ
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import Gender
 from counter_app.core.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import bench_key  # noqa: E402
 from people import People  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- RESULTS:START (written by bench/run.py) -->", "<!-- RESULTS:END -->"
+PLAIN_MARKERS = "<!-- RESULTS:START (written by bench/run.py) -->", "<!-- RESULTS:END -->"
+ENCRYPTED_MARKERS = "<!-- RESULTS-ENCRYPTED:START (written by bench/run.py) -->", "<!-- RESULTS-ENCRYPTED:END -->"
+START, END = PLAIN_MARKERS
 INTAKES, INTAKE_WARMUP = 2_000, 50
 LOOKUPS, LOOKUP_WARMUP = 1_000, 100
 NAME_RUNS, NAME_WARMUP = 200, 20
@@ -129,7 +133,7 @@ def intake_requests(app: CounterApp, n: int, rng: random.Random) -> list[tuple[I
 
 def sample_values(db: Path, n: int, rng: random.Random) -> dict[str, list[str]]:
     """n random existing codes, ID numbers and phone numbers, read with plain sqlite3."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = cipher.open_store(db, mode="ro")
     try:
         top = con.execute("SELECT max(id) FROM dossier").fetchone()[0]
         ids = rng.sample(range(1, top + 1), 4 * n)
@@ -183,6 +187,8 @@ def run(data_dir: Path, seed: int) -> dict:
         capture = SqlCapture(app.db.engine)
         with app.db.engine.connect() as conn:  # the settings every pooled connection gets
             res["synchronous"] = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            if app.encrypted:
+                res["cipher_version"] = conn.exec_driver_sql("PRAGMA cipher_version").scalar()
             res["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         assert res["synchronous"] == 2, f"synchronous={res['synchronous']}, expected 2 (FULL)"
         before = app.queries.list(limit=1)[0].code
@@ -214,7 +220,7 @@ def run(data_dir: Path, seed: int) -> dict:
             res["rows"].append((label, stats, BUDGET_LOOKUP))
 
         # 3. Name search, typed without diacritics.
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        con = cipher.open_store(db_path, mode="ro")
         matches = {q: con.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH ?",
                                   (" ".join(f'"{w}"*' for w in q.split()),)).fetchone()[0]
                    for _, q in NAME_QUERIES}
@@ -272,6 +278,9 @@ def report(res: dict) -> str:
         f"name index {d['fts_rebuild_s']:.0f} s, "
         f"checkpoint {d['checkpoint_s']:.0f} s). Database file {d['db_bytes'] / 2**20:,.0f} MiB "
         f"({res['db_bytes_after'] / 2**20:,.0f} MiB after this run's intakes).", "",
+        ("**Encryption.** SQLCipher " + res.get("cipher_version", "?") + " (AES-256 pages with an HMAC each, "
+         "raw 256-bit key: no key derivation per connection), as on a counter whose OS keyring holds the key."
+         if res.get("cipher_version") else "**Encryption.** None (a counter without an OS keyring)."), "",
         f"**Connection.** `PRAGMA synchronous` on the app's connection = {res['synchronous']} "
         f"({'FULL' if res['synchronous'] == 2 else 'NOT FULL'}), journal_mode = {res['journal_mode']}.", "",
         "| Measurement | n | p50 ms | p95 ms | p99 ms | max ms | Budget (p99) | Result |",
@@ -322,6 +331,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    global START, END
+    if bench_key(args.data_dir.resolve()) is not None:  # a dataset made with generate.py --encrypt
+        START, END = ENCRYPTED_MARKERS
     res = run(args.data_dir.resolve(), args.seed)
     raw = json.dumps(res, indent=2, ensure_ascii=False, default=str)
     (args.data_dir / "bench-results.json").write_text(raw, "utf-8")

@@ -78,16 +78,19 @@ def load_signature_schedules(path: Path) -> list:
 
 def provision_key(data_dir: Path) -> str | None:
     """A new store is encrypted when this machine has an OS keyring: a fresh key goes there before
-    the file exists. Returns the recovery key to show once, or None (no keyring: the store stays
-    plain, ``check`` says so, and ``counter-app encrypt`` fixes it later)."""
+    the file exists (a key already set up for this path is used as it is). Returns the recovery key
+    to show once, or None (no keyring: the store stays plain, ``check`` says so, and
+    ``counter-app encrypt`` fixes it later)."""
     from counter_app.storage import cipher
 
     db_path = paths.database_path(data_dir)
-    if cipher.file_state(db_path) != "missing" or not cipher.keyring_ready():
+    if cipher.file_state(db_path) != "missing":
         return None
-    key = cipher.new_key()
-    cipher.save_key(db_path, key)
-    return cipher.recovery_text(key)
+    key = cipher.load_key(db_path)
+    if key is None and cipher.keyring_ready():
+        key = cipher.new_key()
+        cipher.save_key(db_path, key)
+    return cipher.recovery_text(key) if key is not None else None
 
 
 def prepare_store(data_dir: Path) -> Database:
