@@ -193,9 +193,11 @@ class CounterApp:
         import time
 
         from counter_app.startup import restore_store
-        from counter_app.storage.backup import StoreInUse, check_restorable
+        from counter_app.storage.backup import StoreInUse, check_restorable, store_key_of
+        from counter_app.storage.cipher import is_encrypted
 
-        check_restorable(Path(backup), paths.migrations_dir())
+        key = store_key_of(self.db.path) if is_encrypted(Path(backup)) else None
+        check_restorable(Path(backup), paths.migrations_dir(), key)
         for _ in range(10):  # a screen's background read may hold a connection for a moment
             self.db.dispose()
             try:

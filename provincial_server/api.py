@@ -196,6 +196,12 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
         day = validation.day(day)
         return _answer({"day": day, "uuids": await run_in_threadpool(service.event_uuids, scope, day)})
 
+    @app.get(f"{protocol.API_PREFIX}/sync/own-events")
+    async def own_events(request: Request, after: int = 0, limit: int = protocol.MAX_BATCH_EVENTS) -> JSONResponse:
+        scope = await scope_of(request)
+        after, limit = validation.query_int(after, "after", 0), validation.query_int(limit, "limit", 1)
+        return _answer(await run_in_threadpool(service.own_events, scope, after, limit))
+
     @app.get(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
     async def attachment_state(request: Request, sha256: str) -> JSONResponse:
         await scope_of(request)

@@ -268,6 +268,18 @@ class ProvincialService:
             return list(s.scalars(select(Event.uuid).where(Event.device_id == scope.device_id,
                                                             Event.device_day == day)))
 
+    def own_events(self, scope: DeviceScope, after: int, limit: int) -> dict[str, Any]:
+        """The events this device delivered after its ``device_seq`` ``after``, in device order: a
+        counter restored from an older backup takes back what it had sent since (never another
+        device's events, and never quarantined ones, which were not accepted)."""
+        limit = max(1, min(limit, protocol.MAX_BATCH_EVENTS))
+        with self.db.read() as s:
+            rows = s.execute(select(Event.device_seq, Event.body).where(
+                Event.device_id == scope.device_id, Event.device_seq > after)
+                .order_by(Event.device_seq).limit(limit + 1)).all()
+            head = s.scalar(select(func.max(Event.device_seq)).where(Event.device_id == scope.device_id))
+        return {"events": [body for _, body in rows[:limit]], "more": len(rows) > limit, "head": head or 0}
+
     # -- the provincial system's side ---------------------------------------------------------
     def set_status(self, code: str, status: str, *, note: str = "", return_at: str | None = None) -> dict:
         try:

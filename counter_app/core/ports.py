@@ -215,6 +215,18 @@ class HolderDeskRepository(Protocol):
     def revoke(self, desk_id: int) -> dict: ...
 
 
+class CatchUpRepository(Protocol):
+    """After a restore from a backup: this device's events taken back from the server."""
+
+    def pending_after(self) -> int | None: ...
+
+    def import_own(self, bodies: list[dict[str, Any]]) -> int: ...
+
+    def finish(self, after: int) -> None: ...
+
+    def local_head(self) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -229,6 +241,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     sync_state: SyncStateRepository
     remote: RemoteChangeRepository
+    catch_up: CatchUpRepository
     holder_desks: HolderDeskRepository
 
     def __enter__(self) -> UnitOfWork: ...

@@ -190,7 +190,7 @@ def _set_aside_unreadable_wal(db_path: Path) -> None:
             os.replace(side, side.with_name(f"{side.name}.lost-key"))
 
 
-def _store_key(db_path: Path) -> bytes | None:
+def store_key_of(db_path: Path) -> bytes | None:
     """The key the store is (or, when it does not exist yet, will be) encrypted with."""
     if cipher.file_state(db_path) == "plain":
         return None
@@ -204,7 +204,7 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: by
     key. The restored store is encrypted with this store's key when it has one (a plain or foreign
     backup is re-keyed on the way), else with the backup's, which is then put in the keyring."""
     db_path, backup = Path(db_path), Path(backup)
-    store_key = _store_key(db_path)
+    store_key = store_key_of(db_path)
     src_key = (backup_key or store_key) if cipher.is_encrypted(backup) else None
     revision = check_restorable(backup, migrations, src_key)
     dst_key = store_key if store_key is not None else src_key
@@ -234,6 +234,9 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: by
                 os.replace(db_path, aside)
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
+        from counter_app.storage.catch_up import mark_restored
+
+        catch_up = mark_restored(db_path, datetime.now().astimezone())
     except cipher.Error as exc:
         raise ValidationError(f"Không khôi phục được từ {backup}; cơ sở dữ liệu hiện tại không đổi.",
                               f"{type(exc).__name__}: {exc}") from exc
@@ -242,7 +245,7 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: by
             if leftover.exists():
                 leftover.unlink()
     return {"restored": str(backup), "database": str(db_path), "revision": revision,
-            "previous": str(aside) if aside else None, "encrypted": dst_key is not None}
+            "previous": str(aside) if aside else None, "encrypted": dst_key is not None, "catch_up": catch_up}
 
 
 DAILY_PATTERN = re.compile(r"^counter-(\d{8})\.sqlite$")

@@ -116,6 +116,9 @@ class SqlDossierRepository:
 
     # -- writes -------------------------------------------------------------------------------
     def _append_event(self, dossier_row: DossierRow, event: DossierEvent) -> None:
+        from counter_app.storage.catch_up import refuse_while_waiting  # it imports this module
+
+        refuse_while_waiting(self.s)
         row = DossierEventRow(uuid=event.uuid, dossier_id=dossier_row.id, kind=event.kind, at=event.at,
                               officer=event.officer, status_before=event.status_before,
                               status_after=event.status_after, payload=event.payload)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from counter_app.storage.config_repos import (
     SqlCalendarRepository, SqlCatalogueRepository, SqlFeeRepository, SqlOfficerRepository, SqlSettingsRepository,
 )
+from counter_app.storage.catch_up import SqlCatchUp
 from counter_app.storage.certifications import SqlCertifications, SqlCertRegister
 from counter_app.core.changes import Changes
 from counter_app.core.errors import StorageError, ValidationError
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.session)
         self.sync_state = SqlSyncState(self.session)
         self.remote = SqlRemoteChanges(self.session)
+        self.catch_up = SqlCatchUp(self.session)
         self.cert_register = SqlCertRegister(self.session)
         self.certifications = SqlCertifications(self.session)
         self.holder_desks = SqlHolderDesks(self.session)

@@ -49,6 +49,7 @@ class SyncReport:
     pulled: int = 0
     deferred: int = 0
     requeued: int = 0
+    recovered: int = 0  # own events taken back from the server after a restore
     pending: int = 0
     sending: int = 0
     failed: int = 0  # rejected + conflict rows waiting for staff
@@ -111,7 +112,9 @@ class SyncEngine:
             report.error, report.error_kind = "Quầy chưa đăng ký với máy chủ tỉnh (thiếu mã xác thực).", "auth"
             return self._finish(report)
         try:
-            self._push(report, cancel)
+            self._catch_up(report, cancel)
+            if not report.cancelled:
+                self._push(report, cancel)
             if not report.cancelled:
                 self._pull(report, cancel)
                 self._apply_deferred(report)
@@ -155,6 +158,25 @@ class SyncEngine:
             direction = "nhanh" if skew > 0 else "chậm"
             report.clock_warning = (f"Đồng hồ máy {direction} {abs(skew) / 60:.0f} phút so với máy chủ tỉnh. "
                                     f"Giờ đúng: {correct}. Hãy chỉnh lại giờ máy; việc tiếp nhận vẫn tiếp tục.")
+
+    # -- catch-up after a restore ---------------------------------------------------------------
+    def _catch_up(self, report: SyncReport, cancel) -> None:
+        """Before anything is pushed: this device's events the server has and a restored backup
+        lacks come back, page by page, in device order (see ``storage/catch_up.py``)."""
+        with self._uow(write=False) as uow:
+            after = uow.catch_up.pending_after()
+        while after is not None and not _cancelled(cancel):
+            answer = self.client.own_events(after)
+            events = [e for e in answer.get("events") or [] if isinstance(e, dict)]
+            with self._uow() as uow:
+                report.recovered += uow.catch_up.import_own(events)
+                after = max([after, *(int(e["device_seq"]) for e in events)])
+                if not answer.get("more"):
+                    uow.catch_up.finish(max(after, int(answer.get("head") or 0)))
+                    after = None
+                uow.commit()
+        if after is not None:
+            report.cancelled = True
 
     # -- push ---------------------------------------------------------------------------------
     def _push(self, report: SyncReport, cancel) -> None:

@@ -127,6 +127,10 @@ class SyncClient:
     def reconcile(self, days: list[str]) -> dict[str, int]:
         return self.call("POST", "/sync/reconcile", json={"days": days})["days"]
 
+    def own_events(self, after: int) -> dict[str, Any]:
+        """This device's events the server holds after ``device_seq`` ``after`` (catch-up after a restore)."""
+        return self.call("GET", "/sync/own-events", params={"after": after})
+
     def uuids_of_day(self, day: str) -> set[str]:
         return set(self.call("GET", f"/sync/reconcile/{day}", read_timeout=60)["uuids"])
 

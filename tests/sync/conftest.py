@@ -11,18 +11,21 @@ from counter_app.storage.cipher import open_store
 
 from tests.conftest import request
 from tests.sync.servers import ROOT, PostgresCluster, ServerProcess
-from tests.testkeyring import MemoryKeyring
+from tests.testkeyring import FileKeyring
 
 AGENCY_A, AGENCY_B, AGENCY_R = "H52.101", "H52.102", "H52.900"
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch):
-    kr, previous = MemoryKeyring(), keyring.get_keyring()
+def memory_keyring(monkeypatch, tmp_path):
+    """One keyring for the test process and the counter CLIs it starts (a file outside every data
+    directory), as the OS keyring is one per user: a store encrypted by ``init`` opens in ``sync``."""
+    monkeypatch.setenv("TEST_KEYRING_FILE", str(tmp_path / "os-keyring.json"))
+    kr, previous = FileKeyring(), keyring.get_keyring()
     keyring.set_keyring(kr)
     # The server subprocess runs this checkout's code (not whatever the venv installed) and finds testkeyring.
     monkeypatch.setenv("PYTHONPATH", f"{ROOT}{os.pathsep}{ROOT / 'tests'}")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "testkeyring.MemoryKeyring")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "testkeyring.FileKeyring")
     yield kr
     keyring.set_keyring(previous)
 
@@ -109,7 +112,6 @@ class Counter:
         return [self.app.intake.receive(request(**kw)).code for _ in range(n)]
 
     def local_events(self) -> list[dict]:
-        
         con = open_store(self.app.db.path)
         try:
             rows = con.execute("SELECT event_uuid, dossier_code, device_seq, state FROM outbox ORDER BY device_seq")

@@ -103,16 +103,8 @@ def test_counter_killed_mid_sync_then_resumed(province, make_counter, tmp_path):
 
     counter = make_counter(province)
     bulk_receive(counter.app, 2000)
-    # The subprocess needs the token from a keyring it can read: copy it into a file-backed one.
-    from counter_app.sync.enrollment import token_store
-
-    url, device = counter.app.outbox.identity()
-    token = token_store(url, device).load()
-    keyring_file = tmp_path / "os-keyring.json"
-    import json
-
-    keyring_file.write_text(json.dumps({f"counter_app provincial sync\n{url}#device-{device}": token}))
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "testkeyring.FileKeyring", "TEST_KEYRING_FILE": str(keyring_file)}
+    # The subprocess reads the token and the database key from the test's file keyring (conftest).
+    env = dict(os.environ)
     proc = subprocess.Popen([sys.executable, "-m", "counter_app", "sync", "--once", "--data-dir",
                              str(counter.app.data_dir)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
