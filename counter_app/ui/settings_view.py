@@ -201,8 +201,10 @@ class SettingsView(QWidget):
             return None
 
         def done(result: dict) -> None:
+            catch_up = (" Khi mở lại, quầy lấy lại từ máy chủ tỉnh các hồ sơ đã gửi sau thời điểm sao lưu "
+                        "(cần có mạng) trước khi tiếp nhận tiếp." if result.get("catch_up") else "")
             self.status.setText(f"Đã khôi phục từ {path}; cơ sở dữ liệu cũ giữ ở {result['previous']}. "
-                                "Mở lại phần mềm để làm việc tiếp.")
+                                f"Mở lại phần mềm để làm việc tiếp.{catch_up}")
             self.restored.emit(result)
 
         return op(self, lambda: self.core.restore_from_backup(Path(path)), label="Đang khôi phục…").success(done).run()
