@@ -138,6 +138,7 @@ def _walk_chain(con, found: ChainFindings) -> None:
         seq, uuid, code, prev_hash, prev_uuid, e_uuid, kind, at, officer, before, after, payload, state, stored, \
             agency = row
         where = f"sự kiện số {seq} (hồ sơ {code})"
+        where_ = f"Sự kiện số {seq} (hồ sơ {code})"  # at the start of a line
         gap = seq != last_seq + 1
         if gap:
             missing = f"số {last_seq + 1}" if seq == last_seq + 2 else f"số {last_seq + 1} đến {seq - 1}"
@@ -151,7 +152,7 @@ def _walk_chain(con, found: ChainFindings) -> None:
             continue
         if stored is None and prev_hash is None:
             if chained:
-                found.problems.append(f"{where.capitalize()} không có mã chuỗi dù ghi sau các sự kiện đã có "
+                found.problems.append(f"{where_} không có mã chuỗi dù ghi sau các sự kiện đã có "
                                       "chuỗi: bị chèn hoặc bị xóa mã (event inserted or stripped of its hash).")
             else:
                 found.unchained_events += 1
@@ -167,11 +168,11 @@ def _walk_chain(con, found: ChainFindings) -> None:
         except (TypeError, ValueError) as exc:
             recomputed = f"unreadable: {exc}"
         if recomputed != stored:
-            found.problems.append(f"{where.capitalize()} đã bị sửa sau khi ghi: nội dung không khớp mã chuỗi "
+            found.problems.append(f"{where_} đã bị sửa sau khi ghi: nội dung không khớp mã chuỗi "
                                   "(event or its dossier's agency edited).")
         expected = last_link or protocol.CHAIN_GENESIS
         if prev_hash != expected and not gap:
-            found.problems.append(f"{where.capitalize()} không nối với sự kiện liền trước: chuỗi bị đứt "
+            found.problems.append(f"{where_} không nối với sự kiện liền trước: chuỗi bị đứt "
                                   "(chain link broken: an event inserted, deleted or rewritten).")
         last_link = stored
     counter = con.execute("SELECT value FROM device_counter WHERE name = ?", (OUTBOX_SEQUENCE,)).fetchone()
@@ -245,7 +246,10 @@ def verify(con) -> ChainFindings:
     """Every finding of one DB-API connection (``con.execute(sql).fetchall()`` style); read-only,
     one pass over each table, no query per row."""
     found = ChainFindings()
-    _walk_chain(con, found)
-    _check_states(con, found)
-    _check_pairs(con, found)
+    for step in (_walk_chain, _check_states, _check_pairs):
+        try:
+            step(con, found)
+        except (TypeError, ValueError, KeyError) as exc:  # a value of the wrong type typed in by hand
+            found.problems.append(f"Không kiểm tra hết được chuỗi sự kiện: có giá trị sai kiểu trong cơ sở dữ liệu "
+                                  f"({type(exc).__name__}: {exc}).")
     return found

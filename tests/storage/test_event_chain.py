@@ -113,7 +113,7 @@ def test_an_event_payload_edited_is_found(app, store):
     sql(app, "UPDATE dossier_event SET payload = json_set(payload, '$.receiver_name', 'Người khác') "
              "WHERE kind = 'returned'")
     problems = check(app).problems
-    assert len(problems) == 1 and f"sự kiện số {seq}" in problems[0].lower() and "bị sửa" in problems[0]
+    assert len(problems) == 1 and f"Sự kiện số {seq} (hồ sơ" in problems[0] and "bị sửa" in problems[0]
 
 
 def _delete_event(app, seq: int) -> None:
@@ -188,3 +188,17 @@ def test_events_from_before_the_chain_are_information_not_problems(tmp_path, clo
     assert report.ok, report.problems
     assert any(n.startswith("Chưa có chuỗi") and "hồ sơ" in n for n in report.notes), report.notes
     assert any("2 sự kiện đã kiểm tra" in n for n in report.notes), report.notes
+
+
+def test_the_check_command_names_the_edited_dossier_without_a_traceback(app, store):
+    from tests.cli.test_cli import run
+
+    code = store["returned"]
+    sql(app, "UPDATE dossier SET applicant_name = 'Người khác' WHERE code = ?", (code,))
+    data = Path(app.db.path).parent
+    app.close()
+    result = run(data, "check", ok=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"Hồ sơ {code} đã bị sửa trực tiếp" in result.stdout
+    report = json.loads(run(data, "check", "--json", ok=False).stdout)
+    assert not report["ok"] and any(code in p for p in report["problems"]) and report["notes"]
