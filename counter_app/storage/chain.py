@@ -36,6 +36,7 @@ _DOSSIER_SQL = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM dossier"
 _DOCS_SQL = "SELECT dossier_id, position, name, kind, count, pages FROM dossier_document"
 _FEES_SQL = "SELECT dossier_id, position, name, amount_vnd, code FROM dossier_fee"
 OUTBOX_SEQUENCE = "outbox_event_seq"  # the device counter that issues device_seq (storage.dossiers)
+MAX_PROBLEM_LINES = 200
 
 
 def state_hash(dossier: tuple, documents: list[tuple], fees: list[tuple]) -> str:
@@ -252,4 +253,7 @@ def verify(con) -> ChainFindings:
         except (TypeError, ValueError, KeyError) as exc:  # a value of the wrong type typed in by hand
             found.problems.append(f"Không kiểm tra hết được chuỗi sự kiện: có giá trị sai kiểu trong cơ sở dữ liệu "
                                   f"({type(exc).__name__}: {exc}).")
+    if len(found.problems) > MAX_PROBLEM_LINES:  # a wholesale rewrite must not print a million lines
+        rest = len(found.problems) - MAX_PROBLEM_LINES
+        found.problems[MAX_PROBLEM_LINES:] = [f"… và {rest} vấn đề khác về chuỗi sự kiện."]
     return found

@@ -202,3 +202,41 @@ def test_the_check_command_names_the_edited_dossier_without_a_traceback(app, sto
     assert f"Hồ sơ {code} đã bị sửa trực tiếp" in result.stdout
     report = json.loads(run(data, "check", "--json", ok=False).stdout)
     assert not report["ok"] and any(code in p for p in report["problems"]) and report["notes"]
+
+
+IMPORTED = "H52.102-260601-010001"
+
+
+def _import_dossier(app) -> str:
+    with app.uow() as uow:
+        outcome = uow.remote.import_dossier({"status": "result_ready", "events": [
+            {"uuid": str(uuidlib.uuid4()), "kind": "received", "at": "2026-06-01T08:00:00+07:00",
+             "officer": "Cán bộ xã Định Hòa", "status_after": "received", "payload": {}}],
+            "dossier": {"code": IMPORTED, "procedure_code": "1.001612", "procedure_name": "Đăng ký khai sinh",
+                        "receiving_agency": "H52.102", "competent_agency": "H52.101",
+                        "received_at": "2026-06-01T08:00:00+07:00", "due_at": "2026-06-03T08:00:00+07:00",
+                        "applicant": {"full_name": "Lê Thị Cúc", "id_number": "052190000001"},
+                        "documents": [{"name": "Tờ khai", "kind": "original", "count": 1}],
+                        "fees": [{"name": "Lệ phí", "amount_vnd": 10000}]}})
+        uow.commit()
+    assert outcome == "added"
+    return IMPORTED
+
+
+def test_a_dossier_imported_for_return_is_bound_to_its_state(app, store):
+    code = _import_dossier(app)
+    report = check(app)
+    assert report.ok, report.problems
+    sql(app, "UPDATE dossier_fee SET amount_vnd = 0 WHERE dossier_id = (SELECT id FROM dossier WHERE code = ?)",
+        (code,))
+    problems = check(app).problems
+    assert len(problems) == 1 and code in problems[0], problems
+
+
+def test_a_wholesale_rewrite_is_summarised_not_listed_line_by_line(app, store, monkeypatch):
+    from counter_app.storage import chain
+
+    monkeypatch.setattr(chain, "MAX_PROBLEM_LINES", 2)
+    sql(app, "UPDATE dossier SET applicant_name = 'Người khác'")
+    problems = check(app).problems
+    assert len(problems) == 3 and problems[-1] == "… và 1 vấn đề khác về chuỗi sự kiện."
