@@ -35,6 +35,8 @@ class EventIn(BaseModel):
     status_after: str = Field(max_length=30)
     prev_uuid: str | None = None
     payload: dict[str, Any]
+    prev_hash: str | None = None
+    state_hash: str | None = None
 
     @field_validator("uuid")
     @classmethod

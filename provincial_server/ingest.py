@@ -3,6 +3,8 @@
 One batch is one transaction. For each event, in the order sent:
 - a UUID already stored with the same payload hash → ``duplicate`` (delivered);
 - a UUID already stored with another payload → ``rejected`` (payload_mismatch) and quarantined;
+- a ``prev_hash`` that does not link to the device's neighbouring events → ``rejected`` (chain_broken),
+  quarantined and written to the audit log; see provincial_server/chain.py;
 - a dossier the device's agency may not act for → ``rejected`` (agency_not_served); an intake under a
   code the device did not issue → ``rejected`` (code_not_yours); see provincial_server/authz.py;
 - an intake whose dossier code another intake already holds → ``conflict`` and quarantined;
@@ -23,7 +25,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
-from provincial_server import authz
+from provincial_server import authz, guard
+from provincial_server.chain import CHAIN_BROKEN, NOT_NEIGHBOURS, DeviceChain
+from provincial_server.chain import MESSAGE as CHAIN_MESSAGE
 from provincial_server.models import Device, Dossier, Event, Quarantine
 
 
@@ -80,6 +84,7 @@ class Ingest:
         if prevs:
             self.applied.update(self.s.scalars(
                 select(Event.uuid).where(Event.uuid.in_(prevs), Event.applied.is_(True))))
+        self.chain = DeviceChain(self.s, self.scope.device_id, events)
         results, rows = [], []
         for body in events:
             body = protocol.event_body(body)
@@ -99,6 +104,12 @@ class Ingest:
             self._quarantine(body, digest, "payload_mismatch")
             return {"uuid": uuid, "result": protocol.REJECTED, "reason": "payload_mismatch",
                     "message": "Mã sự kiện đã có trên máy chủ với nội dung khác; sự kiện bị cách ly."}
+        broken = self.chain.broken(body, digest)
+        if broken is not None:
+            self._quarantine(body, digest, CHAIN_BROKEN)
+            guard.audit(self.s, self.now, CHAIN_BROKEN, agency=self.scope.agency, device_id=self.scope.device_id,
+                        detail=f"device_seq {body['device_seq']} uuid {uuid} dossier {body['dossier_code']}: {broken}")
+            return {"uuid": uuid, "result": protocol.REJECTED, "reason": CHAIN_BROKEN, "message": CHAIN_MESSAGE}
         code = body["dossier_code"]
         dossier = self.dossiers.get(code)
         if not _may_act(self.scope, dossier, body):
@@ -128,6 +139,7 @@ class Ingest:
         if applied:
             self.applied.add(uuid)
         known[uuid] = digest
+        self.chain.add(body["device_seq"], digest, body.get("prev_hash"), stored=True)
         rows.append(self._row(body, digest, applied))
         return {"uuid": uuid, "result": protocol.ACCEPTED, "held": not applied}
 
@@ -135,7 +147,8 @@ class Ingest:
         return {"uuid": body["uuid"], "payload_hash": digest, "device_id": self.scope.device_id,
                 "device_seq": body["device_seq"], "device_day": str(body["at"])[:10],
                 "dossier_code": body["dossier_code"], "agency": body.get("agency") or "", "kind": body["kind"],
-                "at": body["at"], "prev_uuid": body.get("prev_uuid"), "received_at": self.now,
+                "at": body["at"], "prev_uuid": body.get("prev_uuid"), "prev_hash": body.get("prev_hash"),
+                "received_at": self.now,
                 "applied": applied, "body": body}
 
     def _apply(self, dossier: Dossier, body: dict[str, Any]) -> None:
@@ -150,7 +163,9 @@ class Ingest:
 
     def _quarantine(self, body, digest, reason: str) -> None:
         self.s.add(Quarantine(uuid=body["uuid"], device_id=self.scope.device_id, payload_hash=digest,
-                              reason=reason, received_at=self.now, body=body))
+                              device_seq=body["device_seq"], reason=reason, received_at=self.now, body=body))
+        if reason not in NOT_NEIGHBOURS:  # still the device's own event at that device_seq
+            self.chain.add(body["device_seq"], digest, body.get("prev_hash"), stored=False)
 
     def _load_dossiers(self, codes: set[str]) -> None:
         missing = [c for c in codes if c not in self.dossiers]
@@ -189,7 +204,8 @@ class Ingest:
         """A held event whose device may not act on the dossier it waited for: quarantined, never applied.
         Removed from the event store so a re-send is answered ``rejected`` rather than ``duplicate``."""
         self.s.add(Quarantine(uuid=body["uuid"], device_id=device_id, payload_hash=protocol.payload_hash(body),
-                              reason="not_authorised", received_at=self.now, body=body))
+                              device_seq=body.get("device_seq"), reason="not_authorised", received_at=self.now,
+                              body=body))
         self.s.execute(Event.__table__.delete().where(Event.seq == seq))
 
 

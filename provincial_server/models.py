@@ -75,7 +75,8 @@ class Event(Base):
     not to be allowed to act on the dossier is moved to ``quarantine`` when it would be released."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_device_day", "device_id", "device_day"),)
+    __table_args__ = (Index("ix_event_device_day", "device_id", "device_day"),
+                      Index("ix_event_device_seq", "device_id", "device_seq"))
     seq: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     payload_hash: Mapped[str] = mapped_column(String(64))
@@ -87,6 +88,8 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(30))
     at: Mapped[str] = mapped_column(String(40))  # device time exactly as sent (ISO 8601 with offset)
     prev_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The device's hash chain (provincial_server/chain.py); NULL from counters older than the chain.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UtcTime)
     applied: Mapped[bool] = mapped_column(Boolean, index=True)
     body: Mapped[dict[str, Any]] = mapped_column(Json)
@@ -97,10 +100,12 @@ class Quarantine(Base):
     code another intake already holds. Never applied."""
 
     __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_device_seq", "device_id", "device_seq"),)
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), index=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
     payload_hash: Mapped[str] = mapped_column(String(64))
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)  # NULL: quarantined before migration 0003
     reason: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(UtcTime)
     body: Mapped[dict[str, Any]] = mapped_column(Json)

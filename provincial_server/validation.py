@@ -284,6 +284,9 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     if item.get("prev_uuid") is not None and (not isinstance(item["prev_uuid"], str)
                                               or not protocol.is_uuid(item["prev_uuid"])):
         raise Invalid(INVALID, "prev_uuid: not a lowercase UUID")
+    for name in protocol.LATER_EVENT_FIELDS:
+        if item.get(name) is not None and (not isinstance(item[name], str) or not protocol.is_sha256(item[name])):
+            raise Invalid(INVALID, f"{name}: not a lowercase SHA-256 hex digest")
     check_int(item["device_seq"], "device_seq", 1)
     _code(item["dossier_code"], "dossier_code", 60)
     _code(item["agency"], "agency", 35)

@@ -145,6 +145,13 @@ class EventBody(Wire):
     status_after: str
     prev_uuid: str | None = None
     payload: dict[str, Any]
+    # Tamper evidence (docs/security.md): the chain hash of this device's previous event, and the
+    # SHA-256 of the dossier's stored state right after this event. Absent from older counters.
+    prev_hash: str | None = None
+    state_hash: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return event_body(super().to_dict())
 
     def hash(self) -> str:
         return payload_hash(self.to_dict())
@@ -238,10 +245,22 @@ class RegisterEntries(Wire):
 
 # The event fields covered by the payload hash, in the order they are sent.
 EVENT_FIELDS = tuple(f.name for f in fields(EventBody))
+# Fields added after events were first pushed: left out of the body (and so of its hash) when None,
+# so an event stored before they existed keeps its hash and a resend stays ``duplicate``.
+LATER_EVENT_FIELDS = ("prev_hash", "state_hash")
+# ``prev_hash`` of the first event of a device's chain (a new counter, or the first event after the upgrade).
+CHAIN_GENESIS = "0" * 64
 
 
 def event_body(event: dict[str, Any]) -> dict[str, Any]:
-    return {k: event.get(k) for k in EVENT_FIELDS}
+    return {k: event.get(k) for k in EVENT_FIELDS
+            if k not in LATER_EVENT_FIELDS or event.get(k) is not None}
+
+
+def chain_hash(event: dict[str, Any]) -> str:
+    """The link the next event of the same device names as ``prev_hash``: the payload hash itself,
+    so the server needs nothing beyond what it already stores for idempotency."""
+    return payload_hash(event)
 
 
 def payload_hash(event: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter_app.core import protocol
 from counter_app.core.codes import CODE_RE
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Action
@@ -83,6 +84,7 @@ class SqlCatchUp:
                 continue  # an event of a dossier whose intake is not here or on the server: nothing to hang it on
             self.s.add(OutboxRow(event_uuid=body["uuid"], device_seq=body["device_seq"],
                                  dossier_code=body["dossier_code"], state="delivered", result="accepted",
+                                 prev_hash=body.get("prev_hash"),
                                  created_at=_when(body["at"]), delivered_at=_when(body["at"])))
             self._advance(body)
             added += 1
@@ -119,9 +121,13 @@ class SqlCatchUp:
                 row.reschedule_count = (row.reschedule_count or 0) + 1
         if row is None:
             return None
+        # The hashes as pushed: the chain goes on from them, and ``check`` compares this row with
+        # the state_hash the event carried.
         self.s.add(DossierEventRow(uuid=body["uuid"], dossier_id=row.id, kind=body["kind"], at=_when(body["at"]),
                                    officer=body.get("officer") or "", status_before=body.get("status_before"),
-                                   status_after=body["status_after"], payload=payload))
+                                   status_after=body["status_after"], payload=payload,
+                                   state_hash=body.get("state_hash"),
+                                   chain_hash=protocol.payload_hash(body) if body.get("prev_hash") else None))
         self.s.flush()
         return row
 

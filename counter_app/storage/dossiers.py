@@ -17,13 +17,14 @@ from counter_app.core.model import (
     FeeLine, Gender, RegisterEntry, ReturnMethod,
 )
 from counter_app.core.text import clean, fold
+from counter_app.storage import chain
+from counter_app.storage.chain import OUTBOX_SEQUENCE
 from counter_app.storage.models import (
     CodeSequenceRow, CounterRow, DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow,
     RegisterSequenceRow,
 )
 
 _DIGITS_RE = re.compile(r"^[\d\s.+\-]+$")
-OUTBOX_SEQUENCE = "outbox_event_seq"
 _FTS = table("dossier_fts", column("rowid"))
 
 
@@ -119,13 +120,19 @@ class SqlDossierRepository:
         from counter_app.storage.catch_up import refuse_while_waiting  # it imports this module
 
         refuse_while_waiting(self.s)
+        # Sealed at write time, when every wire field is known: the dossier's new state is flushed
+        # first so its hash is the state right after the event (storage/chain.py).
+        seq = next_counter(self.s, OUTBOX_SEQUENCE)
+        sealed = chain.seal(self.s, dossier_id=dossier_row.id, dossier_code=dossier_row.code,
+                            agency=dossier_row.competent_agency, device_seq=seq, event=event)
         row = DossierEventRow(uuid=event.uuid, dossier_id=dossier_row.id, kind=event.kind, at=event.at,
                               officer=event.officer, status_before=event.status_before,
-                              status_after=event.status_after, payload=event.payload)
+                              status_after=event.status_after, payload=event.payload,
+                              state_hash=sealed.state_hash, chain_hash=sealed.chain_hash)
         self.s.add(row)
         self.s.flush()
-        self.s.add(OutboxRow(event_uuid=event.uuid, device_seq=next_counter(self.s, OUTBOX_SEQUENCE),
-                             dossier_code=dossier_row.code, state="pending", created_at=event.at))
+        self.s.add(OutboxRow(event_uuid=event.uuid, device_seq=seq, dossier_code=dossier_row.code, state="pending",
+                             created_at=event.at, prev_hash=sealed.prev_hash))
 
     def add(self, dossier: Dossier, event: DossierEvent) -> None:
         a = dossier.applicant

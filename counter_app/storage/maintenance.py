@@ -24,6 +24,7 @@ class CheckReport:
     pending_outbox: int = 0
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # worth an administrator's attention, not damage
+    notes: list[str] = field(default_factory=list)  # information, not problems (e.g. the event chain)
 
     @property
     def ok(self) -> bool:
@@ -37,7 +38,7 @@ class CheckReport:
         lines = [head, f"  Tệp: {self.database} ({'đã mã hóa' if self.encrypted else 'CHƯA mã hóa'})", f"  Lược đồ: {self.revision} (mới nhất: {self.head})",
                  f"  Toàn vẹn: {self.integrity}; chỉ mục tìm kiếm: {self.search_index}",
                  f"  Hồ sơ: {self.dossiers}; sự kiện chờ đồng bộ: {self.pending_outbox}"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  {n}" for n in self.notes] + [f"  - {p}" for p in self.problems]
         lines += [f"  ! {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -92,6 +93,12 @@ def check_database(data_dir: Path, migrations: Path) -> CheckReport:
             report.dossiers = con.execute("SELECT count(*) FROM dossier").fetchone()[0]
             report.pending_outbox = con.execute(
                 "SELECT count(*) FROM outbox WHERE state != 'delivered'").fetchone()[0]
+        if report.revision == report.head:  # an older schema has no chain columns yet
+            from counter_app.storage.chain import verify
+
+            found = verify(con)
+            report.problems += found.problems
+            report.notes += found.notes()
     except cipher.DatabaseError as exc:  # damage integrity_check did not see, or a missing table
         report.problems.append(f"Không đọc được cơ sở dữ liệu ({exc}); khôi phục từ bản sao lưu.")
     finally:

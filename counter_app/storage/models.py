@@ -198,6 +198,12 @@ class DossierEventRow(Base):
     status_before: Mapped[str | None] = mapped_column(String(30))
     status_after: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # SHA-256 of the dossier's row state (with documents and fees) right after this event: a direct
+    # edit of the dossier row no longer matches its latest event (storage/chain.py).
+    state_hash: Mapped[str | None] = mapped_column(String(64))
+    # Only this device's own events have one (pulled events never do), so a local event whose outbox
+    # row was deleted is still recognised as local. NULL too for events older than migration 0006.
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxRow(Base):
@@ -220,6 +226,8 @@ class OutboxRow(Base):
     result: Mapped[str | None] = mapped_column(String(12))
     reason: Mapped[str | None] = mapped_column(Text)  # the server's words, shown to staff
     last_error: Mapped[str | None] = mapped_column(Text)  # the last transport failure
+    # The chain hash of the event with device_seq - 1 (kept beside device_seq, the chain's order).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncStateRow(Base):

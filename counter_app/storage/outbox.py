@@ -54,7 +54,7 @@ class SqlOutbox:
         stmt = (select(OutboxRow.id, OutboxRow.device_seq, OutboxRow.event_uuid, OutboxRow.dossier_code,
                        DossierRow.competent_agency, DossierEventRow.kind, DossierEventRow.at,
                        DossierEventRow.officer, DossierEventRow.status_before, DossierEventRow.status_after,
-                       DossierEventRow.payload, prev_uuid)
+                       DossierEventRow.payload, prev_uuid, OutboxRow.prev_hash, DossierEventRow.state_hash)
                 .join(DossierEventRow, DossierEventRow.uuid == OutboxRow.event_uuid)
                 .join(DossierRow, DossierRow.id == DossierEventRow.dossier_id)
                 .where(OutboxRow.state == PENDING, OutboxRow.dossier_code.not_in(self._blocked_codes()))
@@ -65,7 +65,7 @@ class SqlOutbox:
                 uuid=row.event_uuid, device_seq=row.device_seq, dossier_code=row.dossier_code,
                 agency=row.competent_agency, kind=row.kind, at=iso(row.at), officer=row.officer,
                 status_before=row.status_before, status_after=row.status_after, prev_uuid=row[11],
-                payload=row.payload).to_dict()
+                payload=row.payload, prev_hash=row.prev_hash, state_hash=row.state_hash).to_dict()
             length = len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
             if batch and size + length > max_bytes:
                 break

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from counter_app.core.calendar import TZ
 from counter_app.core.lifecycle import PROVINCE_STATUS, Status
 from counter_app.core.text import fold, nfc_deep
+from counter_app.storage.chain import dossier_state_hash
 from counter_app.storage.models import (
     DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow, ProcedureRow, SyncDeferredRow,
 )
@@ -57,12 +58,14 @@ class SqlRemoteChanges:
             if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
                 self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
             return "deferred"
-        status = Status(data["status"]).value
-        self.s.add(DossierEventRow(uuid=data["uuid"], dossier_id=row.id, kind=PROVINCE_STATUS,
-                                   at=_when(data["at"]), officer=PROVINCE_OFFICER, status_before=row.status,
-                                   status_after=status, payload=nfc_deep({"note": data.get("note") or "",
-                                                                          "change_seq": seq})))
+        status, before = Status(data["status"]).value, row.status
         row.status = status
+        # Not chained (the province's event, not this device's), but it binds the row's new state.
+        self.s.add(DossierEventRow(uuid=data["uuid"], dossier_id=row.id, kind=PROVINCE_STATUS,
+                                   at=_when(data["at"]), officer=PROVINCE_OFFICER, status_before=before,
+                                   status_after=status, payload=nfc_deep({"note": data.get("note") or "",
+                                                                          "change_seq": seq}),
+                                   state_hash=dossier_state_hash(self.s, row.id)))
         self._undefer(seq)
         return "applied"
 
@@ -106,9 +109,13 @@ class SqlRemoteChanges:
         )
         self.s.add(row)
         self.s.flush()
+        # The history before it arrived here is not known row by row: each imported event binds the
+        # state as imported (``check`` compares a dossier with its latest event only).
+        state = dossier_state_hash(self.s, row.id)
         for e in data.get("events", []):
             if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == e["uuid"])) is None:
                 self.s.add(DossierEventRow(uuid=e["uuid"], dossier_id=row.id, kind=e["kind"], at=_when(e["at"]),
                                            officer=e.get("officer") or "", status_before=e.get("status_before"),
-                                           status_after=e["status_after"], payload=e.get("payload") or {}))
+                                           status_after=e["status_after"], payload=e.get("payload") or {},
+                                           state_hash=state))
         return "added"

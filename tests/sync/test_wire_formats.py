@@ -65,9 +65,11 @@ def test_every_shape_round_trips_through_json(sample):
 
 def test_the_event_hash_is_the_canonical_body_hash_of_before():
     body = EVENT.to_dict()
-    assert tuple(body) == protocol.EVENT_FIELDS == ("uuid", "device_seq", "dossier_code", "agency", "kind", "at",
-                                                    "officer", "status_before", "status_after", "prev_uuid",
-                                                    "payload")
+    # The chain's fields come after, and only when set: an event without them hashes as it always did.
+    assert tuple(body) == protocol.EVENT_FIELDS[:-2] == ("uuid", "device_seq", "dossier_code", "agency", "kind",
+                                                         "at", "officer", "status_before", "status_after",
+                                                         "prev_uuid", "payload")
+    assert protocol.EVENT_FIELDS[-2:] == protocol.LATER_EVENT_FIELDS == ("prev_hash", "state_hash")
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     assert EVENT.hash() == protocol.payload_hash(body) == hashlib.sha256(canonical).hexdigest()
 
