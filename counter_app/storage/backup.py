@@ -57,6 +57,19 @@ def _copy_into(src: Path, dst: Path, key: bytes | None) -> None:
         source.close()
 
 
+def copy_checked(src: Path, src_key: bytes | None, tmp: Path, dst_key: bytes | None, refusal: str) -> None:
+    """``src`` into the new file ``tmp`` under ``dst_key`` (re-keyed when it is not ``src_key``),
+    then checked and fsynced; ``ValidationError(refusal)`` when the copy fails its check."""
+    if src_key == dst_key:
+        _copy_into(src, tmp, src_key)
+    else:
+        cipher.export(src, src_key, tmp, dst_key)
+    problem = integrity_problem(tmp, key=dst_key)
+    if problem:
+        raise ValidationError(refusal, problem)
+    _fsync_file(tmp)
+
+
 def integrity_problem(path: Path, deep: bool = True, key: bytes | None = None) -> str | None:
     """None when ``path`` is an SQLite database (plain, or encrypted with ``key``) that passes
     ``integrity_check``; else why not. ``deep=False`` stops after the header and the schema (for a
@@ -107,12 +120,8 @@ def write_backup(db_path: Path, out: Path) -> int:
     tmp = _partial_name(out)
     key = cipher.key_for(db_path)
     try:
-        _copy_into(Path(db_path), tmp, key)
-        problem = integrity_problem(tmp, key=key)
-        if problem:
-            raise ValidationError("Bản sao lưu vừa tạo không đạt kiểm tra toàn vẹn; không có tệp nào được ghi "
-                                  f"vào {out}.", f"backup failed its check: {problem}")
-        _fsync_file(tmp)
+        copy_checked(Path(db_path), key, tmp, key, "Bản sao lưu vừa tạo không đạt kiểm tra toàn vẹn; không có "
+                     f"tệp nào được ghi vào {out}.")
         if out.exists():  # appeared while copying: never replace someone else's file
             raise ValidationError(f"Tệp {out} đã tồn tại; chọn tên khác.", "refusing to overwrite")
         os.replace(tmp, out)
@@ -211,14 +220,8 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: by
     tmp = _partial_name(db_path)
     aside = None
     try:
-        if src_key == dst_key:
-            _copy_into(backup, tmp, src_key)
-        else:
-            cipher.export(backup, src_key, tmp, dst_key)
-        problem = integrity_problem(tmp, key=dst_key)
-        if problem:
-            raise ValidationError("Bản sao chép để khôi phục không đạt kiểm tra toàn vẹn; không khôi phục.", problem)
-        _fsync_file(tmp)
+        copy_checked(backup, src_key, tmp, dst_key,
+                     "Bản sao chép để khôi phục không đạt kiểm tra toàn vẹn; không khôi phục.")
         if dst_key is not None and dst_key != store_key:
             cipher.save_key(db_path, dst_key)  # before the swap: an encrypted store never lacks its key
         if db_path.exists():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from counter_app.core.errors import ValidationError
 from counter_app.storage import cipher
-from counter_app.storage.backup import _checkpoint_alone, _fsync_dir, _fsync_file, _partial_name, integrity_problem
+from counter_app.storage.backup import _checkpoint_alone, _fsync_dir, _partial_name, copy_checked, integrity_problem
 
 
 def _remove(path: Path) -> None:
@@ -24,11 +24,7 @@ def _encrypt_file(path: Path, key: bytes) -> None:
     """Replace the plain SQLite file ``path`` by an encrypted copy of it (atomic rename)."""
     tmp = _partial_name(path)
     try:
-        cipher.export(path, None, tmp, key)
-        problem = integrity_problem(tmp, key=key)
-        if problem:
-            raise ValidationError("Bản mã hóa không đạt kiểm tra toàn vẹn; tệp cũ giữ nguyên.", problem)
-        _fsync_file(tmp)
+        copy_checked(path, None, tmp, key, "Bản mã hóa không đạt kiểm tra toàn vẹn; tệp cũ giữ nguyên.")
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     finally:
