@@ -40,7 +40,9 @@ class OfficeHours:
     morning_end: time = time(11, 30)
     afternoon_start: time = time(13, 30)
     afternoon_end: time = time(17, 0)
-    cutoff: time = time(15, 0)  # same-day results: received after this, due the next working day
+    # Same-day results: received *after* this, due the next working day. Decree 23/2015 Art. 7 says
+    # "sau 15 giờ", so a request received at 15:00 itself is still before the cut-off.
+    cutoff: time = time(15, 0)
 
     def __post_init__(self) -> None:
         order = [self.morning_start, self.morning_end, self.afternoon_start, self.afternoon_end]
@@ -128,7 +130,8 @@ class WorkingCalendar:
         """The appointment time for a dossier received at ``received_at``.
 
         ``working_days == 0``: by the end of office hours the same day, or the next working day
-        when received after the cut-off or on a day the office is closed.
+        when received after the cut-off (strictly after: at 15:00 is the same day) or on a day
+        the office is closed.
         ``working_days == N > 0``: the N-th working day after the day of receipt (that day is not
         counted), at the receipt's clock time clamped into office hours. A dossier received on a
         day that is not a working day is treated as received at opening of the next working day.
@@ -138,9 +141,11 @@ class WorkingCalendar:
         if received_at.tzinfo is None:
             raise ValidationError("Thời điểm tiếp nhận phải có múi giờ.", "naive datetime")
         local = received_at.astimezone(TZ)
+        # The receipt prints the time to the minute ("15 giờ 00 phút"): every second of the minute
+        # 15:00 is "at 15:00" for the applicant holding it, so compare whole minutes.
         day, clock = local.date(), local.time().replace(second=0, microsecond=0)
         if working_days == 0:
-            if self.is_open(day) and clock < self.hours.cutoff and clock < self.closing_time(day):
+            if self.is_open(day) and clock <= self.hours.cutoff and clock < self.closing_time(day):
                 return datetime.combine(day, self.closing_time(day), TZ)
             nxt = self.next_working_day(day)
             return datetime.combine(nxt, self.closing_time(nxt), TZ)
