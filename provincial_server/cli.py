@@ -87,6 +87,8 @@ def cmd_publish(args, db) -> int:
         items = data.get("values", data) if isinstance(data, dict) else data
     elif args.kind == "catalogue":
         items = data.get("procedures", data) if isinstance(data, dict) else data
+    elif args.kind == "calendar_swaps":  # the shape of resources/calendar/vn-swaps.json
+        items = data.get("swaps", data) if isinstance(data, dict) else data
     else:
         items = data.get("overrides", data) if isinstance(data, dict) else data
     if args.kind != "settings" and not isinstance(items, list):
@@ -184,8 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--return-at", help="mã cơ quan nơi trả kết quả (nếu khác nơi tiếp nhận)")
     ss.add_argument("--json", action="store_true")
     ss.set_defaults(func=cmd_set_status)
-    for kind in ("catalogue", "calendar", "settings"):
-        pp = sub.add_parser(f"publish-{kind}", help=f"phát hành {kind} cho các quầy")
+    for kind, command in (("catalogue", "catalogue"), ("calendar", "calendar"), ("settings", "settings"),
+                          ("calendar_swaps", "swaps")):
+        pp = sub.add_parser(f"publish-{command}", help=f"phát hành {kind} cho các quầy")
         pp.add_argument("file")
         pp.add_argument("--agency", help="chỉ cho một cơ quan (mặc định: mọi quầy)")
         pp.set_defaults(func=cmd_publish, kind=kind)

@@ -1,8 +1,10 @@
 """Working-day calendar and due times.
 
-Public holidays, substituted days off and make-up working Saturdays come from the ``holidays``
-package (Vietnam); an office corrects or extends them with overrides stored in its database
-(extra days off, make-up working days, Saturday-morning sessions, per agency or for all).
+Three layers, the later winning: public holidays, substituted days off and make-up working
+Saturdays from the ``holidays`` package (Vietnam); the government's published swaps as dated data
+(``core.swaps``: the bundled file, updated by the province), because the package lags behind the
+announcements; an office's own overrides stored in its database (extra days off, make-up working
+days, Saturday-morning sessions, per agency or for all).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from counter_app.core.errors import ValidationError
+from counter_app.core.swaps import PublishedSwap
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -74,8 +77,15 @@ class WorkingCalendar:
     hours: OfficeHours = field(default_factory=OfficeHours)
     overrides: tuple[CalendarOverride, ...] = ()
     agency_code: str | None = None
+    swaps: tuple[PublishedSwap, ...] = ()
 
     def __post_init__(self) -> None:
+        self._swapped: dict[date, tuple[bool, str]] = {}  # day → (is a working day, why)
+        for s in self.swaps:
+            if s.day_off is not None:
+                self._swapped[s.day_off] = (False, s.name or s.id)
+            if s.working_day is not None:
+                self._swapped[s.working_day] = (True, s.name or s.id)
         self._by_day: dict[date, OverrideKind] = {}
         # Agency-specific overrides win over office-wide ones for the same day.
         for o in sorted(self.overrides, key=lambda o: o.agency_code is not None):
@@ -83,9 +93,12 @@ class WorkingCalendar:
                 self._by_day[o.day] = o.kind
 
     def for_agency(self, agency_code: str | None) -> WorkingCalendar:
-        return WorkingCalendar(self.hours, self.overrides, agency_code)
+        return WorkingCalendar(self.hours, self.overrides, agency_code, self.swaps)
 
     def holiday_name(self, day: date) -> str | None:
+        swapped = self._swapped.get(day)
+        if swapped is not None:
+            return None if swapped[0] else swapped[1]
         return _public_holidays(day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
@@ -94,6 +107,9 @@ class WorkingCalendar:
             return False
         if kind is OverrideKind.WORKING_DAY:
             return True
+        swapped = self._swapped.get(day)
+        if swapped is not None:
+            return swapped[0]
         return _public_holidays(day.year).is_working_day(day)
 
     def is_morning_session(self, day: date) -> bool:

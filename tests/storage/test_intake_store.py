@@ -207,3 +207,11 @@ def test_idle_maintenance_merges_the_index_and_checkpoints(app):
     con = open_store(app.db.path)
     con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
     assert len(app.queries.search("nguyen van an")) == 30
+
+
+def test_the_published_new_year_2026_swap_moves_due_dates(app, clock):
+    """Friday 2/1/2026 off (Văn bản 12729/VPCP-KGVX), which the holidays library does not know: three
+    working days from Wednesday 31/12/2025 are 5, 6 and 7 January."""
+    clock.set("2025-12-31T10:00")
+    assert app.intake.receive(request()).due_at.isoformat() == "2026-01-07T10:00:00+07:00"
+    assert app.ctx.calendar.is_working_day(__import__("datetime").date(2026, 1, 10))  # the make-up Saturday
