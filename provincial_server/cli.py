@@ -136,9 +136,12 @@ def cmd_export_dvcqg(args, db) -> int:
         raise ServerError("--since phải có dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM.", 2) from None
     if day.tzinfo is None:
         day = datetime.combine(day.date(), day.time() or time(0), ZoneInfo("Asia/Ho_Chi_Minh"))
+    from provincial_server.dvcqg import load_codes
+
+    codes = load_codes(_load_json(args.codes) if args.codes else None)
     skipped: list[dict[str, str]] = []
     with db.read() as s:
-        out = export(s, day, updating=args.updating, skipped=skipped)
+        out = export(s, day, updating=args.updating, skipped=skipped, codes=codes)
     for bad in skipped:  # reported, never fatal: the rest of the province still goes out
         print(f"Bỏ qua hồ sơ {bad['code']}: dữ liệu lưu trên máy chủ không hợp lệ ({bad['reason']})",
               file=sys.stderr)
@@ -214,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--since", required=True)
     x.add_argument("--out")
     x.add_argument("--updating", action="store_true", help="isUpdating=True (cập nhật hồ sơ đã gửi)")
+    x.add_argument("--codes", help="tệp JSON mã của tỉnh (KenhThucHien, NoiNopHoSo, …) đè lên dvcqg_codes.json")
     x.set_defaults(func=cmd_export_dvcqg)
     return p
 

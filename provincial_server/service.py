@@ -300,6 +300,8 @@ class ProvincialService:
                 raise ServerError(f"Không có cơ quan {return_at}.")
             before = d.status
             d.status, d.status_source, d.updated_at = status.value, "province", now
+            if status is Status.RESULT_READY:
+                d.result_ready_at = now.isoformat()
             change = {"code": code, "uuid": str(uuidlib.uuid4()), "status_before": before,
                       "status": status.value, "at": now.isoformat(), "note": nfc_deep(note)}
             targets = {d.receiving_agency}
