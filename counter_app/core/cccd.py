@@ -2,8 +2,9 @@
 
 QR layouts (``LAYOUTS``): ``ID|old CMND (may be empty)|name|DOB|gender|address|issue date``, the
 same without the issue date, the same without the old-ID field, and newer cards with more trailing
-fields; dates ``ddMMyyyy`` or ``dd/MM/yyyy``. The layout is recognised by the shape of each field. The parse result is a prefill the officer confirms
-against the card. Never log raw QR text or a full ID number: use :func:`mask_id`.
+fields; dates ``ddMMyyyy`` or ``dd/MM/yyyy``. The layout is recognised by the shape of each field.
+The parse result is a prefill the officer confirms against the card. Never log raw QR text or a
+full ID number: use :func:`mask_id`.
 """
 
 from __future__ import annotations
@@ -136,8 +137,10 @@ def parse_qr(text: str) -> CccdData:
     layout, v = found
     dob, issued = parse_card_date(v["dob"]), parse_card_date(v["issued"]) if "issued" in v else None
     if issued is not None and dob is not None and issued < dob:
-        raise ValidationError("Mã QR căn cước có ngày cấp trước ngày sinh; không điền tự động, xin nhập tay theo thẻ.",
-                              "CCCD QR issue date before date of birth")
+        raise ValidationError(
+            "Mã QR căn cước có ngày cấp trước ngày sinh; không điền tự động, xin nhập tay theo thẻ.",
+            "CCCD QR issue date before date of birth",
+        )
     return CccdData(
         id_number=fields[0],
         old_id_number=v.get("old") or None,
