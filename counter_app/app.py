@@ -18,6 +18,7 @@ from counter_app.core.admin import (
     CalendarService, CatalogueService, DossierQueries, SetupService, make_agency,
 )
 from counter_app.core.calendar import WorkingCalendar
+from counter_app.core.swaps import merge_swaps, parse_swaps
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.codes import validate_slot
 from counter_app.core.changes import ChangeBus, Changes
@@ -40,6 +41,7 @@ from counter_app.storage.uow import SqlUnitOfWork
 BUNDLED_CATALOGUE = ("resources", "catalogue", "commune-procedures.json")
 BUNDLED_FEES = ("resources", "fees", "fee-schedules.json")
 PROVINCE_CODES = ("resources", "reference", "cccd-province-codes.json")
+BUNDLED_SWAPS = ("resources", "calendar", "vn-swaps.json")
 SYNC_LOCK_FILE = "sync.lock"
 
 
@@ -219,13 +221,16 @@ class CounterApp:
             agencies = uow.settings.load_agencies()
             values = uow.settings.all()
             overrides = uow.calendar.overrides()
+            published_swaps = uow.calendar.swaps()
             schedules = uow.fees.copy_schedules()
         own = next(a for a in agencies if a.own)
         settings = settings_from_values(own, values)
         provinces = load_json(paths.resource_path(*PROVINCE_CODES))
         return CounterContext(
             settings=settings,
-            calendar=WorkingCalendar(settings.hours, tuple(overrides), own.code),
+            calendar=WorkingCalendar(settings.hours, tuple(overrides), own.code,
+                                     merge_swaps(parse_swaps(load_json(paths.resource_path(*BUNDLED_SWAPS))),
+                                                 published_swaps)),
             provinces=provinces,
             copy_fee_schedules=tuple(schedules) or (DEFAULT_COPY_SCHEDULE,),
             served_agencies=tuple(a for a in agencies if not a.own),

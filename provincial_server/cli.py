@@ -87,6 +87,8 @@ def cmd_publish(args, db) -> int:
         items = data.get("values", data) if isinstance(data, dict) else data
     elif args.kind == "catalogue":
         items = data.get("procedures", data) if isinstance(data, dict) else data
+    elif args.kind == "calendar_swaps":  # the shape of resources/calendar/vn-swaps.json
+        items = data.get("swaps", data) if isinstance(data, dict) else data
     else:
         items = data.get("overrides", data) if isinstance(data, dict) else data
     if args.kind != "settings" and not isinstance(items, list):
@@ -134,9 +136,12 @@ def cmd_export_dvcqg(args, db) -> int:
         raise ServerError("--since phải có dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM.", 2) from None
     if day.tzinfo is None:
         day = datetime.combine(day.date(), day.time() or time(0), ZoneInfo("Asia/Ho_Chi_Minh"))
+    from provincial_server.dvcqg import load_codes
+
+    codes = load_codes(_load_json(args.codes) if args.codes else None)
     skipped: list[dict[str, str]] = []
     with db.read() as s:
-        out = export(s, day, updating=args.updating, skipped=skipped)
+        out = export(s, day, updating=args.updating, skipped=skipped, codes=codes)
     for bad in skipped:  # reported, never fatal: the rest of the province still goes out
         print(f"Bỏ qua hồ sơ {bad['code']}: dữ liệu lưu trên máy chủ không hợp lệ ({bad['reason']})",
               file=sys.stderr)
@@ -184,8 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--return-at", help="mã cơ quan nơi trả kết quả (nếu khác nơi tiếp nhận)")
     ss.add_argument("--json", action="store_true")
     ss.set_defaults(func=cmd_set_status)
-    for kind in ("catalogue", "calendar", "settings"):
-        pp = sub.add_parser(f"publish-{kind}", help=f"phát hành {kind} cho các quầy")
+    for kind, command in (("catalogue", "catalogue"), ("calendar", "calendar"), ("settings", "settings"),
+                          ("calendar_swaps", "swaps")):
+        pp = sub.add_parser(f"publish-{command}", help=f"phát hành {kind} cho các quầy")
         pp.add_argument("file")
         pp.add_argument("--agency", help="chỉ cho một cơ quan (mặc định: mọi quầy)")
         pp.set_defaults(func=cmd_publish, kind=kind)
@@ -211,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--since", required=True)
     x.add_argument("--out")
     x.add_argument("--updating", action="store_true", help="isUpdating=True (cập nhật hồ sơ đã gửi)")
+    x.add_argument("--codes", help="tệp JSON mã của tỉnh (KenhThucHien, NoiNopHoSo, …) đè lên dvcqg_codes.json")
     x.set_defaults(func=cmd_export_dvcqg)
     return p
 

@@ -160,6 +160,8 @@ class Ingest:
             dossier.due_at = new_due
         if body["status_after"] == "returned" and body.get("status_before") != "returned":
             dossier.returned_at = body["at"]
+        if body["status_after"] == "result_ready":
+            dossier.result_ready_at = body["at"]
 
     def _quarantine(self, body, digest, reason: str) -> None:
         self.s.add(Quarantine(uuid=body["uuid"], device_id=self.scope.device_id, payload_hash=digest,

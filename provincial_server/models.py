@@ -125,6 +125,9 @@ class Dossier(Base):
     received_at: Mapped[str] = mapped_column(String(40))
     due_at: Mapped[str | None] = mapped_column(String(40))
     returned_at: Mapped[str | None] = mapped_column(String(40))
+    # When the result was last ready (a counter's result_ready event or the province's set-status):
+    # the national portal's NgayKetThucXuLy.
+    result_ready_at: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30))
     status_source: Mapped[str] = mapped_column(String(10))  # "counter" or "province"
     intake_uuid: Mapped[str] = mapped_column(String(36))

@@ -16,6 +16,7 @@ from counter_app.core.lifecycle import Status
 from counter_app.core.model import Agency as AgencyValue
 from counter_app.core.setting_defs import BY_KEY, Who, apply_province, may_change
 from counter_app.core.settings import CounterSettings
+from counter_app.core.swaps import parse_swaps
 from counter_app.core.text import nfc_deep
 from provincial_server import guard
 from provincial_server.db import ServerDatabase
@@ -299,6 +300,8 @@ class ProvincialService:
                 raise ServerError(f"Không có cơ quan {return_at}.")
             before = d.status
             d.status, d.status_source, d.updated_at = status.value, "province", now
+            if status is Status.RESULT_READY:
+                d.result_ready_at = now.isoformat()
             change = {"code": code, "uuid": str(uuidlib.uuid4()), "status_before": before,
                       "status": status.value, "at": now.isoformat(), "note": nfc_deep(note)}
             targets = {d.receiving_agency}
@@ -319,13 +322,20 @@ class ProvincialService:
         return {"dossier": data, "status": d.status, "events": events}
 
     def publish(self, kind: str, items: list[dict[str, Any]] | dict[str, Any], agency: str | None = None) -> int:
-        """Catalogue entries (one change each), a calendar override list (one change) or counter
+        """Catalogue entries (one change each), a calendar override list or a list of published
+        days-off swaps (one change each, the whole list), or counter
         settings ``{key: value}`` (one change; only keys the province decides, checked here so that
         a typo is refused at the province rather than at every counter)."""
-        if kind not in (protocol.CHANGE_CATALOGUE, protocol.CHANGE_CALENDAR, protocol.CHANGE_SETTINGS):
+        if kind not in (protocol.CHANGE_CATALOGUE, protocol.CHANGE_CALENDAR, protocol.CHANGE_SETTINGS,
+                        protocol.CHANGE_SWAPS):
             raise ServerError(f"Không phát hành được loại thay đổi {kind}.")
         if kind == protocol.CHANGE_SETTINGS:
             items = province_settings(items)
+        if kind == protocol.CHANGE_SWAPS:  # checked as the counter will check it: a bad list is refused here
+            try:
+                items = [s.to_dict() for s in parse_swaps(items)]
+            except ValidationError as exc:
+                raise ServerError(exc.message, detail=exc.detail or "") from exc
         now = utcnow()
         with self.db.transaction() as s:
             self.db.lock_change_feed(s)
@@ -335,7 +345,8 @@ class ProvincialService:
                 for item in items:
                     s.add(Change(agency=agency, kind=kind, created_at=now, data=nfc_deep(item)))
                 return len(items)
-            data = {"values": items} if kind == protocol.CHANGE_SETTINGS else {"overrides": nfc_deep(items)}
+            data = ({"values": items} if kind == protocol.CHANGE_SETTINGS else {"swaps": items}
+                    if kind == protocol.CHANGE_SWAPS else {"overrides": nfc_deep(items)})
             s.add(Change(agency=agency, kind=kind, created_at=now, data=data))
             return 1
 

@@ -233,7 +233,8 @@ def _check_dossier(d: Any) -> None:
     for key, n in (("procedure_code", 40), ("procedure_name", 1000), ("applicant_name", 200)):
         if key in d:  # copied into NOT NULL columns: a string when present
             _check_text(d[key], f"{w}.{key}", n)
-    _optional_text(d, "return_method", w, 30)
+    for key, n in (("return_method", 30), ("channel", 30), ("procedure_field", 500), ("procedure_field_code", 60)):
+        _optional_text(d, key, w, n)
     applicant = d.get("applicant")
     if applicant is not None:
         if not isinstance(applicant, dict):

@@ -118,6 +118,20 @@ def cmd_calendar_list(args) -> int:
     return 0
 
 
+def cmd_calendar_swaps(args) -> int:
+    """The government's days-off swaps in force here: the shipped file with the province's list over it."""
+    swaps = sorted(open_app(args).ctx.calendar.swaps, key=lambda s: s.day_off or s.working_day)
+    emit(args, {"swaps": [s.to_dict() for s in swaps]},
+         "\n".join(f"{s.id}: nghỉ {_d(s.day_off)}, làm bù {_d(s.working_day)} — {s.name} "
+                     f"[{'đã đối chiếu' if s.verified else 'CHƯA đối chiếu'}: {s.source}]" for s in swaps)
+         or "Không có ngày đổi nào.")
+    return 0
+
+
+def _d(day) -> str:
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
 def register(cli) -> None:
     sp = cli.add("init", cmd_init, "khởi tạo quầy và nạp danh mục thủ tục")
     sp.add_argument("--agency-code", required=True)
@@ -153,3 +167,4 @@ def register(cli) -> None:
     calendar = cli.group("calendar", "ngày nghỉ, ngày làm bù, buổi sáng thứ Bảy")
     calendar.add("import", cmd_calendar_import, "thay danh sách điều chỉnh từ tệp JSON/CSV").add_argument("file")
     calendar.add("list", cmd_calendar_list, "liệt kê ngày điều chỉnh")
+    calendar.add("swaps", cmd_calendar_swaps, "ngày đổi nghỉ / làm bù do Chính phủ công bố (kèm văn bản nguồn)")

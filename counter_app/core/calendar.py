@@ -1,8 +1,10 @@
 """Working-day calendar and due times.
 
-Public holidays, substituted days off and make-up working Saturdays come from the ``holidays``
-package (Vietnam); an office corrects or extends them with overrides stored in its database
-(extra days off, make-up working days, Saturday-morning sessions, per agency or for all).
+Three layers, the later winning: public holidays, substituted days off and make-up working
+Saturdays from the ``holidays`` package (Vietnam); the government's published swaps as dated data
+(``core.swaps``: the bundled file, updated by the province), because the package lags behind the
+announcements; an office's own overrides stored in its database (extra days off, make-up working
+days, Saturday-morning sessions, per agency or for all).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from counter_app.core.errors import ValidationError
+from counter_app.core.swaps import PublishedSwap
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -40,7 +43,9 @@ class OfficeHours:
     morning_end: time = time(11, 30)
     afternoon_start: time = time(13, 30)
     afternoon_end: time = time(17, 0)
-    cutoff: time = time(15, 0)  # same-day results: received after this, due the next working day
+    # Same-day results: received *after* this, due the next working day. Decree 23/2015 Art. 7 says
+    # "sau 15 giờ", so a request received at 15:00 itself is still before the cut-off.
+    cutoff: time = time(15, 0)
 
     def __post_init__(self) -> None:
         order = [self.morning_start, self.morning_end, self.afternoon_start, self.afternoon_end]
@@ -72,8 +77,15 @@ class WorkingCalendar:
     hours: OfficeHours = field(default_factory=OfficeHours)
     overrides: tuple[CalendarOverride, ...] = ()
     agency_code: str | None = None
+    swaps: tuple[PublishedSwap, ...] = ()
 
     def __post_init__(self) -> None:
+        self._swapped: dict[date, tuple[bool, str]] = {}  # day → (is a working day, why)
+        for s in self.swaps:
+            if s.day_off is not None:
+                self._swapped[s.day_off] = (False, s.name or s.id)
+            if s.working_day is not None:
+                self._swapped[s.working_day] = (True, s.name or s.id)
         self._by_day: dict[date, OverrideKind] = {}
         # Agency-specific overrides win over office-wide ones for the same day.
         for o in sorted(self.overrides, key=lambda o: o.agency_code is not None):
@@ -81,9 +93,12 @@ class WorkingCalendar:
                 self._by_day[o.day] = o.kind
 
     def for_agency(self, agency_code: str | None) -> WorkingCalendar:
-        return WorkingCalendar(self.hours, self.overrides, agency_code)
+        return WorkingCalendar(self.hours, self.overrides, agency_code, self.swaps)
 
     def holiday_name(self, day: date) -> str | None:
+        swapped = self._swapped.get(day)
+        if swapped is not None:
+            return None if swapped[0] else swapped[1]
         return _public_holidays(day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
@@ -92,6 +107,9 @@ class WorkingCalendar:
             return False
         if kind is OverrideKind.WORKING_DAY:
             return True
+        swapped = self._swapped.get(day)
+        if swapped is not None:
+            return swapped[0]
         return _public_holidays(day.year).is_working_day(day)
 
     def is_morning_session(self, day: date) -> bool:
@@ -128,7 +146,8 @@ class WorkingCalendar:
         """The appointment time for a dossier received at ``received_at``.
 
         ``working_days == 0``: by the end of office hours the same day, or the next working day
-        when received after the cut-off or on a day the office is closed.
+        when received after the cut-off (strictly after: at 15:00 is the same day) or on a day
+        the office is closed.
         ``working_days == N > 0``: the N-th working day after the day of receipt (that day is not
         counted), at the receipt's clock time clamped into office hours. A dossier received on a
         day that is not a working day is treated as received at opening of the next working day.
@@ -138,9 +157,11 @@ class WorkingCalendar:
         if received_at.tzinfo is None:
             raise ValidationError("Thời điểm tiếp nhận phải có múi giờ.", "naive datetime")
         local = received_at.astimezone(TZ)
+        # The receipt prints the time to the minute ("15 giờ 00 phút"): every second of the minute
+        # 15:00 is "at 15:00" for the applicant holding it, so compare whole minutes.
         day, clock = local.date(), local.time().replace(second=0, microsecond=0)
         if working_days == 0:
-            if self.is_open(day) and clock < self.hours.cutoff and clock < self.closing_time(day):
+            if self.is_open(day) and clock <= self.hours.cutoff and clock < self.closing_time(day):
                 return datetime.combine(day, self.closing_time(day), TZ)
             nxt = self.next_working_day(day)
             return datetime.combine(nxt, self.closing_time(nxt), TZ)

@@ -1,8 +1,10 @@
 """Chip ID card (CCCD / Căn cước) QR text and the 12-digit personal ID number.
 
-QR layout: ``ID|old CMND (may be empty)|name|ddMMyyyy|gender|address|issue ddMMyyyy`` with
-possibly more trailing fields on newer cards. The parse result is a prefill the officer confirms
-against the card. Never log raw QR text or a full ID number: use :func:`mask_id`.
+QR layouts (``LAYOUTS``): ``ID|old CMND (may be empty)|name|DOB|gender|address|issue date``, the
+same without the issue date, the same without the old-ID field, and newer cards with more trailing
+fields; dates ``ddMMyyyy`` or ``dd/MM/yyyy``. The layout is recognised by the shape of each field.
+The parse result is a prefill the officer confirms against the card. Never log raw QR text or a
+full ID number: use :func:`mask_id`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.model import Gender
@@ -28,14 +30,25 @@ class CccdData:
     gender: Gender | None
     address: str
     issued_on: date | None
+    layout: str = ""  # which known layout the QR matched (see ``LAYOUTS``)
 
 
-def parse_date_ddmmyyyy(text: str) -> date | None:
-    text = text.strip()
-    if not re.fullmatch(r"\d{8}", text):
+_DATE_RE = re.compile(r"(\d{2})(\d{2})(\d{4})|(\d{2})/(\d{2})/(\d{4})", re.ASCII)
+_OLD_ID_RE = re.compile(r"\d{9}|\d{12}", re.ASCII)
+# A person's name on the card: letters (any script, with marks), spaces, and the few separators
+# seen in names (apostrophe, hyphen, dot). No digits: a digit is how a date or an ID gives itself
+# away when the fields have shifted.
+_NAME_RE = re.compile(r"[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?")
+
+
+def parse_card_date(text: str) -> date | None:
+    """``ddMMyyyy`` (older chip cards) or ``dd/MM/yyyy`` (seen on newer cards); else None."""
+    m = _DATE_RE.fullmatch(text.strip())
+    if not m:
         return None
+    day, month, year = (g for g in m.groups() if g is not None)
     try:
-        return datetime.strptime(text, "%d%m%Y").date()
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -49,24 +62,94 @@ def parse_gender(text: str | None) -> Gender | None:
     return None
 
 
+# The layouts seen on cards, by the role of each field after the 12-digit ID. "old": the 9-digit
+# CMND (or an older 12-digit number), may be empty; "issued": the issue date. Fields after the last
+# role are the newer cards' trailing additions and are not read.
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    "7 trường (có CMND cũ)": ("old", "name", "dob", "gender", "address", "issued"),
+    "6 trường (không có ngày cấp)": ("old", "name", "dob", "gender", "address"),
+    "6 trường (không có CMND cũ)": ("name", "dob", "gender", "address", "issued"),
+}
+_ROLE_LABELS = {"old": "số CMND cũ", "name": "họ và tên", "dob": "ngày sinh", "gender": "giới tính",
+                "address": "nơi thường trú", "issued": "ngày cấp"}
+
+
+def _fits(role: str, value: str) -> bool:
+    if role == "old":
+        return value == "" or bool(_OLD_ID_RE.fullmatch(value))
+    if role == "name":
+        return len(value) >= 2 and bool(_NAME_RE.fullmatch(value)) and parse_gender(value) is None
+    if role in ("dob", "issued"):
+        return parse_card_date(value) is not None
+    if role == "gender":
+        return parse_gender(value) is not None
+    # An address is free text with digits (house numbers), but never only a date or only a number.
+    return bool(value) and parse_card_date(value) is None and not value.isdigit()
+
+
+def _match(fields: list[str]) -> tuple[str, dict[str, str]] | None:
+    """The first layout every field fits. A layout whose issue date is missing must end there: a
+    7th field that is not a date means the fields are not where that layout puts them."""
+    rest = fields[1:]
+    for name, roles in LAYOUTS.items():
+        if len(rest) < len(roles):
+            continue
+        if "issued" not in roles and len(rest) > len(roles):
+            continue
+        values = dict(zip(roles, rest))
+        if all(_fits(role, values[role]) for role in roles):
+            return name, values
+    return None
+
+
+def _misfit(fields: list[str]) -> str:
+    """Which field is not what the usual 7-field layout expects, to say so in the message."""
+    roles = LAYOUTS["7 trường (có CMND cũ)"] if len(fields) >= 7 else LAYOUTS["6 trường (không có CMND cũ)"]
+    for i, (role, value) in enumerate(zip(roles, fields[1:]), 2):
+        if not _fits(role, value):
+            return f"trường thứ {i} không phải {_ROLE_LABELS[role]}"
+    return "các trường không khớp"
+
+
 def parse_qr(text: str) -> CccdData:
-    """Parse the QR text tolerantly (CR/LF, NUL, NFD, extra trailing fields, empty old ID)."""
+    """Parse the QR text by the shape of its fields, tolerantly (CR/LF, NUL, NFD, ``dd/MM/yyyy`` or
+    ``ddMMyyyy``, an empty or missing old ID, newer cards' trailing fields). A text none of the known
+    layouts fits (a date where the name should be, a name where a date should be) is refused: a
+    prefill filled in silently wrong is worse than none. The message never repeats the QR text."""
+    if not isinstance(text, str):
+        raise ValidationError("Mã QR căn cước phải là văn bản.", "QR is not text")
     cleaned = text.replace("\x00", "").replace("\r", "").replace("\n", "")
     fields = [clean(f) for f in cleaned.split("|")]
-    if len(fields) < 6 or not _ID_RE.match(fields[0]) or not fields[2]:
+    while len(fields) > 6 and not fields[-1]:  # a reader's trailing separators are not fields
+        fields.pop()
+    if len(fields) < 6 or not _ID_RE.match(fields[0]):
         raise ValidationError(
             "Không đọc được mã QR căn cước: cần ít nhất 6 trường, bắt đầu bằng số định danh 12 chữ số.",
             f"unrecognised CCCD QR layout ({len(fields)} fields)",
         )
-    old = fields[1] if re.fullmatch(r"\d{9}|\d{12}", fields[1]) else None
+    found = _match(fields)
+    if found is None:
+        raise ValidationError(
+            f"Mã QR căn cước không khớp bố cục nào đã biết ({_misfit(fields)}); "
+            "không điền tự động, xin nhập tay theo thẻ.",
+            f"CCCD QR fields do not fit a known layout ({len(fields)} fields)",
+        )
+    layout, v = found
+    dob, issued = parse_card_date(v["dob"]), parse_card_date(v["issued"]) if "issued" in v else None
+    if issued is not None and dob is not None and issued < dob:
+        raise ValidationError(
+            "Mã QR căn cước có ngày cấp trước ngày sinh; không điền tự động, xin nhập tay theo thẻ.",
+            "CCCD QR issue date before date of birth",
+        )
     return CccdData(
         id_number=fields[0],
-        old_id_number=old,
-        full_name=fields[2],
-        date_of_birth=parse_date_ddmmyyyy(fields[3]),
-        gender=parse_gender(fields[4]),
-        address=fields[5],
-        issued_on=parse_date_ddmmyyyy(fields[6]) if len(fields) > 6 else None,
+        old_id_number=v.get("old") or None,
+        full_name=v["name"],
+        date_of_birth=dob,
+        gender=parse_gender(v["gender"]),
+        address=v["address"],
+        issued_on=issued,
+        layout=layout,
     )
 
 

@@ -58,7 +58,7 @@ TABLE_KINDS = {
     "dossier": "dossiers", "dossier_document": "dossiers", "dossier_fee": "dossiers",
     "dossier_event": "dossiers", "code_sequence": "dossiers", "register_sequence": "dossiers",
     "procedure": "catalogue",
-    "calendar_override": "calendar",
+    "calendar_override": "calendar", "calendar_swap": "calendar",
     "setting": "settings", "agency": "settings", "fee_schedule": "settings",
     "officer": "officers",
     "outbox": "outbox", "sync_state": "outbox", "sync_deferred": "outbox", "device_counter": "outbox",

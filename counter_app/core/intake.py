@@ -285,6 +285,13 @@ class IntakeService:
             dossier = replace(draft, code=code, register=register)
             action = Action.REFUSE if refused else Action.RECEIVE
             payload = {"dossier": dossier_to_dict(dossier, include_events=False)}
+            # The procedure's field (lĩnh vực) as the catalogue says at intake: the national portal's
+            # record needs it (TenLinhVuc, MaLinhVuc) and the province may not hold this catalogue.
+            procedure = uow.catalogue.get(dossier.procedure_code)
+            if procedure is not None:
+                payload["dossier"]["procedure_field"] = procedure.field
+                if isinstance(procedure.extra.get("field_code"), str):
+                    payload["dossier"]["procedure_field_code"] = procedure.extra["field_code"]
             if reason:
                 payload["reason"] = reason
             backdate = clean(request.backdate_reason)

@@ -10,6 +10,7 @@ from counter_app.core.calendar import CalendarOverride
 from counter_app.core.certification import CertItem, Certification, CertKind, EntryDraft, NumberingRequest, RegisterNumber
 from counter_app.core.certification import RegisterEntry as CertRegisterEntry
 from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.swaps import PublishedSwap
 from counter_app.core.model import Agency, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry
 
 if TYPE_CHECKING:  # core.outbox builds on these ports
@@ -77,6 +78,10 @@ class CalendarRepository(Protocol):
     def overrides(self) -> list[CalendarOverride]: ...
 
     def replace_overrides(self, overrides: Sequence[CalendarOverride]) -> None: ...
+
+    def swaps(self) -> list[PublishedSwap]: ...
+
+    def replace_swaps(self, swaps: Sequence[PublishedSwap]) -> None: ...
 
 
 class FeeRepository(Protocol):

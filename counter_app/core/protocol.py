@@ -42,11 +42,15 @@ RESULTS = (ACCEPTED, DUPLICATE, REJECTED, CONFLICT)
 # Change kinds a pull returns.
 CHANGE_CATALOGUE = "catalogue"  # one procedure, in the catalogue file's shape
 CHANGE_CALENDAR = "calendar"  # the whole override list of an agency
+# {"swaps": [...]} (core.swaps): the government's published days-off swaps, the province's whole
+# list, laid over the file the counter ships. A kind of its own so that a counter too old to know
+# it skips it instead of reading it as an (empty) office override list.
+CHANGE_SWAPS = "calendar_swaps"
 CHANGE_STATUS = "status"  # processing state set in the provincial system
 CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere whose return point is this counter
 # {"values": {key: value}}: counter settings the province decides (``core.setting_defs``, Who.PROVINCE)
 CHANGE_SETTINGS = "settings"
-CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS)
+CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS, CHANGE_SWAPS)
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from counter_app.core.calendar import CalendarOverride, OverrideKind
+from counter_app.core.swaps import PublishedSwap
 from counter_app.core.catalogue import document_to_dict
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import (
@@ -18,6 +19,7 @@ from counter_app.core.model import (
 from counter_app.core.text import fold
 from counter_app.core.officers import Officer
 from counter_app.storage.models import (
+    CalendarSwapRow,
     AgencyRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
 )
 
@@ -125,6 +127,16 @@ class SqlCalendarRepository:
         self.s.execute(delete(CalendarOverrideRow))
         self.s.add_all(CalendarOverrideRow(day=o.day, kind=o.kind.value, agency_code=o.agency_code or "",
                                            note=o.note) for o in overrides)
+
+    def swaps(self) -> list[PublishedSwap]:
+        rows = self.s.scalars(select(CalendarSwapRow).order_by(CalendarSwapRow.swap_id))
+        return [PublishedSwap(r.swap_id, r.day_off, r.working_day, r.name, r.source, r.verified, r.cancelled)
+                for r in rows]
+
+    def replace_swaps(self, swaps: Sequence[PublishedSwap]) -> None:
+        self.s.execute(delete(CalendarSwapRow))
+        self.s.add_all(CalendarSwapRow(swap_id=s.id, day_off=s.day_off, working_day=s.working_day, name=s.name,
+                                       source=s.source, verified=s.verified, cancelled=s.cancelled) for s in swaps)
 
 
 class SqlFeeRepository:

@@ -86,6 +86,19 @@ class CalendarOverrideRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class CalendarSwapRow(Base):
+    """The province's published swaps (core.swaps), laid over the bundled file by ``swap_id``."""
+
+    __tablename__ = "calendar_swap"
+    swap_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    day_off: Mapped[date | None] = mapped_column(Date)
+    working_day: Mapped[date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class FeeScheduleRow(Base):
     __tablename__ = "fee_schedule"
     __table_args__ = (UniqueConstraint("rule", "effective_from", name="rule_effective"),)

@@ -23,6 +23,7 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.outbox import CURSOR, LAST_SUCCESS
 from counter_app.core.serialize import iso
 from counter_app.core.setting_defs import apply_province
+from counter_app.core.swaps import parse_swaps
 from counter_app.core.settings import settings_from_values, settings_to_values
 from counter_app.sync.lock import InstanceLock
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
@@ -248,6 +249,13 @@ class SyncEngine:
                 outcome = "replaced"
             except ValidationError:
                 outcome = "invalid"
+            report.settings_changed = True
+        elif kind == protocol.CHANGE_SWAPS:
+            try:
+                uow.calendar.replace_swaps(parse_swaps(data))
+                outcome = "replaced"
+            except ValidationError:
+                outcome = "invalid"  # the province checks before publishing; a bad list never stalls the feed
             report.settings_changed = True
         elif kind == protocol.CHANGE_SETTINGS:
             outcome = self._apply_settings(uow, data.get("values") or {})

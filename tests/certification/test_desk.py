@@ -106,6 +106,15 @@ def test_exemption_extension_and_same_visit_return(app):
     assert [e.kind for e in app.queries.get(cert.code).events] == ["received", "result_ready", "returned"]
 
 
+def test_a_request_at_exactly_15_00_is_due_the_same_day(app, clock):
+    clock.set("2026-06-10T15:00")
+    _, cert = app.certification.certify(cert_request())
+    assert cert.due_at == datetime(2026, 6, 10, 17, 0, tzinfo=TZ)
+    clock.set("2026-06-10T15:01")
+    _, later = app.certification.certify(cert_request())
+    assert later.due_at == datetime(2026, 6, 11, 17, 0, tzinfo=TZ)
+
+
 def test_bad_input_writes_nothing(app):
     before = outbox_count(app)
     for bad in (cert_request(("", 1, 1)), cert_request(("A", 0, 1)), cert_request(("A", 1, 0)),

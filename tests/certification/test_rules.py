@@ -41,7 +41,9 @@ CAL = WorkingCalendar(OfficeHours())
 
 @pytest.mark.parametrize("received, extension, due", [
     ("2026-06-10T09:15", 0, "2026-06-10T17:00"),  # same working day
-    ("2026-06-10T15:00", 0, "2026-06-11T17:00"),  # at the cut-off: next working day
+    ("2026-06-10T15:00", 0, "2026-06-10T17:00"),  # at 15:00 exactly: "sau 15 giờ" means after, same day
+    ("2026-06-10T15:01", 0, "2026-06-11T17:00"),  # after the cut-off: next working day
+    ("2026-06-12T15:00", 0, "2026-06-12T17:00"),  # Friday at 15:00: still Friday
     ("2026-06-12T15:30", 0, "2026-06-15T17:00"),  # Friday after 15:00 → Monday
     ("2026-02-13T14:00", 0, "2026-02-13T17:00"),  # the Friday before Tết, before the cut-off
     ("2026-02-13T15:30", 0, "2026-02-23T17:00"),  # after it: Tết 16–20/02 → Monday 23/02

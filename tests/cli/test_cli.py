@@ -164,6 +164,17 @@ def test_calendar_overrides_change_due_dates(data, tmp_path):
     assert len(run_json(data, "calendar", "list")["overrides"]) == 1  # the bad file changed nothing
 
 
+def test_published_swaps_are_listed_with_their_source_and_move_due_dates(data):
+    swaps = {s["id"]: s for s in run_json(data, "calendar", "swaps")["swaps"]}
+    new_year = swaps["2026-tet-duong-lich"]
+    assert (new_year["day_off"], new_year["working_day"], new_year["verified"]) == ("2026-01-02", "2026-01-10", True)
+    assert "12729/VPCP-KGVX" in new_year["source"] and swaps["2026-quoc-khanh"]["verified"] is False
+    assert "CHƯA đối chiếu" in run(data, "calendar", "swaps").stdout
+    out = run_json(data, "intake", "--procedure", "2.000575", "--name", "Võ Thị Lan",
+                   "--received-at", "2025-12-31T10:00", "--backdate-reason", "nhập bù sổ giấy")  # 1 working day
+    assert out["due_at"] == "2026-01-05T10:00:00+07:00"  # 1/1 holiday, 2/1 swapped off, then a weekend
+
+
 def test_check_and_backup(data, tmp_path):
     report = run_json(data, "check")
     assert report["ok"] and report["integrity"] == "ok" and report["revision"] == report["head"]

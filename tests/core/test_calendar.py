@@ -18,6 +18,9 @@ CASES = [
     ("2025-04-25T09:00", 1, "2025-04-26T09:00", "Saturday 26/4/2025 is a make-up working day"),
     ("2025-04-29T15:30", 0, "2025-05-05T17:00", "after the 15:00 cut-off just before the holiday"),
     ("2025-04-29T14:59", 0, "2025-04-29T17:00", "before the cut-off: same day, end of office hours"),
+    ("2025-04-29T15:00", 0, "2025-04-29T17:00", "at exactly 15:00: not after the cut-off, same day"),
+    ("2025-04-29T15:00:59", 0, "2025-04-29T17:00", "still the minute 15:00 printed on the receipt"),
+    ("2025-04-29T15:01", 0, "2025-05-05T17:00", "15:01 is after the cut-off, before the holiday"),
     ("2026-02-13T10:00", 2, "2026-02-24T10:00", "Tết 2026: 16–20/2 off"),
     ("2026-02-13T15:01", 0, "2026-02-23T17:00", "same-day procedure after the cut-off before Tết"),
     ("2026-04-24T09:00", 1, "2026-04-28T09:00", "Hùng Kings 2026 falls on Sunday, observed Monday 27/4"),
@@ -79,7 +82,8 @@ def test_configurable_hours_and_cutoff():
     hours = OfficeHours(time(8), time(12), time(13), time(17, 30), cutoff=time(16))
     cal = WorkingCalendar(hours=hours)
     assert cal.due_at(at("2026-06-10T15:30"), 0) == at("2026-06-10T17:30")
-    assert cal.due_at(at("2026-06-10T16:00"), 0) == at("2026-06-11T17:30")
+    assert cal.due_at(at("2026-06-10T16:00"), 0) == at("2026-06-10T17:30")  # at the cut-off: not after it
+    assert cal.due_at(at("2026-06-10T16:01"), 0) == at("2026-06-11T17:30")
     assert cal.due_at(at("2026-06-13T10:00"), 1) == at("2026-06-16T08:00")
 
 

@@ -135,6 +135,16 @@ def test_certified_copy_fees_from_pages(app):
         app.intake.receive(request("2.000815"))
 
 
+@pytest.mark.parametrize("received, due", [
+    ("2026-06-10T15:00:40", "2026-06-10T17:00:00+07:00"),  # at 15:00: "sau 15 giờ" means after, same day
+    ("2026-06-10T15:01", "2026-06-11T17:00:00+07:00"),  # after the cut-off: the next working day
+])
+def test_same_day_dossier_at_the_cutoff(app, clock, received, due):
+    clock.set(received)
+    docs = [DocumentLine("Giấy khai sinh", DocumentKind.ORIGINAL, 2, 1)]
+    assert app.intake.receive(request("2.000815", documents=docs)).due_at.isoformat() == due
+
+
 def test_cccd_qr_fills_the_applicant(app):
     qr = "052195000123||TRẦN THỊ BÍCH|12031995|Nữ|Thôn 2, xã Định Mỹ, Gia Lai|01072024"
     from counter_app.core.intake import ApplicantInput
@@ -197,3 +207,11 @@ def test_idle_maintenance_merges_the_index_and_checkpoints(app):
     con = open_store(app.db.path)
     con.execute("INSERT INTO dossier_fts(dossier_fts, rank) VALUES('integrity-check', 1)")
     assert len(app.queries.search("nguyen van an")) == 30
+
+
+def test_the_published_new_year_2026_swap_moves_due_dates(app, clock):
+    """Friday 2/1/2026 off (Văn bản 12729/VPCP-KGVX), which the holidays library does not know: three
+    working days from Wednesday 31/12/2025 are 5, 6 and 7 January."""
+    clock.set("2025-12-31T10:00")
+    assert app.intake.receive(request()).due_at.isoformat() == "2026-01-07T10:00:00+07:00"
+    assert app.ctx.calendar.is_working_day(__import__("datetime").date(2026, 1, 10))  # the make-up Saturday

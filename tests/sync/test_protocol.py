@@ -241,6 +241,42 @@ def test_catalogue_and_calendar_updates_are_pulled(province, make_counter):
     assert counter.sync().pulled == 0  # the cursor moved: nothing applied twice
 
 
+def test_published_swaps_are_pulled_and_laid_over_the_bundled_file(province, make_counter, tmp_path):
+    """Issue 14 item 12: the province publishes the government's swaps (its whole list) with the server's
+    CLI; a bad list is refused there; the counter lays the list over the file it ships."""
+    import json
+    import subprocess
+    import sys
+    from datetime import date
+
+    from tests.sync.servers import ROOT
+
+    counter = make_counter(province)
+    cal = counter.app.ctx.calendar
+    assert not cal.is_working_day(date(2026, 1, 2)) and not cal.is_working_day(date(2026, 8, 31))  # bundled
+
+    def publish(swaps) -> subprocess.CompletedProcess:
+        path = tmp_path / "swaps.json"
+        path.write_text(json.dumps({"swaps": swaps}, ensure_ascii=False), "utf-8")
+        return subprocess.run([sys.executable, "-m", "provincial_server", "--db", province.db.url, "publish-swaps",
+                               str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+    refused = publish([{"id": "x", "day_off": "2027-01-04"}])  # no source document
+    assert refused.returncode == 2 and "văn bản" in refused.stderr
+    done = publish([{"id": "2026-tet-duong-lich", "cancelled": True},
+                    {"id": "2027-thu", "day_off": "2027-01-04", "working_day": "2027-01-09", "name": "Đổi ngày thử",
+                     "source": "Văn bản thử của tỉnh", "verified": False}])
+    assert done.returncode == 0, done.stderr
+    report = counter.sync()
+    assert report.ok and report.applied.get("calendar_swaps:replaced") == 1
+    cal = counter.app.ctx.calendar
+    assert cal.is_working_day(date(2026, 1, 2)) and not cal.is_working_day(date(2026, 1, 10))  # withdrawn
+    assert not cal.is_working_day(date(2027, 1, 4)) and cal.is_working_day(date(2027, 1, 9))  # added
+    assert not cal.is_working_day(date(2026, 8, 31))  # the other bundled swaps stay
+    assert counter.app.calendar_admin.overrides() == []  # the office's own list is another thing
+    assert counter.sync().pulled == 0
+
+
 def test_attachments_upload_resumably_and_are_checked(province, make_counter):
     import hashlib
 
