@@ -4,7 +4,7 @@ Set from a counter's result_ready event or the province's set-status; rows older
 revision are left empty and the export falls back to their stored events.
 
 Revision ID: 0004
-Revises: 0002 (another branch may add 0003; the merger re-points this one after it)
+Revises: 0003
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

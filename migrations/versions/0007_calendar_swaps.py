@@ -4,8 +4,8 @@ The government's swaps of days off and make-up working days ship in
 resources/calendar/vn-swaps.json; the province publishes corrections and new years as a
 ``calendar_swaps`` change, kept here and laid over the bundled file by id.
 
-Revision ID: 0009
-Revises: 0005 (the merger re-points it after the other branches' revisions)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
