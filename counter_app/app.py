@@ -328,8 +328,13 @@ class CounterApp:
         def uow_factory(write: bool = True) -> SqlUnitOfWork:
             return SqlUnitOfWork(self.db, write=write)
 
+        def database_key() -> bytes | None:
+            from counter_app.storage.cipher import load_key
+
+            return load_key(self.db.path) if self.encrypted else None
+
         return SyncEngine(uow_factory, self.clock, InstanceLock(self.data_dir / SYNC_LOCK_FILE), server_url=url,
-                          token=token_store(url, device).load())
+                          token=token_store(url, device).load(), database_key=database_key)
 
 
 def enroll(data_dir: Path, server_url: str, code: str, *, clock: Clock | None = None,

@@ -198,6 +198,15 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
         day = validation.day(day)
         return _answer({"day": day, "uuids": await run_in_threadpool(service.event_uuids, scope, day)})
 
+    @app.post(f"{protocol.API_PREFIX}/device/escrow")
+    async def key_escrow(request: Request) -> JSONResponse:
+        scope = await scope_of(request)
+        data = await read_json(request, MAX_SMALL_BODY)
+        sealed = data.get("sealed") if isinstance(data, dict) else None
+        if not isinstance(sealed, str) or len(sealed) > 2048:
+            raise ServerError("Khóa gửi lưu giữ không đúng định dạng.", 422, "sealed must be a string ≤ 2 KiB")
+        return _answer(await run_in_threadpool(service.store_escrow, scope, sealed))
+
     @app.get(f"{protocol.API_PREFIX}/sync/own-events")
     async def own_events(request: Request, after: int = 0, limit: int = protocol.MAX_BATCH_EVENTS) -> JSONResponse:
         scope = await scope_of(request)

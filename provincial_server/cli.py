@@ -127,6 +127,41 @@ def cmd_audit(args, db) -> int:
     return 0
 
 
+def cmd_escrow_keygen(args, db) -> int:
+    """The province's escrow key pair: the private key goes to a file for the IT team's offline
+    store (never to the server); the public key is published to counters with publish-settings."""
+    from counter_app.core.escrow import new_keypair
+
+    out = Path(args.out)
+    if out.exists():
+        raise ServerError(f"Tệp {out} đã tồn tại; chọn tên khác.", 2)
+    pem, public = new_keypair()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    _emit(args, {"private_key_file": str(out), "public_key": public},
+          f"Khóa bí mật: {out} (cất ngoại tuyến, không để trên máy chủ).\nKhóa công khai: {public}\n"
+          f"Phát hành cho các quầy: tệp JSON {{\"escrow_public_key\": \"{public}\"}} → publish-settings.")
+    return 0
+
+
+def cmd_escrow_open(args, db) -> int:
+    from counter_app.core.errors import ValidationError
+    from counter_app.core.escrow import open_sealed, recovery_text
+
+    sealed = ProvincialService(db).escrowed_key(args.device)
+    try:
+        key = open_sealed(Path(args.private_key).read_bytes(), sealed)
+    except OSError as exc:
+        raise ServerError(f"Không đọc được tệp khóa bí mật {args.private_key}.", 2, str(exc)) from None
+    except ValidationError as exc:
+        raise ServerError(exc.message, 2, exc.detail) from None
+    text = recovery_text(key)
+    _emit(args, {"device": args.device, "recovery_key": text},
+          f"Khóa khôi phục của thiết bị #{args.device}: {text}\n(nhập trên quầy: counter-app recover-key)")
+    return 0
+
+
 def cmd_export_dvcqg(args, db) -> int:
     from provincial_server.dvcqg import export
 
@@ -213,6 +248,17 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--limit", type=int, default=100)
     au.add_argument("--json", action="store_true")
     au.set_defaults(func=cmd_audit)
+    es = sub.add_parser("escrow", help="lưu giữ khóa khôi phục của các quầy").add_subparsers(
+        dest="escrow_cmd", required=True, parser_class=Parser)
+    ek = es.add_parser("keygen", help="tạo cặp khóa lưu giữ của tỉnh (khóa bí mật ra tệp)")
+    ek.add_argument("--out", required=True, help="tệp khóa bí mật (cất ngoại tuyến)")
+    ek.add_argument("--json", action="store_true")
+    ek.set_defaults(func=cmd_escrow_keygen)
+    eo = es.add_parser("open", help="mở khóa lưu giữ của một thiết bị thành khóa khôi phục")
+    eo.add_argument("--device", type=int, required=True)
+    eo.add_argument("--private-key", required=True)
+    eo.add_argument("--json", action="store_true")
+    eo.set_defaults(func=cmd_escrow_open)
     x = sub.add_parser("export-dvcqg", help="xuất hồ sơ theo cấu trúc DongBoHoSoMC")
     x.add_argument("--since", required=True)
     x.add_argument("--out")

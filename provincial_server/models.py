@@ -177,3 +177,14 @@ class AuditLog(Base):
     agency: Mapped[str | None] = mapped_column(String(35), index=True)
     device_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyEscrow(Base):
+    """A counter's database key, sealed to the province's public key (``core/escrow.py``): the
+    server keeps what it cannot open; the province's offline private key opens it."""
+
+    __tablename__ = "key_escrow"
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    public_key_fingerprint: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UtcTime)

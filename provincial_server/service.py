@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from counter_app.core import protocol
+from counter_app.core import escrow, protocol
 from counter_app.core.protocol import secret_hash
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Status
@@ -22,7 +22,7 @@ from provincial_server import guard
 from provincial_server.db import ServerDatabase
 from provincial_server.ingest import DeviceScope, Ingest, device_scope
 from provincial_server.models import (
-    Agency, AgencyServes, Change, Device, Dossier, EnrollCode, Event, Quarantine, ServerSetting,
+    Agency, AgencyServes, Change, Device, Dossier, EnrollCode, Event, KeyEscrow, Quarantine, ServerSetting,
 )
 
 ENROLL_CODE_HOURS = 72
@@ -268,6 +268,25 @@ class ProvincialService:
         with self.db.read() as s:
             return list(s.scalars(select(Event.uuid).where(Event.device_id == scope.device_id,
                                                             Event.device_day == day)))
+
+    def store_escrow(self, scope: DeviceScope, sealed: str) -> dict[str, Any]:
+        """Keep this device's sealed database key (the newest replaces the older one)."""
+        try:
+            box = escrow.check_sealed(sealed)
+        except ValidationError as exc:
+            raise ServerError(exc.message, 422, exc.detail) from None
+        with self.db.transaction() as s:
+            row = s.get(KeyEscrow, scope.device_id) or KeyEscrow(device_id=scope.device_id)
+            row.sealed, row.public_key_fingerprint, row.received_at = sealed, box["to"][:16], utcnow()
+            s.merge(row)
+        return {"stored": True, "to": box["to"]}
+
+    def escrowed_key(self, device_id: int) -> str:
+        with self.db.read() as s:
+            row = s.get(KeyEscrow, device_id)
+            if row is None:
+                raise ServerError(f"Thiết bị #{device_id} chưa gửi khóa lưu giữ.", 404)
+            return row.sealed
 
     def own_events(self, scope: DeviceScope, after: int, limit: int) -> dict[str, Any]:
         """The events this device delivered after its ``device_seq`` ``after``, in device order: a

@@ -39,7 +39,7 @@ MAX_MM = 400  # larger than any sheet the office prints on: a typo, not a layout
 @dataclass(frozen=True)
 class SettingDef:
     key: str  # what the command line and the sync pull call it
-    kind: str  # text | template | url | list | choice | int | mm | bool | time
+    kind: str  # text | template | url | list | choice | int | mm | bool | time | pubkey
     label: str  # short Vietnamese label (the settings screen)
     help: str  # one Vietnamese line for ``settings show``
     who: Who = Who.ADMIN
@@ -85,6 +85,12 @@ class SettingDef:
             return value
         if self.kind == "list":
             return tuple(clean(x) for x in value.split("|") if clean(x))
+        if self.kind == "pubkey":  # an X25519 public key in base64; empty: none
+            if value:
+                from counter_app.core.escrow import public_key_bytes
+
+                public_key_bytes(value)
+            return value
         if self.kind == "url":
             if value and not value.startswith(("http://", "https://")):
                 raise ValidationError(f"{self.label} phải bắt đầu bằng http:// hoặc https://.", "bad URL")
@@ -170,6 +176,9 @@ SETTINGS: tuple[SettingDef, ...] = (
                "thư mục (ổ thứ hai, USB) nhận bản sao lưu tự động mỗi ngày (để trống: tắt)"),
     SettingDef("backup_keep", "int", "Số bản sao lưu giữ lại", "số bản sao lưu hằng ngày giữ lại (cũ hơn bị xóa)",
                minimum=1),
+    SettingDef("escrow_public_key", "pubkey", "Khóa công khai lưu giữ khóa khôi phục",
+               "khóa công khai (base64) của tỉnh: quầy gửi khóa giải mã cơ sở dữ liệu, đã niêm phong bằng khóa "
+               "này, cho máy chủ tỉnh lưu giữ (để trống: không gửi)", Who.PROVINCE),
 )
 BY_KEY = {d.key: d for d in SETTINGS}
 

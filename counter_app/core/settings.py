@@ -89,6 +89,9 @@ class CounterSettings:
     # drive); empty: off. The newest ``backup_keep`` daily copies are kept there.
     backup_folder: str = ""
     backup_keep: int = 7
+    # The province's X25519 public key (base64): the database key is escrowed, sealed to it, with
+    # the provincial server at the next sync. Empty: no escrow.
+    escrow_public_key: str = ""
 
     @property
     def prefix(self) -> str:

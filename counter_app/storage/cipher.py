@@ -14,20 +14,18 @@ is opened with the standard library, any other with SQLCipher and the key.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 import sqlite3
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from counter_app.core.errors import ConfigurationError, KeyMissing, ValidationError
+from counter_app.core.errors import ConfigurationError, KeyMissing
+from counter_app.core.escrow import key_from_recovery, recovery_text  # noqa: F401 (the faces' names for them)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
 KEY_SERVICE = "counter_app database key"
-_CHECK_BYTES = 3  # a typo in a 56-character recovery key is caught before any file is touched
 
 Error = (sqlite3.Error, sqlcipher.Error)
 DatabaseError = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
@@ -141,28 +139,6 @@ def key_for(db_path: Path) -> bytes | None:
     key = load_key(db_path)
     if state == "encrypted" and key is None:
         raise key_missing(db_path, "encrypted database and no key in the keyring")
-    return key
-
-
-def recovery_text(key: bytes) -> str:
-    """The key as 14 groups of 4 letters and digits (base32: no 0/O or 1/I to confuse), with a
-    checksum, for the administrator to print and keep."""
-    raw = key + hashlib.sha256(key).digest()[:_CHECK_BYTES]
-    text = base64.b32encode(raw).decode("ascii").rstrip("=")
-    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
-
-
-def key_from_recovery(text: str) -> bytes:
-    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    cleaned = cleaned.replace("0", "O").replace("1", "I").replace("8", "B")
-    try:
-        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-    except (ValueError, base64.binascii.Error):
-        raw = b""
-    key, check = raw[:KEY_BYTES], raw[KEY_BYTES:]
-    if len(raw) != KEY_BYTES + _CHECK_BYTES or hashlib.sha256(key).digest()[:_CHECK_BYTES] != check:
-        raise ValidationError("Khóa khôi phục không đúng (sai ký tự hoặc thiếu nhóm); kiểm tra lại bản in.",
-                              "recovery key checksum mismatch")
     return key
 
 

@@ -25,6 +25,7 @@ from counter_app.core.serialize import iso
 from counter_app.core.setting_defs import apply_province
 from counter_app.core.swaps import parse_swaps
 from counter_app.core.settings import settings_from_values, settings_to_values
+from counter_app.sync.escrow import escrow_if_needed
 from counter_app.sync.lock import InstanceLock
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
 
@@ -51,6 +52,7 @@ class SyncReport:
     deferred: int = 0
     requeued: int = 0
     recovered: int = 0  # own events taken back from the server after a restore
+    escrowed: bool = False  # the database key was sent, sealed, to the province in this run
     pending: int = 0
     sending: int = 0
     failed: int = 0  # rejected + conflict rows waiting for staff
@@ -84,8 +86,10 @@ def _cancelled(cancel) -> bool:
 
 class SyncEngine:
     def __init__(self, uow_factory: Callable, clock, lock: InstanceLock, *, server_url: str,
-                 token: str | None, client: SyncClient | None = None, lease: timedelta = LEASE) -> None:
+                 token: str | None, client: SyncClient | None = None, lease: timedelta = LEASE,
+                 database_key: Callable[[], bytes | None] | None = None) -> None:
         self._uow = uow_factory
+        self._database_key = database_key or (lambda: None)
         self._clock = clock
         self._lock = lock
         self._lease = lease
@@ -121,6 +125,8 @@ class SyncEngine:
                 self._apply_deferred(report)
             if not report.cancelled:
                 self._reconcile(report, cancel)
+            if not report.cancelled:
+                report.escrowed = escrow_if_needed(self._uow, self.client, self._database_key)
             report.online = True
         except SyncFailure as failure:
             report.online = failure.kind not in (FailureKind.RETRYABLE,)

@@ -127,6 +127,10 @@ class SyncClient:
     def reconcile(self, days: list[str]) -> dict[str, int]:
         return self.call("POST", "/sync/reconcile", json={"days": days})["days"]
 
+    def escrow(self, sealed: str) -> dict[str, Any]:
+        """The database key, sealed to the province's public key, for the server to keep."""
+        return self.call("POST", "/device/escrow", json={"sealed": sealed})
+
     def own_events(self, after: int) -> dict[str, Any]:
         """This device's events the server holds after ``device_seq`` ``after`` (catch-up after a restore)."""
         return self.call("GET", "/sync/own-events", params={"after": after})
