@@ -30,9 +30,11 @@ from counter_app.core.text import clean
 
 VOIDED = "certificate_voided"
 NUMBERED = "certificate_numbered"
+SIGNED = "certificate_signed"
 
 
-__all__ = ["CertRequest", "CertificationService", "HolderExpired", "HolderUnavailable", "NUMBERED", "VOIDED"]
+__all__ = ["CertRequest", "CertificationService", "HolderExpired", "HolderUnavailable", "NUMBERED", "SIGNED",
+           "VOIDED"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class CertRequest:
     return_now: bool = False  # the copies are ready at once: intake and return in one step
     queue_if_unreachable: bool = False  # holder down: keep the request without numbers
     request_id: str | None = None
+    signer: str | None = None  # same-day work: the signer signs at once (one key at the desk)
 
 
 def _item_payload(items: tuple[CertItem, ...]) -> list[dict]:
@@ -177,7 +180,47 @@ class CertificationService:
             uow.commit()
         if numbers is not None and not final:
             self._confirm(code, request_id)
+        if request.signer and numbers is not None:
+            self.sign(code, request.signer, dossier.receiving_officer)
         return dossier, self.get(code)
+
+    # -- signing --------------------------------------------------------------------------------
+    def signers(self, day: date | None = None):
+        """The office's signers who may sign on ``day`` (today when not given)."""
+        return self._ctx.settings.cert_signers.on(day or self._clock.now().date())
+
+    def sign(self, code: str, signer: str, officer: str, *, at: datetime | None = None) -> Certification:
+        """The signer signed and sealed the request's copies (or statements): the day of
+        certification is this day, not the day of receipt. ``officer``: the desk officer who
+        recorded it (kept in the history); ``at``: when, for a signature recorded afterwards."""
+        cert = self.get(code)
+        now = self._clock.now()
+        at = now if at is None else (at.replace(tzinfo=TZ) if at.tzinfo is None else at.astimezone(TZ))
+        if cert.signed:
+            raise ValidationError(f"Yêu cầu {cert.code} đã được ký chứng thực ngày {cert.signed_at:%d/%m/%Y}.",
+                                  "already signed")
+        if not cert.numbered:
+            raise ValidationError(f"Yêu cầu {cert.code} chưa có số chứng thực; cấp số trước khi ký.", "not numbered")
+        if all(i.void for i in cert.items):
+            raise ValidationError(f"Mọi số chứng thực của yêu cầu {cert.code} đã hủy; không còn gì để ký.", "all void")
+        if at < cert.received_at or at > now:
+            raise ValidationError("Thời điểm ký phải sau lúc tiếp nhận và không ở tương lai.", "signing time out of range")
+        who = self._ctx.settings.cert_signers.find(signer, at.date())
+        officer = clean(officer)
+        if not officer:
+            raise ValidationError("Chưa xác định cán bộ ghi nhận việc ký.", "officer missing")
+        with self._uow() as uow:
+            self.holder.sign(uow, cert.request_id, at.date(), who.name, who.title)
+            uow.certifications.sign(cert.code, who.name, who.title, at)
+            self._note(uow, cert, SIGNED, now, officer, {"signer_name": who.name, "signer_title": who.title,
+                                                         "signed_at": at.isoformat()})
+            uow.commit()
+        return self.get(code)
+
+    def awaiting_signature(self) -> list[Certification]:
+        """Numbered, not yet signed: extended requests and those received after the cut-off."""
+        with self._read_uow() as uow:
+            return [uow.certifications.get(c) for c in uow.certifications.awaiting_signature()]
 
     def _confirm(self, code: str, request_id: str) -> bool:
         try:
@@ -268,9 +311,27 @@ class CertificationService:
             raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
         return self.holder.entries(CertKind(kind).register_type, first, last)
 
-    def close_year(self, kind: CertKind, year: int) -> int:
-        """Year-end closing of the register: its count is fixed; the next year starts at 01."""
-        return self.holder.close_year(CertKind(kind).register_type, year)
+    def close_year(self, kind: CertKind, year: int, *, signer: str | None = None, force: bool = False,
+                   reason: str | None = None) -> int:
+        """Year-end closing of the register: its count is fixed; the next year starts at 01. Not
+        before 31 December (Circular 01/2020 Art. 4: the book runs to the end of the year) unless
+        forced with a reason, which the register keeps."""
+        today = self._clock.now().date()
+        reason = clean(reason or "") or None
+        if today < date(year, 12, 31):
+            if not force:
+                raise ValidationError(f"Chưa đến ngày 31/12/{year}: sổ chứng thực năm {year} còn ghi đến hết năm. "
+                                      "Muốn khóa sớm phải dùng --force và ghi lý do.", "closing before year end")
+            if not reason:
+                raise ValidationError("Khóa sổ trước ngày 31/12 phải ghi lý do.", "early closing without reason")
+        who = self._ctx.settings.cert_signers.find(signer, today) if signer else next(iter(self.signers(today)), None)
+        return self.holder.close_year(CertKind(kind).register_type, year, reason=reason,
+                                      signer=f"{who.name}|{who.title}" if who else None)
+
+    def register_closing(self, kind: CertKind, year: int) -> dict | None:
+        """How this machine's register for ``year`` was closed (None while open)."""
+        with self._read_uow() as uow:
+            return uow.cert_register.closing_of(self._ctx.settings.agency.code, year, CertKind(kind).register_type)
 
     def register_state(self, kind: CertKind, year: int):
         """(last number, closed_at) of this machine's register for ``year``."""
