@@ -113,3 +113,28 @@ def test_certify_from_a_scanned_qr_and_overlay_stamps(data, tmp_path):
         run(data, "settings", "set", "stamps.layout", "labels")
     bad = run(data, "settings", "set", "stamps.layout", "giữa trang", ok=False)
     assert bad.returncode == 1
+
+
+def test_signers_awaiting_signature_and_year_end_closing_from_the_command_line(data, tmp_path):
+    signers = run_json(data, "cert-signer", "add", "--name", "Trần Thị Phó", "--title", "Phó Chủ tịch UBND xã Định Mỹ",
+                       "--from", "2026-01-01", "--to", "2026-12-31")
+    assert [s["name"] for s in signers] == ["Nguyễn Văn Chủ", "Trần Thị Phó"]
+    out = run_json(data, "certify", "--name", "Phạm Văn Ký", "--id-number", "052090999888", "--kind", "signature",
+                   "--document", "Giấy ủy quyền", "--received-at", "2026-06-12T15:30",
+                   "--backdate-reason", "nhập bù sổ giấy")
+    waiting = run_json(data, "certify-unsigned")
+    assert out["code"] in [w["code"] for w in waiting] and out["signed_at"] is None
+    bad = run(data, "certify-sign", out["code"], "--signer", "Cán bộ CLI", ok=False)
+    assert bad.returncode == 1 and "không có trong danh sách người ký" in bad.stderr
+    signed = run_json(data, "certify-sign", out["code"], "--signer", "Trần Thị Phó", "--at", "2026-06-15T08:00")
+    assert signed["signer_title"] == "Phó Chủ tịch UBND xã Định Mỹ" and signed["signed_at"].startswith("2026-06-15")
+    assert out["code"] not in [w["code"] for w in run_json(data, "certify-unsigned")]
+    early = run(data, "certbook-close", "--year", "2099", ok=False)  # a real process: today's clock
+    assert early.returncode == 1 and "31/12/2099" in early.stderr
+    assert run(data, "certbook-close", "--year", "2099", "--force", ok=False).returncode == 1
+    run(data, "certbook-close", "--year", "2026", "--kind", "signature", "--force", "--reason", "Sáp nhập đơn vị",
+        "--signer", "Nguyễn Văn Chủ")
+    pdf = tmp_path / "sig.pdf"
+    run(data, "certbook", "--kind", "signature", "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(pdf))
+    last = " ".join(PdfReader(pdf).pages[-1].extract_text().split())
+    assert "Khóa sổ trước ngày 31/12, lý do: Sáp nhập đơn vị" in last and last.endswith("Nguyễn Văn Chủ")
