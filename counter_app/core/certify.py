@@ -60,6 +60,10 @@ def _item_payload(items: tuple[CertItem, ...]) -> list[dict]:
              "number": i.number, "book": i.book} for i in items]
 
 
+def _signed_payload(signer, at: datetime) -> dict:
+    return {"signer_name": signer.name, "signer_title": signer.title, "signed_at": at.isoformat()}
+
+
 class CertificationService:
     """Certify, number later, confirm, void, and read the register. Writes go through
     ``uow_factory`` (one write transaction each), reads through ``read_uow_factory``."""
@@ -135,6 +139,9 @@ class CertificationService:
         request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
         received_at = resolve_received_at(request.received_at, self._clock.now(), request.backdate_reason)
+        # Checked before any number is drawn: a wrong name must not leave an unsigned request behind.
+        signer = self._ctx.settings.cert_signers.find(request.signer, self._clock.now().date()) \
+            if request.signer else None
 
         def prepare() -> NumberingRequest:
             with self._read_uow() as uow:  # everything is checked before anyone is asked for numbers
@@ -173,6 +180,14 @@ class CertificationService:
             uow.certifications.add(code, request.kind, request_id, list(items), exemption_reason=exemption,
                                    extension_days=request.extension_days, extension_reason=extension_reason,
                                    holder_confirmed=final)
+            if signer is not None and numbers is not None and final:  # signed in the same transaction
+                self.holder.sign(uow, request_id, now.date(), signer.name, signer.title)
+                uow.certifications.sign(code, signer.name, signer.title, now)
+                signed = DossierEvent(new_event_uuid(), SIGNED, now, dossier.receiving_officer, Status.RECEIVED.value,
+                                      Status.RECEIVED.value, _signed_payload(signer, now))
+                uow.dossiers.record(code, signed, status=Status.RECEIVED.value, due_at=dossier.due_at,
+                                    reschedule_count=0)
+                dossier = replace(dossier, events=dossier.events + (signed,))
             if request.return_now and numbers is not None:  # the copies go back over the counter at once
                 for action in (Action.RESULT_READY, Action.RETURN):
                     dossier = record_transition(uow, dossier, action, dossier.receiving_officer, now,
@@ -180,8 +195,8 @@ class CertificationService:
             uow.commit()
         if numbers is not None and not final:
             self._confirm(code, request_id)
-        if request.signer and numbers is not None:
-            self.sign(code, request.signer, dossier.receiving_officer)
+        if signer is not None and numbers is not None and not final:
+            self.sign(code, signer.name, dossier.receiving_officer)
         return dossier, self.get(code)
 
     # -- signing --------------------------------------------------------------------------------
@@ -212,8 +227,7 @@ class CertificationService:
         with self._uow() as uow:
             self.holder.sign(uow, cert.request_id, at.date(), who.name, who.title)
             uow.certifications.sign(cert.code, who.name, who.title, at)
-            self._note(uow, cert, SIGNED, now, officer, {"signer_name": who.name, "signer_title": who.title,
-                                                         "signed_at": at.isoformat()})
+            self._note(uow, cert, SIGNED, now, officer, _signed_payload(who, at))
             uow.commit()
         return self.get(code)
 

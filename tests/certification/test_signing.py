@@ -86,10 +86,17 @@ def test_late_request_carries_its_signing_day_and_prints_only_a_preview_until_si
     assert "CHỦ TỊCH UBND XÃ ĐỊNH MỸ" in text and text.endswith(f"{CHAIR[0]} {cert.code} · Bản 1/1")
 
 
-def test_same_day_work_is_signed_in_one_step(desk):
-    _, cert = desk.certification.certify(cert_request(("A", 1, 1), signer=CHAIR[0]))
+def test_same_day_work_is_signed_in_one_step_before_the_copies_go_back(desk):
+    before = outbox_count(desk)
+    with pytest.raises(ValidationError, match="không có trong danh sách"):
+        desk.certification.certify(cert_request(("A", 1, 1), signer="Cán bộ A"))
+    assert outbox_count(desk) == before and desk.certification.book(CertKind.COPY, date(2026, 1, 1),
+                                                                    date(2026, 12, 31)) == []
+    _, cert = desk.certification.certify(cert_request(("A", 1, 1), signer=CHAIR[0], return_now=True))
     assert cert.signed and cert.signed_at.date() == date(2026, 6, 10) and cert.signer_name == CHAIR[0]
     assert desk.certification.awaiting_signature() == []
+    assert [e.kind for e in desk.queries.get(cert.code).events] == [
+        "received", "certificate_signed", "result_ready", "returned"]
 
 
 def test_signing_time_cannot_precede_receipt(desk, clock):
