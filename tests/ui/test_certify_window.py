@@ -83,8 +83,10 @@ def test_ctrl_enter_finishes_and_bad_rows_are_refused(qtbot, window, core, dialo
     view.rows[0][0].setFocus()
     dialogs.expect(print_preview)
     shortcut(qtbot, view.rows[0][0], Qt.Key_Return, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(view, "last_printed", (None, None, False))[2], timeout=10_000)
+    qtbot.waitUntil(lambda: (view.last_printed or (None, None, False))[2], timeout=10_000)
     cert = core.certification.get(view.last_printed[0])
+    # signed on a later day: the appointment slip now, the stamps once the signer signs
+    assert view.last_printed[1] == "cert_receipt" and not cert.signed
     assert cert.extension_days == 1 and cert.extension_reason == "Nhiều bản sao"
     assert core.queries.get(cert.code).status == "received"  # an extended request is not returned at once
     assert cert.items[0].document == "Giấy chứng nhận kết hôn" and cert.fee_total == 2_000
