@@ -29,9 +29,9 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 VN = timezone(timedelta(hours=7))
 TOO_DEEP = "\x00too_deep"  # what a container nested past the parser's limit is replaced with
 
-# Certification notes (counter_app.core.certify.VOIDED/NUMBERED) travel as their own kinds.
+# Certification notes (counter_app.core.certify.VOIDED/NUMBERED/SIGNED) travel as their own kinds.
 ACTIONS = frozenset(a.value for a in Action)
-EVENT_KINDS = ACTIONS | {PRINTED, "certificate_voided", "certificate_numbered"}
+EVENT_KINDS = ACTIONS | {PRINTED, "certificate_voided", "certificate_numbered", "certificate_signed"}
 INTAKE_KINDS = frozenset({Action.RECEIVE.value, Action.REFUSE.value})
 STATUSES = frozenset(s.value for s in Status)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")

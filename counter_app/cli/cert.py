@@ -34,7 +34,8 @@ def cert_dict(dossier, cert) -> dict:
         "book": f"{cert.items[0].book}-{cert.register_type}" if cert.items[0].book else None,
         "fee_total": cert.fee_total, "exemption_reason": cert.exemption_reason,
         "extension_days": cert.extension_days, "extension_reason": cert.extension_reason,
-        "awaiting_numbers": not cert.numbered,
+        "awaiting_numbers": not cert.numbered, "signed_at": iso(cert.signed_at) if cert.signed_at else None,
+        "signer_name": cert.signer_name, "signer_title": cert.signer_title,
         "items": [{"document": i.document, "pages": i.pages, "copies": i.copies, "fee": i.fee,
                    "certificate_number": i.number, "book": i.book, "void": i.void, "void_reason": i.void_reason}
                   for i in cert.items],
@@ -63,7 +64,7 @@ def cmd_certify(args) -> int:
         kind=CertKind(args.kind), received_at=parse_local_datetime(args.received_at) if args.received_at else None,
         backdate_reason=args.backdate_reason,
         exemption_reason=args.exempt, extension_days=args.extend, extension_reason=args.extend_reason,
-        return_now=args.return_now, queue_if_unreachable=args.queue)
+        return_now=args.return_now, queue_if_unreachable=args.queue, signer=args.signer)
     app = open_app(args)
     dossier, cert = app.certification.certify(request)
     emit(args, cert_dict(dossier, cert), "Đã tiếp nhận yêu cầu chứng thực.\n" + cert_text(cert))
@@ -97,8 +98,7 @@ def cmd_certbook(args) -> int:
     if args.out:
         out = Path(args.out)
         if check_suffix(out, (".pdf", ".xlsx"), "Sổ chứng thực") == ".pdf":
-            last_number, closed_at = app.certification.register_state(kind, last.year)
-            closed = (closed_at, last_number) if closed_at else None
+            closed = app.certification.register_closing(kind, last.year)
             out.write_bytes(render_certbook_pdf(entries, kind.register_type, app.ctx.settings, first, last, closed))
         else:
             write_certbook_xlsx(entries, kind.register_type, app.ctx.settings, first, last, out)
@@ -111,13 +111,15 @@ def cmd_certbook(args) -> int:
                              "applicant": e.applicant_name, "document": e.document, "pages": e.pages,
                              "copies": e.copies, "fee": e.fee, "officer": e.officer, "desk": e.desk,
                              "dossier_code": e.dossier_code, "void": e.void, "void_reason": e.void_reason,
-                             "state": e.state} for e in entries]}, "")
+                             "state": e.state, "signer_name": e.signer_name, "signer_title": e.signer_title,
+                             "signed_on": e.signed_on.isoformat() if e.signed_on else None} for e in entries]}, "")
     return 0
 
 
 def cmd_certbook_close(args) -> int:
     app = open_app(args)
-    count = app.certification.close_year(CertKind(args.kind), args.year)
+    count = app.certification.close_year(CertKind(args.kind), args.year, signer=args.signer, force=args.force,
+                                         reason=args.reason)
     print(f"Đã khóa sổ {CertKind(args.kind).register_type} năm {args.year}: {count} số chứng thực.")
     return 0
 
@@ -160,6 +162,7 @@ def register(cli) -> None:
     sp.add_argument("--extend-reason")
     sp.add_argument("--return-now", action="store_true", help="trả ngay: tiếp nhận và trả kết quả một bước")
     sp.add_argument("--queue", action="store_true", help="máy giữ sổ không liên lạc được: lưu, chờ cấp số sau")
+    sp.add_argument("--signer", help="người có thẩm quyền ký ngay (việc trong ngày); bỏ trống: chờ ký")
     sp = add("certify-void", cmd_certify_void, "hủy một số chứng thực (giữ trong sổ, ghi ĐÃ HỦY)")
     sp.add_argument("code")
     sp.add_argument("--number", type=int, required=True)
@@ -170,8 +173,11 @@ def register(cli) -> None:
     sp.add_argument("--to", dest="date_to", required=True)
     sp.add_argument("--kind", choices=[k.value for k in CertKind], default="copy")
     sp.add_argument("--out", help="tệp .pdf hoặc .xlsx")
-    sp = add("certbook-close", cmd_certbook_close, "khóa sổ chứng thực cuối năm")
+    sp = add("certbook-close", cmd_certbook_close, "khóa sổ chứng thực cuối năm (từ ngày 31/12)")
     sp.add_argument("--year", type=int, required=True)
+    sp.add_argument("--signer", help="người ký xác nhận khóa sổ (mặc định: người ký đầu danh sách hôm nay)")
+    sp.add_argument("--force", action="store_true", help="khóa trước ngày 31/12 (phải có --reason)")
+    sp.add_argument("--reason", help="lý do khóa sổ sớm (được ghi lại)")
     sp.add_argument("--kind", choices=[k.value for k in CertKind], default="copy")
     sp = add("closing", cmd_closing, "chốt sổ chứng thực trong ngày")
     sp.add_argument("--date", help="YYYY-MM-DD (mặc định: hôm nay)")

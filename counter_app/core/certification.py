@@ -126,10 +126,17 @@ class Certification:
     extension_days: int = 0
     extension_reason: str | None = None
     status: str = "received"
+    signer_name: str | None = None  # None: awaiting the signer (stamps print only as a preview)
+    signer_title: str | None = None
+    signed_at: datetime | None = None
 
     @property
     def register_type(self) -> str:
         return self.kind.register_type
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
 
     @property
     def fee_total(self) -> int:
@@ -195,6 +202,9 @@ class RegisterEntry:
     void: bool
     void_reason: str | None = None
     state: str = "issued"  # issued | reserved | void
+    signer_name: str | None = None  # column (5); None on lines signed before signers were recorded
+    signer_title: str | None = None
+    signed_on: date | None = None  # column (2): the day of certification; None: not signed yet
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,11 @@ from counter_app.core.text import clean
 
 VOIDED = "certificate_voided"
 NUMBERED = "certificate_numbered"
+SIGNED = "certificate_signed"
 
 
-__all__ = ["CertRequest", "CertificationService", "HolderExpired", "HolderUnavailable", "NUMBERED", "VOIDED"]
+__all__ = ["CertRequest", "CertificationService", "HolderExpired", "HolderUnavailable", "NUMBERED", "SIGNED",
+           "VOIDED"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,16 @@ class CertRequest:
     return_now: bool = False  # the copies are ready at once: intake and return in one step
     queue_if_unreachable: bool = False  # holder down: keep the request without numbers
     request_id: str | None = None
+    signer: str | None = None  # same-day work: the signer signs at once (one key at the desk)
 
 
 def _item_payload(items: tuple[CertItem, ...]) -> list[dict]:
     return [{"position": i.position, "document": i.document, "pages": i.pages, "copies": i.copies, "fee": i.fee,
              "number": i.number, "book": i.book} for i in items]
+
+
+def _signed_payload(signer, at: datetime) -> dict:
+    return {"signer_name": signer.name, "signer_title": signer.title, "signed_at": at.isoformat()}
 
 
 class CertificationService:
@@ -132,6 +139,9 @@ class CertificationService:
         request = replace(request, kind=CertKind(request.kind))
         request_id = request.request_id or str(uuid.uuid4())
         received_at = resolve_received_at(request.received_at, self._clock.now(), request.backdate_reason)
+        # Checked before any number is drawn: a wrong name must not leave an unsigned request behind.
+        signer = self._ctx.settings.cert_signers.find(request.signer, self._clock.now().date()) \
+            if request.signer else None
 
         def prepare() -> NumberingRequest:
             with self._read_uow() as uow:  # everything is checked before anyone is asked for numbers
@@ -170,6 +180,14 @@ class CertificationService:
             uow.certifications.add(code, request.kind, request_id, list(items), exemption_reason=exemption,
                                    extension_days=request.extension_days, extension_reason=extension_reason,
                                    holder_confirmed=final)
+            if signer is not None and numbers is not None and final:  # signed in the same transaction
+                self.holder.sign(uow, request_id, now.date(), signer.name, signer.title)
+                uow.certifications.sign(code, signer.name, signer.title, now)
+                signed = DossierEvent(new_event_uuid(), SIGNED, now, dossier.receiving_officer, Status.RECEIVED.value,
+                                      Status.RECEIVED.value, _signed_payload(signer, now))
+                uow.dossiers.record(code, signed, status=Status.RECEIVED.value, due_at=dossier.due_at,
+                                    reschedule_count=0)
+                dossier = replace(dossier, events=dossier.events + (signed,))
             if request.return_now and numbers is not None:  # the copies go back over the counter at once
                 for action in (Action.RESULT_READY, Action.RETURN):
                     dossier = record_transition(uow, dossier, action, dossier.receiving_officer, now,
@@ -177,7 +195,46 @@ class CertificationService:
             uow.commit()
         if numbers is not None and not final:
             self._confirm(code, request_id)
+        if signer is not None and numbers is not None and not final:
+            self.sign(code, signer.name, dossier.receiving_officer)
         return dossier, self.get(code)
+
+    # -- signing --------------------------------------------------------------------------------
+    def signers(self, day: date | None = None):
+        """The office's signers who may sign on ``day`` (today when not given)."""
+        return self._ctx.settings.cert_signers.on(day or self._clock.now().date())
+
+    def sign(self, code: str, signer: str, officer: str, *, at: datetime | None = None) -> Certification:
+        """The signer signed and sealed the request's copies (or statements): the day of
+        certification is this day, not the day of receipt. ``officer``: the desk officer who
+        recorded it (kept in the history); ``at``: when, for a signature recorded afterwards."""
+        cert = self.get(code)
+        now = self._clock.now()
+        at = now if at is None else (at.replace(tzinfo=TZ) if at.tzinfo is None else at.astimezone(TZ))
+        if cert.signed:
+            raise ValidationError(f"Yêu cầu {cert.code} đã được ký chứng thực ngày {cert.signed_at:%d/%m/%Y}.",
+                                  "already signed")
+        if not cert.numbered:
+            raise ValidationError(f"Yêu cầu {cert.code} chưa có số chứng thực; cấp số trước khi ký.", "not numbered")
+        if all(i.void for i in cert.items):
+            raise ValidationError(f"Mọi số chứng thực của yêu cầu {cert.code} đã hủy; không còn gì để ký.", "all void")
+        if at < cert.received_at or at > now:
+            raise ValidationError("Thời điểm ký phải sau lúc tiếp nhận và không ở tương lai.", "signing time out of range")
+        who = self._ctx.settings.cert_signers.find(signer, at.date())
+        officer = clean(officer)
+        if not officer:
+            raise ValidationError("Chưa xác định cán bộ ghi nhận việc ký.", "officer missing")
+        with self._uow() as uow:
+            self.holder.sign(uow, cert.request_id, at.date(), who.name, who.title)
+            uow.certifications.sign(cert.code, who.name, who.title, at)
+            self._note(uow, cert, SIGNED, now, officer, _signed_payload(who, at))
+            uow.commit()
+        return self.get(code)
+
+    def awaiting_signature(self) -> list[Certification]:
+        """Numbered, not yet signed: extended requests and those received after the cut-off."""
+        with self._read_uow() as uow:
+            return [uow.certifications.get(c) for c in uow.certifications.awaiting_signature()]
 
     def _confirm(self, code: str, request_id: str) -> bool:
         try:
@@ -268,9 +325,27 @@ class CertificationService:
             raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
         return self.holder.entries(CertKind(kind).register_type, first, last)
 
-    def close_year(self, kind: CertKind, year: int) -> int:
-        """Year-end closing of the register: its count is fixed; the next year starts at 01."""
-        return self.holder.close_year(CertKind(kind).register_type, year)
+    def close_year(self, kind: CertKind, year: int, *, signer: str | None = None, force: bool = False,
+                   reason: str | None = None) -> int:
+        """Year-end closing of the register: its count is fixed; the next year starts at 01. Not
+        before 31 December (Circular 01/2020 Art. 4: the book runs to the end of the year) unless
+        forced with a reason, which the register keeps."""
+        today = self._clock.now().date()
+        reason = clean(reason or "") or None
+        if today < date(year, 12, 31):
+            if not force:
+                raise ValidationError(f"Chưa đến ngày 31/12/{year}: sổ chứng thực năm {year} còn ghi đến hết năm. "
+                                      "Muốn khóa sớm phải dùng --force và ghi lý do.", "closing before year end")
+            if not reason:
+                raise ValidationError("Khóa sổ trước ngày 31/12 phải ghi lý do.", "early closing without reason")
+        who = self._ctx.settings.cert_signers.find(signer, today) if signer else next(iter(self.signers(today)), None)
+        return self.holder.close_year(CertKind(kind).register_type, year, reason=reason,
+                                      signer=f"{who.name}|{who.title}" if who else None)
+
+    def register_closing(self, kind: CertKind, year: int) -> dict | None:
+        """How this machine's register for ``year`` was closed (None while open)."""
+        with self._read_uow() as uow:
+            return uow.cert_register.closing_of(self._ctx.settings.agency.code, year, CertKind(kind).register_type)
 
     def register_state(self, kind: CertKind, year: int):
         """(last number, closed_at) of this machine's register for ``year``."""

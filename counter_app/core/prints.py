@@ -135,6 +135,11 @@ class PrintService:
         if form is FormKind.STAMPS and not certification.numbered:
             raise ValidationError(f"Hồ sơ {dossier.code} chưa có số chứng thực (máy giữ sổ chưa cấp số); "
                                   "chưa in được lời chứng.", "certification not numbered")
+        if form is FormKind.STAMPS and not certification.signed and not preview:
+            # A statement carries the signer's name and the day of certification: until signed,
+            # only a preview (watermarked) may come out, never a sheet that could pass as certified.
+            raise ValidationError(f"Yêu cầu {dossier.code} chưa được người có thẩm quyền ký chứng thực; chỉ in được "
+                                  "bản xem trước. Ghi nhận việc ký rồi in lời chứng.", "certification not signed")
         prior = sum(1 for e in dossier.events if e.kind == PRINTED and e.payload.get("form") == form.value)
         mark = Mark.PREVIEW if preview else (Mark.REPRINT if prior else Mark.ORIGINAL)
         return PrintJob(form=form, dossier=dossier, procedure=uow.catalogue.get(dossier.procedure_code),

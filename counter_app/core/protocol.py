@@ -241,6 +241,16 @@ class VoidRequest(Wire):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SignRequest(Wire):
+    """The signer signed a request: its lines take the day of certification and the signer."""
+
+    request_id: str
+    day: date
+    signer_name: str
+    signer_title: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterEntries(Wire):
     """The holder's answer to ``GET /entries``: lines of the register book."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from counter_app.core.calendar import OfficeHours
 from counter_app.core.model import Agency
 from counter_app.core.setting_defs import SETTINGS, Who, apply_text, choices
+from counter_app.core.signers import SignerList
 
 
 FORM_SETS = choices("forms.form_set")
@@ -85,6 +86,8 @@ class CounterSettings:
     register_holder: str = ""
     stamps: StampSettings = field(default_factory=StampSettings)
     cert_documents: tuple[str, ...] = ()  # the desk's autocomplete list; empty: the common documents
+    # Who may sign certifications, with dates: the office decides (``cert-signer`` command, window).
+    cert_signers: SignerList = field(default_factory=SignerList)
     # Automatic daily backup from the window's idle maintenance: a folder (a second disk, a USB
     # drive); empty: off. The newest ``backup_keep`` daily copies are kept there.
     backup_folder: str = ""

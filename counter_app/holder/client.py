@@ -124,6 +124,10 @@ class HolderClient:
         self._call("POST", "/void", json=protocol.VoidRequest(register_type=register_type, year=year, number=number,
                                                               reason=reason, officer=officer).to_dict())
 
+    def sign(self, request_id: str, day: date, signer_name: str, signer_title: str) -> None:
+        self._call("POST", "/sign", json=protocol.SignRequest(request_id=request_id, day=day, signer_name=signer_name,
+                                                              signer_title=signer_title).to_dict())
+
     def entries(self, register_type: str, first: date, last: date) -> list[RegisterEntry]:
         data = self._call("GET", "/entries", params={"register_type": register_type, "from": first.isoformat(),
                                                      "to": last.isoformat()})
@@ -157,7 +161,11 @@ class RemoteRegisterHolder:
     def entries(self, register_type: str, first: date, last: date) -> list[RegisterEntry]:
         return self.client.entries(register_type, first, last)
 
-    def close_year(self, register_type: str, year: int) -> int:
+    def sign(self, uow, request_id: str, signed_on: date, signer_name: str, signer_title: str) -> None:
+        self.client.sign(request_id, signed_on, signer_name, signer_title)
+
+    def close_year(self, register_type: str, year: int, *, reason: str | None = None,
+                   signer: str | None = None) -> int:
         raise ValidationError("Chỉ máy giữ sổ mới khóa sổ chứng thực cuối năm.", "not the register holder")
 
 

@@ -163,6 +163,16 @@ class RegisterHolderService:
             uow.commit()
         return {"number": entry.number, "state": "void"}
 
+    def sign(self, body: dict, desk: tuple[int, int]) -> dict:
+        request = _parse(protocol.SignRequest, body, "Yêu cầu ghi người ký sai cấu trúc.")
+        name, title = request.signer_name.strip(), request.signer_title.strip()
+        if not protocol.is_uuid(request.request_id) or not 1 <= len(name) <= 200 or not 1 <= len(title) <= 200:
+            raise HolderError(400, "Yêu cầu ghi người ký sai cấu trúc.", "request_id or signer")
+        with self._uow() as uow:
+            count = uow.cert_register.sign(request.request_id, request.day, name, title, only_desk=desk[1])
+            uow.commit()
+        return {"signed": count}
+
     def entries(self, query: dict, desk: tuple[int, int] | None = None) -> dict:
         """The register's lines, every ID number masked: the full numbers stay on the holder."""
         try:

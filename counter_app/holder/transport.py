@@ -97,6 +97,7 @@ def _handler(service: RegisterHolderService):
                 routes = {("POST", "/reserve"): lambda: service.reserve(self._body(), desk),
                           ("POST", "/confirm"): lambda: service.confirm(self._body(), desk),
                           ("POST", "/void"): lambda: service.void(self._body(), desk),
+                          ("POST", "/sign"): lambda: service.sign(self._body(), desk),
                           ("GET", "/entries"): lambda: service.entries(dict(parse_qsl(url.query)), desk)}
                 action = routes.get((method, path))
                 if action is None:

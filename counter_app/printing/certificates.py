@@ -1,10 +1,11 @@
-"""Certification prints: the stamp text for each copy (labels on a sheet, or printed onto the
-copy), the certification receipt, the register book (PDF and XLSX) and the daily closing."""
+"""Certification prints: the certification receipt, the register book (PDF and XLSX) and the daily
+closing (the statements themselves: ``cert_stamps``). The receipt and the closing are the office's
+own documents: no circular's form number in their footers."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -14,95 +15,13 @@ from reportlab.platypus import Paragraph, Spacer
 
 from counter_app.core.calendar import TZ
 from counter_app.core.certification import Certification, CertKind, ClosingReport, RegisterEntry, kind_of_register
-from counter_app.core.prints import FormKind, Mark, PrintJob
-from counter_app.core.settings import CounterSettings, StampSettings
+from counter_app.core.prints import FormKind, PrintJob
+from counter_app.core.settings import CounterSettings
 from counter_app.core.text import nfc
+from counter_app.printing.cert_stamps import render_stamps, stamp_lines  # noqa: F401 (the stamps' home)
 from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from counter_app.printing.layout import FormRenderer, esc, money, time_text, vn_date
 from counter_app.printing.templates import FormSet, load_form_set
-
-
-def stamp_lines(form_set: FormSet, cert: Certification, item, day: date) -> list[str]:
-    f = form_set.form("stamp")
-    lines = f["copy" if cert.kind is CertKind.COPY else "signature"]
-    values = dict(number=f"{item.number:02d}", book=item.book, register_type=cert.register_type, **vn_date(day))
-    return [nfc(line.format(**values)) for line in lines]
-
-
-def _draw_block(c: Canvas, x: float, y: float, w: float, h: float, lines: list[str], footer: str | None) -> None:
-    """The certification block, centred in the box whose bottom-left corner is (x, y); the space
-    between the caption and its hint is left for the signature and seal."""
-    size = min(9.0, h / 9)
-    top = y + h - size * 1.6
-    fonts = [BOLD, FAMILY, ITALIC, BOLD, ITALIC]
-    for i, line in enumerate(lines):
-        font = fonts[i] if i < len(fonts) else FAMILY
-        fs = size if i != 4 else size - 1.5
-        while c.stringWidth(line, font, fs) > w - 4 and fs > 5:
-            fs -= 0.25
-        c.setFont(font, fs)
-        c.drawCentredString(x + w / 2, top, line)
-        top -= size * 1.35
-    if footer:
-        c.setFont(ITALIC, 6)
-        c.setFillColor(colors.grey)
-        c.drawRightString(x + w - 2, y + 2, footer)
-        c.setFillColor(colors.black)
-
-
-def render_stamps(job: PrintJob, form_set: FormSet) -> bytes:
-    """One block per certified copy (all copies of one original carry its one number)."""
-    register_fonts()
-    cert: Certification = job.certification
-    stamps: StampSettings = job.settings.stamps
-    day = cert.received_at.astimezone(TZ).date()
-    blocks = []
-    for item in cert.items:
-        if item.void:
-            continue
-        for n in range(1, item.copies + 1):
-            footer = form_set.form("stamp")["copy_of"].format(copy=n, copies=item.copies)
-            blocks.append((stamp_lines(form_set, cert, item, day), f"{cert.code} · {nfc(footer)}"))
-    buffer = io.BytesIO()
-    c = Canvas(buffer, pagesize=A4, initialFontName=FAMILY)
-    c.setTitle(nfc("Lời chứng chứng thực"))
-    c.setSubject(cert.code)
-    c.setCreator("counter_app")
-    width, height = A4
-    if stamps.layout == "overlay":
-        bw, bh = 80 * mm, 38 * mm
-        for lines, footer in blocks:
-            _draw_block(c, stamps.overlay_x_mm * mm, stamps.overlay_y_mm * mm, bw, bh, lines, footer)
-            _mark(c, job)
-            c.showPage()
-    else:
-        lw, lh = stamps.label_width_mm * mm, stamps.label_height_mm * mm
-        per_page = stamps.columns * stamps.rows
-        for i, (lines, footer) in enumerate(blocks):
-            slot = i % per_page
-            if i and slot == 0:
-                _mark(c, job)
-                c.showPage()
-            col, row = slot % stamps.columns, slot // stamps.columns
-            x = stamps.margin_left_mm * mm + col * lw
-            y = height - stamps.margin_top_mm * mm - (row + 1) * lh
-            _draw_block(c, x, y, lw, lh, lines, footer)
-        _mark(c, job)
-        c.showPage()
-    c.save()
-    return buffer.getvalue()
-
-
-def _mark(c: Canvas, job: PrintJob) -> None:
-    """Reprints and previews say so at the foot of every sheet (never inside a block)."""
-    if job.mark is Mark.ORIGINAL:
-        return
-    label = "BẢN IN LẠI" if job.mark is Mark.REPRINT else "BẢN XEM TRƯỚC"
-    c.saveState()
-    c.setFillColor(colors.red)
-    c.setFont(BOLD, 8)
-    c.drawRightString(A4[0] - 5 * mm, 3 * mm, nfc(label))
-    c.restoreState()
 
 
 class CertReceiptRenderer(FormRenderer):
@@ -151,6 +70,14 @@ def render(job: PrintJob, form_set: FormSet) -> bytes:
 
 
 # -- the register book ---------------------------------------------------------------------------
+def signer_cell(e: RegisterEntry, form: dict) -> str:
+    """Column (5): the signer with the title. Lines signed before signers were recorded keep the
+    name written then; a line not yet signed says so."""
+    if e.signer_name:
+        return f"{e.signer_name}, {e.signer_title}" if e.signer_title else e.signer_name
+    return e.officer if e.signed_on else form["awaiting_signature"]
+
+
 def _book_rows(entries: list[RegisterEntry], kind: CertKind, form: dict) -> list[list[str]]:
     rows = []
     for e in entries:
@@ -158,14 +85,47 @@ def _book_rows(entries: list[RegisterEntry], kind: CertKind, form: dict) -> list
         note = form["void_note"].format(reason=e.void_reason or "") if e.void else ""
         if e.state == "reserved":
             note = "Đã cấp số, chờ quầy xác nhận"
-        rows.append([f"{e.number:02d}", e.day.strftime("%d/%m/%Y"), who, e.document, e.officer, str(e.copies),
+        day = e.signed_on.strftime("%d/%m/%Y") if e.signed_on else form["awaiting_signature"]
+        rows.append([f"{e.number:02d}", day, who, e.document, signer_cell(e, form), str(e.copies),
                      f"{e.fee:,}".replace(",", "."), note])
     return rows
 
 
+def _day_words(day: date) -> str:
+    return f"{day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def _cover(c: Canvas, page, settings: CounterSettings, form: dict, kind: CertKind, register_type: str,
+           books: list[str], entries: list[RegisterEntry], closed: dict | None) -> None:
+    """The book's cover (forms.md §8): agency, title, book number, opened and closed dates."""
+    common = load_form_set(settings.forms.form_set).common
+    days = [e.signed_on or e.day for e in entries]
+    values = dict(country=common["country"], motto=common["motto"], agency=settings.agency.name.upper(),
+                  title=kind.register_title, book=", ".join(books), register_type=register_type,
+                  opened=_day_words(min(days)) if days else form["cover_blank_date"],
+                  closed=_day_words(closed["closed_at"].date()) if closed else form["cover_blank_date"])
+    y = page[1] - 30 * mm
+    for i, line in enumerate(form["cover"]):
+        text = nfc(line.format(**values))
+        font, size = (BOLD, 12) if i < 1 or "{agency}" in line else (FAMILY, 12)
+        if "{title}" in line:
+            font, size = BOLD, 22
+            y -= 25 * mm
+        elif "{book}" in line:
+            font, size = BOLD, 14
+        elif "{motto}" in line:
+            font = BOLD
+        c.setFont(font, size)
+        c.drawCentredString(page[0] / 2, y, text)
+        y -= size * 1.6 if text else 10 * mm
+    c.showPage()
+
+
 def render_certbook_pdf(entries: list[RegisterEntry], register_type: str, settings: CounterSettings,
-                        first: date, last: date, closed: tuple | None = None) -> bytes:
-    """A4 landscape, the columns of the register, one line per number (voids kept and marked)."""
+                        first: date, last: date, closed: dict | None = None) -> bytes:
+    """A4 landscape: a cover, then the columns of the register with the (1)…(8) row, one line per
+    number (voids kept and marked); a closed register ends with its closing line and the signer's
+    signature-and-seal block. ``closed``: ``CertificationService.register_closing``."""
     from counter_app.printing.register import _GridPainter
 
     register_fonts()
@@ -182,6 +142,7 @@ def render_certbook_pdf(entries: list[RegisterEntry], register_type: str, settin
     c.setTitle(nfc(kind.register_title))
     c.setCreator("counter_app")
     books = sorted({e.book for e in entries}) or [f"01/{first.year}"]
+    _cover(c, page, settings, form, kind, register_type, books, entries, closed)
 
     def heading() -> float:
         y = page[1] - top_m
@@ -221,11 +182,36 @@ def render_certbook_pdf(entries: list[RegisterEntry], register_type: str, settin
         y = page[1] - top_m
     c.drawString(left, y - 14, nfc(total))
     if closed:
-        closed_at, count = closed
-        c.drawString(left, y - 28, nfc(form["closing"].format(date=f"{closed_at:%d/%m/%Y}", count=count)))
+        y = _closing_block(c, page, form, closed, left, y - 28, top_m)
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def _closing_block(c: Canvas, page, form: dict, closed: dict, left: float, y: float, top_m: float) -> float:
+    """The year-end closing line with the count, and the block the signer signs and seals."""
+    lines = [form["closing"].format(date=f"{closed['closed_at']:%d/%m/%Y}", count=closed["count"])]
+    if closed.get("reason"):
+        lines.append(form["closing_early"].format(reason=closed["reason"]))
+    name, _, title = (closed.get("signer") or "").partition("|")
+    block = [t.format(name=name or "……………………", title=(title or "……………………").upper()) for t in form["closing_signer"]]
+    if y < 55 * mm:
+        c.showPage()
+        y = page[1] - top_m
+    c.setFont(BOLD, 10)
+    for line in lines:
+        c.drawString(left, y, nfc(line))
+        y -= 14
+    x = page[0] * 0.72
+    y -= 6
+    for line in block:
+        if not line:
+            y -= 22 * mm  # signature and seal
+            continue
+        c.setFont(ITALIC if line.startswith("(") else BOLD, 10)
+        c.drawCentredString(x, y, nfc(line))
+        y -= 13
+    return y
 
 
 def write_certbook_xlsx(entries: list[RegisterEntry], register_type: str, settings: CounterSettings,
@@ -241,16 +227,22 @@ def write_certbook_xlsx(entries: list[RegisterEntry], register_type: str, settin
     ws.append([nfc(kind.register_title)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([nfc(form["period"].format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}"))])
-    ws.append([nfc(c) for c in form["copy_columns" if kind is CertKind.COPY else "signature_columns"]] + ["Quyển số"])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    books = sorted({e.book for e in entries}) or [f"01/{first.year}"]
+    ws.append([nfc(", ".join(form["book_line"].format(book=b, register_type=register_type) for b in books))])
+    cols = form["copy_columns" if kind is CertKind.COPY else "signature_columns"]
+    ws.append([nfc(c) for c in cols])
+    ws.append([f"({i})" for i in range(1, len(cols) + 1)])  # as the printed book
+    for r in (4, 5):
+        for cell in ws[r]:
+            cell.font = Font(bold=r == 4, italic=r == 5)
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for e, row in zip(entries, _book_rows(entries, kind, form)):
-        ws.append([e.number, e.day, row[2], row[3], row[4], e.copies, e.fee, row[7], f"{e.book}-{register_type}"])
-        ws.cell(ws.max_row, 2).number_format = "DD/MM/YYYY"
-    for col, width in zip("ABCDEFGHI", (10, 12, 28, 40, 22, 10, 12, 30, 18)):
+        ws.append([e.number, e.signed_on or row[1], row[2], row[3], row[4], e.copies, e.fee, row[7]])
+        if e.signed_on:
+            ws.cell(ws.max_row, 2).number_format = "DD/MM/YYYY"
+    for col, width in zip("ABCDEFGH", (10, 12, 28, 40, 30, 10, 12, 30)):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A4"
+    ws.freeze_panes = "A6"
     wb.save(path)
 
 
@@ -285,7 +277,16 @@ def render_closing_pdf(report: ClosingReport, settings: CounterSettings) -> byte
              Paragraph(esc(f"Ngày {report.day:%d/%m/%Y} – {who}"), s.center), Spacer(1, 5 * mm), table,
              Spacer(1, 4 * mm), Paragraph(f"<b>{esc(verdict)}</b>", s.body), Spacer(1, 12 * mm),
              Paragraph("<b>NGƯỜI LẬP</b>", s.center_bold)]
-    doc.build(story)
+    common = load_form_set(settings.forms.form_set).common
+
+    def footer(canvas, _doc) -> None:
+        canvas.saveState()
+        canvas.setFont(ITALIC, 6.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(25 * mm, 8 * mm, nfc(common["office_footer"].format(time=f"{datetime.now(TZ):%H:%M %d/%m/%Y}")))
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 

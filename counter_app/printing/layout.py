@@ -183,8 +183,11 @@ class FormRenderer(ABC):
         canvas.saveState()
         w, h = canvas._pagesize
         common = self.common
-        footer = common["footer"].format(number=self.form["number"], set_name=self.set.name,
-                                         time=f"{self.job.printed_at.astimezone(TZ):%H:%M %d/%m/%Y}")
+        printed = f"{self.job.printed_at.astimezone(TZ):%H:%M %d/%m/%Y}"
+        # The office's own documents (a certification receipt) follow no circular's form: their
+        # footer must not cite one.
+        footer = (common["office_footer"].format(time=printed) if self.form.get("office_document") else
+                  common["footer"].format(number=self.form["number"], set_name=self.set.name, time=printed))
         canvas.setFont(ITALIC, 6.5)
         canvas.setFillColor(colors.grey)
         canvas.drawString(self.margins[0], 6 * mm, nfc(footer))

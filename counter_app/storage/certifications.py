@@ -27,7 +27,8 @@ def _entry(r: CertEntryRow) -> RegisterEntry:
     return RegisterEntry(number=r.number, book=r.book, register_type=r.register_type, day=r.day,
                          applicant_name=r.applicant_name, applicant_id=r.applicant_id, document=r.document,
                          pages=r.pages, copies=r.copies, fee=r.fee, officer=r.officer, desk=r.desk,
-                         dossier_code=r.dossier_code, void=r.state == VOID, void_reason=r.void_reason, state=r.state)
+                         dossier_code=r.dossier_code, void=r.state == VOID, void_reason=r.void_reason, state=r.state,
+                         signer_name=r.signer_name, signer_title=r.signer_title, signed_on=r.signed_on)
 
 
 def _received_by(stmt, start: datetime, end: datetime, officer: str | None, desk: int | None):
@@ -103,6 +104,21 @@ class SqlCertRegister:
             row.state, row.void_reason, row.voided_at, row.voided_by = VOID, reason, now, officer
         return _entry(row)
 
+    def sign(self, request_id: str, signed_on: date, signer_name: str, signer_title: str, *,
+             only_desk: int | None = None) -> int:
+        """Columns (2) and (5) of a request's lines once the signer has signed. The line keeps its
+        place in the book (``day``: when its number was drawn), so printouts by period stay in
+        number order with no gaps; column (2) shows ``signed_on``. ``only_desk`` as for ``void``."""
+        rows = self.s.scalars(select(CertEntryRow).where(CertEntryRow.request_id == request_id)).all()
+        if not rows:
+            raise NotFound("Sổ chứng thực không có yêu cầu này.", "unknown request_id")
+        if only_desk is not None and any(r.desk != only_desk for r in rows):
+            raise ValidationError("Yêu cầu này do quầy khác cấp số; quầy này không ghi người ký.", "not this desk's")
+        for r in rows:
+            r.signer_name, r.signer_title, r.signed_on = signer_name, signer_title, signed_on
+        self.s.flush()
+        return len(rows)
+
     def sweep_reservations(self, older_than: datetime, now: datetime) -> int:
         """Numbers handed to a desk that never confirmed them (it crashed or gave up) become void:
         they stay in the register, so the sequence has no gap."""
@@ -117,23 +133,36 @@ class SqlCertRegister:
             .order_by(CertEntryRow.year, CertEntryRow.number))
         return [_entry(r) for r in rows]
 
-    def close_year(self, agency: str, year: int, register_type: str, now: datetime) -> int:
+    def close_year(self, agency: str, year: int, register_type: str, now: datetime, *, reason: str | None = None,
+                   signer: str | None = None) -> int:
+        """``signer``: "name|title" of who signs and seals the closing line; ``reason``: why early."""
         register = self.s.get(CertRegisterRow, (agency, year, register_type))
         if register is None:
             register = CertRegisterRow(agency=agency, year=year, register_type=register_type, last=0)
             self.s.add(register)
         if register.closed_at is None:
             register.closed_at, register.closed_count = now, register.last
+            register.close_reason, register.closed_signer = reason, signer
         return register.closed_count
+
+    def closing_of(self, agency: str, year: int, register_type: str) -> dict | None:
+        """How a register was closed (None while open): when, count, reason, signer "name|title"."""
+        r = self.s.get(CertRegisterRow, (agency, year, register_type))
+        if r is None or r.closed_at is None:
+            return None
+        return {"closed_at": r.closed_at, "count": r.closed_count, "reason": r.close_reason,
+                "signer": r.closed_signer}
 
     _ENTRY_FIELDS = ("agency", "year", "register_type", "number", "book", "request_id", "position", "state", "day",
                      "applicant_name", "applicant_id", "document", "pages", "copies", "fee", "officer", "desk",
-                     "dossier_code", "reserved_at", "void_reason", "voided_at", "voided_by")
+                     "dossier_code", "reserved_at", "void_reason", "voided_at", "voided_by", "signer_name",
+                     "signer_title", "signed_on")
 
     def export_all(self) -> dict:
         """Every register and line held here, for moving the holder role to another machine."""
         registers = [{"agency": r.agency, "year": r.year, "register_type": r.register_type, "last": r.last,
-                      "closed_at": r.closed_at.isoformat() if r.closed_at else None, "closed_count": r.closed_count}
+                      "closed_at": r.closed_at.isoformat() if r.closed_at else None, "closed_count": r.closed_count,
+                      "close_reason": r.close_reason, "closed_signer": r.closed_signer}
                      for r in self.s.scalars(select(CertRegisterRow))]
         entries = [{f: getattr(e, f).isoformat() if isinstance(getattr(e, f), (date, datetime)) else getattr(e, f)
                     for f in self._ENTRY_FIELDS} for e in self.s.scalars(select(CertEntryRow).order_by(CertEntryRow.id))]
@@ -150,11 +179,13 @@ class SqlCertRegister:
                                       "register exists")
             self.s.add(CertRegisterRow(agency=r["agency"], year=r["year"], register_type=r["register_type"],
                                        last=r["last"], closed_count=r["closed_count"],
+                                       close_reason=r.get("close_reason"), closed_signer=r.get("closed_signer"),
                                        closed_at=datetime.fromisoformat(r["closed_at"]).replace(tzinfo=TZ)
                                        if r["closed_at"] else None))
         for e in data.get("entries", []):
             values = dict(e)
             values["day"] = date.fromisoformat(e["day"])
+            values["signed_on"] = date.fromisoformat(e["signed_on"]) if e.get("signed_on") else None
             for f in ("reserved_at", "voided_at"):
                 if e[f]:
                     moment = datetime.fromisoformat(e[f])
@@ -198,6 +229,7 @@ class SqlCertifications:
             applicant_id=d.id_number, received_at=d.received_at, due_at=d.due_at, officer=d.receiving_officer,
             desk=d.desk, agency=d.receiving_agency, status=d.status, exemption_reason=row.exemption_reason,
             extension_days=row.extension_days, extension_reason=row.extension_reason,
+            signer_name=row.signer_name, signer_title=row.signer_title, signed_at=row.signed_at,
             items=tuple(CertItem(i.position, i.document, i.pages, i.copies, i.fee, i.number, i.book, i.void,
                                  i.void_reason) for i in row.items))
 
@@ -206,6 +238,19 @@ class SqlCertifications:
         for item, number in zip(row.items, numbers):
             item.number, item.book = number.number, number.book
         row.holder_confirmed = confirmed
+
+    def sign(self, code: str, signer_name: str, signer_title: str, signed_at: datetime) -> None:
+        row = self._row(code)
+        if row.signed_at is not None:
+            raise ValidationError(f"Yêu cầu {code} đã được ký chứng thực lúc {row.signed_at:%H:%M %d/%m/%Y}.",
+                                  "already signed")
+        row.signer_name, row.signer_title, row.signed_at = signer_name, signer_title, signed_at
+
+    def awaiting_signature(self) -> list[str]:
+        """Numbered requests not yet signed, oldest first (the signer's tray)."""
+        stmt = (select(CertificationRow.dossier_code).join(DossierRow, DossierRow.code == CertificationRow.dossier_code)
+                .where(CertificationRow.signed_at.is_(None)).order_by(DossierRow.received_at))
+        return list(self.s.scalars(stmt))
 
     def mark_confirmed(self, code: str) -> None:
         self._row(code).holder_confirmed = True

@@ -273,6 +273,9 @@ class CertRegisterRow(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     closed_count: Mapped[int | None] = mapped_column(Integer)
+    # Closed before 31 December only with --force: why, kept with the register.
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_signer: Mapped[str | None] = mapped_column(String(300))  # "name|title" of who signs the closing
 
 
 class CertEntryRow(Base):
@@ -304,6 +307,10 @@ class CertEntryRow(Base):
     officer: Mapped[str] = mapped_column(String(100))
     desk: Mapped[int] = mapped_column(Integer)
     dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
+    # Column (5) and (2) of the book: who signed and on which day (NULL until signed).
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+    signed_on: Mapped[date | None] = mapped_column(Date)
     reserved_at: Mapped[datetime] = mapped_column(LocalDateTime)
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
@@ -321,6 +328,9 @@ class CertificationRow(Base):
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
     holder_confirmed: Mapped[bool] = mapped_column(Boolean, default=True)  # the remote holder knows the code
+    signer_name: Mapped[str | None] = mapped_column(String(200))  # NULL: awaiting signature
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
 
     items: Mapped[list[CertItemRow]] = relationship(order_by="CertItemRow.position", cascade="all, delete-orphan")
 

@@ -46,8 +46,13 @@ class LocalRegisterHolder:
         with self._read_uow() as uow:
             return uow.cert_register.entries(register_type, first, last)
 
-    def close_year(self, register_type: str, year: int) -> int:
+    def sign(self, uow: UnitOfWork, request_id: str, signed_on: date, signer_name: str, signer_title: str) -> None:
+        uow.cert_register.sign(request_id, signed_on, signer_name, signer_title)
+
+    def close_year(self, register_type: str, year: int, *, reason: str | None = None,
+                   signer: str | None = None) -> int:
         with self._uow() as uow:
-            count = uow.cert_register.close_year(self.agency, year, register_type, self._clock.now())
+            count = uow.cert_register.close_year(self.agency, year, register_type, self._clock.now(),
+                                                 reason=reason, signer=signer)
             uow.commit()
         return count

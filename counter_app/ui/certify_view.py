@@ -1,7 +1,8 @@
 """Chứng thực: the bulk certified-copy desk. One applicant (CCCD scan or typed), then a grid of
 originals: name (autocomplete), pages of the original, copies; fees per row and the total update
-as you type. Enter moves along the row and opens the next one; Ctrl+Enter finishes: commit, then
-the stamps (and, if wanted, the receipt) print."""
+as you type. Enter moves along the row and opens the next one; Ctrl+Enter finishes: commit and,
+for same-day work, the chosen signer's signature, then the stamps (and, if wanted, the receipt)
+print. Requests left for the signer wait in "Chờ ký"."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.certification import COMMON_DOCUMENTS, MAX_EXTENSION_DAYS, CertItemInput, CertKind
 from counter_app.core.prints import FormKind
+from counter_app.ui.cert_signing import AwaitingSignatureDialog, SignerPicker
 from counter_app.ui.common import heading, read_card, screen_layout, show_error, vnd
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
@@ -49,6 +51,7 @@ class CertificationView(QWidget):
         self.rows: list[tuple[QLineEdit, QSpinBox, QSpinBox]] = []
         self.popups: dict[QObject, QLineEdit] = {}  # a completion list → its name field
         self.pending: Op | None = None
+        self.last_printed: tuple | None = None  # (code, form, printed), set by print_form
         self.keys = _RowKeys(self)
         self.kind = QComboBox()
         for kind in CertKind:
@@ -60,6 +63,7 @@ class CertificationView(QWidget):
         self.return_now = QCheckBox("Trả ngay (tiếp nhận và trả kết quả một bước)")
         self.return_now.setChecked(local.get("cert_return_now") is not False)
         self.receipt = QCheckBox("In biên nhận")
+        self.signer = SignerPicker(core, local)
         self.exempt = QLineEdit()
         self.exempt.setPlaceholderText("Lý do miễn phí (để trống nếu thu phí)")
         self.exempt.textChanged.connect(self.update_fees)
@@ -82,6 +86,8 @@ class CertificationView(QWidget):
         clear.clicked.connect(self.new_request)
         closing = QPushButton("Chốt sổ trong ngày…")
         closing.clicked.connect(self.daily_closing)
+        awaiting = QPushButton("Chờ ký…")
+        awaiting.clicked.connect(self.awaiting_signature)
         form = QFormLayout()
         form.addRow("Loại việc", self.kind)
         form.addRow("Người yêu cầu", self.name)
@@ -91,10 +97,12 @@ class CertificationView(QWidget):
         ext.addWidget(self.extend_reason, 1)
         form.addRow("Gia hạn (ngày làm việc)", ext)
         form.addRow("Miễn phí", self.exempt)
+        form.addRow("Người ký chứng thực", self.signer)
         options = QHBoxLayout()
         for w in (self.return_now, self.receipt):
             options.addWidget(w)
         options.addStretch()
+        options.addWidget(awaiting)
         options.addWidget(closing)
         options.addWidget(clear)
         options.addWidget(finish)
@@ -225,6 +233,7 @@ class CertificationView(QWidget):
         self.popups = {}
         self.add_row()
         self.update_fees()
+        self.signer.refresh()  # the office may have changed its signers, or the day turned
         self.name.setFocus()
 
     def request(self):
@@ -236,7 +245,9 @@ class CertificationView(QWidget):
             cccd_qr=self.scanned_qr, items=tuple(self.items()), officer=self.officer.full_name,
             kind=CertKind(self.kind.currentData()), exemption_reason=self.exempt.text() or None,
             extension_days=self.extend.value(), extension_reason=self.extend_reason.text() or None,
-            return_now=self.return_now.isChecked() and not self.extend.value())
+            # An extended request is signed on a later day; copies go back only once signed.
+            signer=None if self.extend.value() else self.signer.signer(),
+            return_now=self.return_now.isChecked() and not self.extend.value() and bool(self.signer.currentData()))
 
     def finish(self, request=None) -> Op | None:
         """Commit first (the register holder may be another desk: off the GUI thread); the stamps
@@ -273,10 +284,11 @@ class CertificationView(QWidget):
         self.local.set("cert_return_now", self.return_now.isChecked())
         self.certified.emit(cert.code)
         numbers = ", ".join(f"{i.number:02d}" for i in cert.items if i.number) or "chờ cấp số"
+        signed = f"{cert.signer_name} ký" if cert.signed else "chờ ký"
         self.result.setText(f"Đã lưu {cert.code}: số chứng thực {numbers}, quyển "
-                            f"{cert.items[0].book or '…'}-{cert.register_type}; {vnd(cert.fee_total)}.")
-        forms = ([FormKind.STAMPS] if cert.numbered else []) + (
-            [FormKind.CERT_RECEIPT] if self.receipt.isChecked() or not cert.numbered else [])
+                            f"{cert.items[0].book or '…'}-{cert.register_type}; {vnd(cert.fee_total)}; {signed}.")
+        forms = ([FormKind.STAMPS] if cert.signed else []) + (
+            [FormKind.CERT_RECEIPT] if self.receipt.isChecked() or not cert.signed else [])
         self._print_series(cert.code, forms)
         self.new_request()
 
@@ -285,6 +297,13 @@ class CertificationView(QWidget):
         if forms:
             print_form(self, self.core, self.officer, self.local, code, forms[0],
                        then=lambda _printed: self._print_series(code, forms[1:]))
+
+    def awaiting_signature(self) -> AwaitingSignatureDialog:
+        """The signer's tray: sign a waiting request, then its stamps print."""
+        self.awaiting = AwaitingSignatureDialog(self, self.core, self.officer, self.local,
+                                                lambda code: self._print_series(code, [FormKind.STAMPS]))
+        self.awaiting.show()
+        return self.awaiting
 
     def daily_closing(self) -> Op:
         """Today's closing for this officer at this desk, checked against the register; print it

@@ -79,6 +79,7 @@ def test_books_fill_up_and_numbers_continue_then_a_new_year_starts_at_01(app, cl
     app.setup.save_settings(apply_setting(app.ctx.settings, "cert_book_size", "2"))
     _, cert = app.certification.certify(cert_request(("A", 1, 1), ("B", 1, 1), ("C", 1, 1)))
     assert [(i.number, i.book) for i in cert.items] == [(1, "01/2026"), (2, "01/2026"), (3, "02/2026")]
+    clock.set("2026-12-31T16:30")
     assert app.certification.close_year(CertKind.COPY, 2026) == 3
     with pytest.raises(ValidationError, match="đã khóa"):
         app.certification.certify(cert_request(("D", 1, 1)))

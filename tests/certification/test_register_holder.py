@@ -144,10 +144,10 @@ def test_only_the_machine_holding_the_register_closes_the_year(office):
     service = office.desk.certification
     service.certify(cert_request(("A", 1, 1)))
     if office.holder_app is None:
-        assert service.close_year(CertKind.COPY, 2026) == 1
+        assert service.close_year(CertKind.COPY, 2026, force=True, reason="kiểm tra") == 1
         return
     with pytest.raises(ValidationError, match="Chỉ máy giữ sổ"):
-        service.close_year(CertKind.COPY, 2026)
+        service.close_year(CertKind.COPY, 2026, force=True, reason="kiểm tra")
 
 
 def test_closing_compares_with_the_holders_register(office):
@@ -193,3 +193,17 @@ def test_moving_the_registers_to_another_machine(tmp_path, clock):
     finally:
         old.close()
         new.close()
+
+
+def test_signing_writes_the_signer_and_day_into_the_holders_register(office):
+    from dataclasses import replace
+
+    desk = office.desk
+    signers = desk.ctx.settings.cert_signers.added("Nguyễn Văn Chủ", "Chủ tịch UBND xã Định Mỹ", None, None)
+    desk.setup.save_settings(replace(desk.ctx.settings, cert_signers=signers))
+    service = desk.certification
+    _, cert = service.certify(cert_request(("A", 1, 1), ("B", 1, 2)))
+    service.sign(cert.code, "Nguyễn Văn Chủ", "Cán bộ A")
+    lines = service.book(CertKind.COPY, *YEAR)  # read back from whichever machine holds the register
+    assert [(e.signer_name, e.signer_title, e.signed_on) for e in lines] == [
+        ("Nguyễn Văn Chủ", "Chủ tịch UBND xã Định Mỹ", date(2026, 6, 10))] * 2

@@ -65,3 +65,12 @@ def test_books_continue_one_sequence():
     assert [book_label(n, 2026, 500) for n in (1, 500, 501, 1000, 1001)] == [
         "01/2026", "01/2026", "02/2026", "02/2026", "03/2026"]
     assert book_label(12345, 2026, 0) == "01/2026"
+
+
+def test_dates_in_words_for_the_signature_statement():
+    from counter_app.core.signers import date_words, number_words
+
+    assert date_words(date(2026, 6, 10)) == "ngày mười tháng sáu năm hai nghìn không trăm hai mươi sáu"
+    assert date_words(date(2025, 12, 15)) == "ngày mười lăm tháng mười hai năm hai nghìn không trăm hai mươi lăm"
+    assert [number_words(n) for n in (21, 31, 105, 2001, 2010)] == [
+        "hai mươi mốt", "ba mươi mốt", "một trăm lẻ năm", "hai nghìn không trăm lẻ một", "hai nghìn không trăm mười"]

@@ -83,3 +83,35 @@ def test_fast_head_revision_agrees_with_alembic():
     from alembic.script import ScriptDirectory
 
     assert head_revision(MIGRATIONS) == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def test_certifications_made_before_signers_were_recorded_count_as_signed_on_their_day(tmp_path, clock):
+    """0007: requests certified before the revision were signed on paper at the time; they must not
+    flood the list awaiting signature, and their register lines keep their day in column (2)."""
+    from alembic import command
+    from sqlalchemy import create_engine, pool
+
+    from counter_app.storage.migrate import _config
+    from tests.certification.test_desk import cert_request
+
+    data = tmp_path / "data"
+    app = CounterApp.initialise(data, agency_code="H52.101", agency_name="UBND xã Định Mỹ", province="Gia Lai",
+                                desk=1, clock=clock)
+    _, cert = app.certification.certify(cert_request(("A", 1, 1)))
+    app.close()
+    db = data / "counter.sqlite"
+    cfg = _config(MIGRATIONS)
+    engine = create_engine(f"sqlite:///{db}", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0005")
+    engine.dispose()
+    assert current_revision(db) == "0005"
+    app = CounterApp.open(data, clock=clock)
+    try:
+        assert app.certification.awaiting_signature() == []
+        assert app.certification.get(cert.code).signed_at == cert.received_at
+        line = app.certification.book(cert.kind, cert.received_at.date(), cert.received_at.date())[0]
+        assert line.signed_on == cert.received_at.date() and line.signer_name is None
+    finally:
+        app.close()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -9,6 +13,15 @@ from tests.ui.conftest import finish, press, shortcut, type_text
 from tests.ui.test_window import print_preview
 
 QR = "052090123456||LÊ VĂN TÁM|01011990|Nam|Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai|15042021"
+
+
+@pytest.fixture
+def core(app):
+    """An office with its signer set up: same-day work is signed at the desk."""
+    app.officers.create("bich.tt", "Trần Thị Bích", "mật-khẩu-2026", role="admin")
+    signers = app.ctx.settings.cert_signers.added("Nguyễn Văn Chủ", "Chủ tịch UBND xã Định Mỹ", date(2026, 1, 1), None)
+    app.setup.save_settings(replace(app.ctx.settings, cert_signers=signers))
+    return app
 
 
 def test_grid_flow_end_to_end_with_scanner_and_keyboard(qtbot, window, core, dialogs):
@@ -70,8 +83,10 @@ def test_ctrl_enter_finishes_and_bad_rows_are_refused(qtbot, window, core, dialo
     view.rows[0][0].setFocus()
     dialogs.expect(print_preview)
     shortcut(qtbot, view.rows[0][0], Qt.Key_Return, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(view, "last_printed", (None, None, False))[2], timeout=10_000)
+    qtbot.waitUntil(lambda: (view.last_printed or (None, None, False))[2], timeout=10_000)
     cert = core.certification.get(view.last_printed[0])
+    # signed on a later day: the appointment slip now, the stamps once the signer signs
+    assert view.last_printed[1] == "cert_receipt" and not cert.signed
     assert cert.extension_days == 1 and cert.extension_reason == "Nhiều bản sao"
     assert core.queries.get(cert.code).status == "received"  # an extended request is not returned at once
     assert cert.items[0].document == "Giấy chứng nhận kết hôn" and cert.fee_total == 2_000
@@ -188,4 +203,29 @@ def test_daily_closing_from_the_desk(qtbot, window, core, dialogs):
     assert (report.certifications, report.copies, report.fees) == (2, 3, 4_000 + 22_000) and report.balanced
     assert "khớp với sổ" in window.certify.result.text()
     qtbot.waitUntil(lambda: bool(list(window.prints_dir.glob("chot-so-*.pdf"))), timeout=10_000)
+    dialogs.stop()
+
+
+def test_an_extended_request_waits_for_the_signer_then_its_stamps_print(qtbot, window, core, dialogs):
+    window.nav.setCurrentRow(6)
+    view = window.certify
+    assert view.signer.currentData() == "Nguyễn Văn Chủ"
+    view.name.setText("Trần Thị Bích")
+    view.rows[0][0].setText("Học bạ")
+    view.extend.setValue(1)
+    view.extend_reason.setText("Nhiều trang")
+    dialogs.expect(print_preview)  # only the receipt (the appointment slip): no stamps before signing
+    finish(qtbot, view.finish())
+    qtbot.waitUntil(lambda: view.last_printed is not None and view.last_printed[1] == "cert_receipt", timeout=10_000)
+    code = core.queries.list(limit=1)[0].code
+    assert not core.certification.get(code).signed and "chờ ký" in view.result.text()
+    tray = view.awaiting_signature()
+    assert [tray.list.item(i).data(Qt.UserRole) for i in range(tray.list.count())] == [code]
+    dialogs.expect(print_preview)  # signed: now the stamps print for real
+    finish(qtbot, tray.sign_selected())
+    qtbot.waitUntil(lambda: view.last_printed == (code, "stamps", True), timeout=10_000)
+    cert = core.certification.get(code)
+    assert cert.signer_name == "Nguyễn Văn Chủ" and tray.list.count() == 0
+    assert core.queries.get(code).events[-2].officer == "Trần Thị Bích"  # the desk officer, in the history
+    tray.close()
     dialogs.stop()
