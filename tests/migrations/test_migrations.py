@@ -86,7 +86,7 @@ def test_fast_head_revision_agrees_with_alembic():
 
 
 def test_certifications_made_before_signers_were_recorded_count_as_signed_on_their_day(tmp_path, clock):
-    """0007: requests certified before the revision were signed on paper at the time; they must not
+    """0008: requests certified before the revision were signed on paper at the time; they must not
     flood the list awaiting signature, and their register lines keep their day in column (2)."""
     from alembic import command
     from sqlalchemy import create_engine, pool
@@ -104,9 +104,9 @@ def test_certifications_made_before_signers_were_recorded_count_as_signed_on_the
     engine = create_engine(f"sqlite:///{db}", poolclass=pool.NullPool)
     with engine.connect() as connection:
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0005")
+        command.downgrade(cfg, "0007")
     engine.dispose()
-    assert current_revision(db) == "0005"
+    assert current_revision(db) == "0007"
     app = CounterApp.open(data, clock=clock)
     try:
         assert app.certification.awaiting_signature() == []

@@ -5,8 +5,8 @@ date), and why a register was closed before 31 December. Requests certified befo
 were signed on paper at the time: they count as signed on their day of receipt, signer unknown
 (the book keeps showing the officer recorded then).
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from counter_app.storage.coltypes import LocalDateTime
 
-revision = '0007'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
