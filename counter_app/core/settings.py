@@ -26,7 +26,7 @@ class FormSettings:
     number_suffix: str = "TTPVHCC"  # "Số: …/TTPVHCC"
     # One A4 page per copy (Decree 30 paper), two A5 pages, or two A5 halves of one A4 landscape sheet.
     receipt_layout: str = "a4_pages"
-    paper: str = "A4"  # the other slips (Mẫu 02, the control sheet); letters are always A4
+    paper: str = "a4"  # the other slips (Mẫu 02, the control sheet); letters are always A4
     lookup_url: str = ""  # QR content; "{code}" is replaced by the dossier code. Empty: the code alone
     result_place: str = ""  # "Đăng ký nhận kết quả tại: …" for counter returns
     contact: str = ""  # Mẫu 02 closing line: whom to call, with the phone number

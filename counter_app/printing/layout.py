@@ -140,7 +140,7 @@ class FormRenderer(ABC):
 
     def paper(self) -> str:
         """The form's own paper (letters: A4), else the office's setting for slips."""
-        return self.form.get("paper") or self.f.paper
+        return self.form.get("paper") or self.f.paper.upper()
 
     # -- helpers --------------------------------------------------------------------------------
     @property

@@ -46,7 +46,7 @@ def test_receipt_on_a5_stays_a_setting(printer, dossiers, app):
     from counter_app.core.settings import FormSettings
 
     _use_forms(app, FormSettings.from_values({**app.ctx.settings.forms.as_values(), "receipt_layout": "a5_pages",
-                                              "paper": "A5"}))
+                                              "paper": "a5"}))
     pdf, _ = printer(dossiers["received"], "receipt")
     assert len(pdf.pages) == 2 and pdf.size_mm(0) == A5 and pdf.size_mm(1) == A5
     assert "(Liên 1: Lưu)" in pdf.text(0) and "(Liên 2: Giao khách hàng)" in pdf.text(1)
