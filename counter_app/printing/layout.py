@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from counter_app.core.calendar import TZ
 from counter_app.core.formats import fmt_date, group_digits
@@ -88,6 +88,29 @@ def _text_width(paragraph: Paragraph, column: float) -> float:
     return max(paragraph.getActualLineWidths0() or [0.0])
 
 
+def _balanced(text: str, style: ParagraphStyle, column: float) -> tuple[Flowable, float]:
+    """A name too long for its column, wrapped onto as few lines as the column needs but of even
+    length ("TRUNG TÂM PHỤC VỤ / HÀNH CHÍNH CÔNG", not one word left alone on the second line);
+    returns the flowable and the width of its widest line."""
+    p = Paragraph(text, style)
+    p.wrap(column, 10_000)
+    lines = len(p.blPara.lines)
+    if lines <= 1:
+        return p, _text_width(p, column)
+    lo, hi = column / lines, column
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        q = Paragraph(text, style)
+        q.wrap(mid, 10_000)
+        lo, hi = (lo, mid) if len(q.blPara.lines) <= lines else (mid, hi)
+    p = Paragraph(text, style)
+    box = Table([[p]], colWidths=[hi + 1], hAlign="CENTER")
+    box.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FAMILY),  # else the table names base-14 Helvetica
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return box, _text_width(p, hi + 1)
+
+
 def office_header(width: float, forms: FormSettings, common: dict, s: Styles, printed_on: date,
                   number_text: str | None = None, extra_left=(), extra_right=(), *,
                   parent_lines: tuple[str, ...] | None = None, unit: str | None = None) -> Table:
@@ -98,8 +121,8 @@ def office_header(width: float, forms: FormSettings, common: dict, s: Styles, pr
     left_w, right_w = width * 0.45, width * 0.55
     lines = forms.header_lines if parent_lines is None else parent_lines
     left = [Paragraph(esc(line.upper()), s.header) for line in lines]
-    unit_p = Paragraph(esc((unit or forms.unit_name).upper()), s.header_bold)
-    left += [unit_p, _centred_rule(_text_width(unit_p, left_w) * 0.4)]
+    unit_box, unit_width = _balanced(esc((unit or forms.unit_name).upper()), s.header_bold, left_w)
+    left += [unit_box, _centred_rule(unit_width * 0.4)]
     if number_text:
         left.append(Paragraph(esc(number_text), s.header))
     date_line = common["date_line"].format(place=forms.place_name or "……", **vn_date(printed_on))

@@ -54,7 +54,7 @@ def test_header_rules_sit_centred_under_what_they_rule(printer, dossiers):
     pdf, _ = printer(dossiers["late"], "apology")
     assert_header_rules(pdf, "ỦY BAN NHÂN DÂN XÃ ĐỊNH MỸ")
     pdf, _ = printer(dossiers["refused"], "refusal")
-    assert_header_rules(pdf, "TRUNG TÂM PHỤC VỤ HÀNH")  # the unit wraps; its rule follows its widest line
+    assert_header_rules(pdf, "TRUNG TÂM PHỤC VỤ")  # the unit wraps in two even lines; the rule follows them
 
 
 def test_the_issuer_heads_the_letter_speaks_in_it_and_signs_for_the_body(printer, dossiers, app):
