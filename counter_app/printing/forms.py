@@ -140,7 +140,8 @@ class ReceiptRenderer(FormRenderer):
         if d.register:
             story.append(self.line("register", book=d.register.book, serial=d.register.serial))
         story += [Spacer(1, 1.5 * mm),
-                  self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer], space=10 * mm),
+                  self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer],
+                                  space=(18 if self.paper() == "A4" else 10) * mm),
                   Spacer(1, 1 * mm), Paragraph(f"<b><i>{esc(self.form['note_title'])}</i></b>", s.small_italic)]
         story += [Paragraph(FormSet.fill(esc(line), counter=esc(self.counter_name())), s.small_italic)
                   for line in self.form["note"]]

@@ -61,7 +61,7 @@ def main() -> None:
                                     province="Gia Lai", desk=1, clock=clock)
         forms = replace(app.ctx.settings.forms, header_lines=("UBND TỈNH GIA LAI", "UBND XÃ ĐỊNH MỸ"),
                         contact="công chức Tư pháp – Hộ tịch Lê Văn Cường, số điện thoại 0269 3812 345",
-                        lookup_url="https://dichvucong.gov.vn/tra-cuu-ho-so?ma={code}")
+                        lookup_url="https://dichvucong.gov.vn/tra-cuu-ho-so?ma={code}", head_name="Nguyễn Văn Bình")
         app.setup.save_settings(replace(app.ctx.settings, forms=forms))
         app.ctx.refresh()
         officer = "Trần Thị Bích"
