@@ -14,7 +14,9 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)
 
 from counter_app.core.calendar import TZ
 from counter_app.core.formats import fmt_date, group_digits
@@ -274,12 +276,18 @@ class FormRenderer(ABC):
                 canvas.drawCentredString(0, 0, nfc(common["preview"]))
         canvas.restoreState()
 
-    def doc(self, buffer: io.BytesIO) -> SimpleDocTemplate:
+    def doc(self, buffer: io.BytesIO) -> BaseDocTemplate:
+        """A one-frame document whose frame is the margins themselves: SimpleDocTemplate pads its
+        frame by 6 pt, which put the text 2 mm inside the margins and the full-width tables out of line."""
         left, right, top, bottom = self.margins
-        return SimpleDocTemplate(buffer, pagesize=self.pagesize, leftMargin=left, rightMargin=right,
-                                 topMargin=top, bottomMargin=bottom, initialFontName=FAMILY,
-                                 title=nfc(self.form["title"]), author=nfc(self.job.settings.agency.name),
-                                 subject=self.d.code, creator="counter_app")
+        doc = BaseDocTemplate(buffer, pagesize=self.pagesize, leftMargin=left, rightMargin=right,
+                              topMargin=top, bottomMargin=bottom, initialFontName=FAMILY,
+                              title=nfc(self.form["title"]), author=nfc(self.job.settings.agency.name),
+                              subject=self.d.code, creator="counter_app")
+        frame = Frame(left, bottom, doc.width, doc.height, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.decorate)])
+        return doc
 
     @abstractmethod
     def story(self) -> list:
@@ -287,5 +295,5 @@ class FormRenderer(ABC):
 
     def render(self) -> bytes:
         buffer = io.BytesIO()
-        self.doc(buffer).build(self.story(), onFirstPage=self.decorate, onLaterPages=self.decorate)
+        self.doc(buffer).build(self.story())
         return buffer.getvalue()
