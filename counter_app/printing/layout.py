@@ -81,7 +81,7 @@ class Styles:
 
 
 def _centred_rule(width: float) -> HRFlowable:
-    return HRFlowable(width=width, thickness=0.7, color=colors.black, spaceBefore=2.5, spaceAfter=3, hAlign="CENTER")
+    return HRFlowable(width=width, thickness=0.7, color=colors.black, spaceBefore=3, spaceAfter=3, hAlign="CENTER")
 
 
 def _text_width(paragraph: Paragraph, column: float) -> float:
