@@ -87,3 +87,19 @@ def test_letter_numbers_come_from_the_offices_outgoing_sequence_of_the_year(prin
         (2, 2026, False), (2, 2026, True)]
     # The slips keep their own "Số:" (the dossier code), outside the letters' sequence.
     assert f"Số: {dossiers['supplement']}/HDHS" in printer(dossiers["supplement"], "supplement")[0].text()
+
+
+def test_a_restored_counter_numbers_its_letters_after_those_it_had_printed(printer, dossiers, app):
+    """Catch-up after a restore takes back the server's copies of this device's events; a letter
+    number one of them used is used, and the next letter comes after it."""
+    code = dossiers["stopped"]
+    status = app.queries.get(code).status
+    body = {"uuid": "00000000-0000-4000-8000-000000000777", "device_seq": 10_000, "dossier_code": code,
+            "kind": "printed", "at": "2026-06-12T11:00:00+07:00", "officer": "Cán bộ A", "status_before": status,
+            "status_after": status, "payload": {"form": "stop", "print_number": 1, "form_set": "2025",
+                                                "reprint": False, "outgoing_number": 7, "outgoing_year": 2026,
+                                                "for_event": "another letter"}}
+    with app.uow() as uow:
+        assert uow.catch_up.import_own([body]) == 1
+        uow.commit()
+    assert "Số: 08/TB-UBND" in printer(code, "stop")[0].text()
