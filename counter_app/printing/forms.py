@@ -54,8 +54,9 @@ _KIND_COLUMN = {DocumentKind.ORIGINAL: 2, DocumentKind.CERTIFIED_COPY: 3, Docume
 
 
 class ReceiptRenderer(FormRenderer):
-    """Mẫu 01: two copies (Liên 1: Lưu, Liên 2: Giao khách hàng), as two A5 pages or as the two
-    halves of one A4 landscape sheet (setting ``receipt_layout``)."""
+    """Mẫu 01: two copies (Liên 1: Lưu, Liên 2: Giao khách hàng), as two A4 pages (the default),
+    two A5 pages, or the two halves of one A4 landscape sheet (setting ``receipt_layout``). Each
+    copy keeps its body and signatures on one page: smaller type first, the whole copy shrunk last."""
 
     kind = FormKind.RECEIPT.value
 
