@@ -16,11 +16,11 @@ from counter_app.core.lifecycle import Action, transition
 from counter_app.core.model import Dossier, DossierEvent
 from counter_app.core.ports import Clock, UnitOfWork
 from counter_app.core.serialize import iso
-from counter_app.core.text import clean
+from counter_app.core.text import clean, clean_lines
 
 
-def _required(text: str | None, what: str) -> str:
-    value = clean(text)
+def _required(text: str | None, what: str, *, lines: bool = False) -> str:
+    value = clean_lines(text) if lines else clean(text)
     if not value:
         raise ValidationError(f"Phải ghi rõ {what}.", f"{what} missing")
     return value
@@ -82,7 +82,8 @@ class DossierService:
                            documents: Sequence[str] = ()) -> Dossier:
         items = [clean(d) for d in documents if clean(d)]
         return self._apply(code, Action.REQUEST_SUPPLEMENT, officer,
-                           {"reason": _required(reason, "lý do yêu cầu bổ sung"), "documents": items})
+                           {"reason": _required(reason, "lý do yêu cầu bổ sung", lines=True),
+                            "documents": items})
 
     def supplied(self, code: str, officer: str) -> Dossier:
         """The applicant brought what was asked for. The time limit restarts from a complete dossier

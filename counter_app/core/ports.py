@@ -27,6 +27,12 @@ class DossierRepository(Protocol):
 
     def allocate_register(self, desk: int, year: int, book_size: int) -> RegisterEntry: ...
 
+    def counter_value(self, name: str) -> int:
+        """The last value of a named device counter (0 when never used)."""
+
+    def set_counter(self, name: str, value: int) -> None:
+        """Move a named device counter to ``value`` inside the caller's transaction."""
+
     def add(self, dossier: Dossier, event: DossierEvent) -> None:
         """Insert the dossier with its first event and that event's outbox row."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from counter_app.core.calendar import TZ
@@ -68,6 +68,24 @@ CERTIFICATION_FORMS = (FormKind.STAMPS, FormKind.CERT_RECEIPT)
 CERTIFICATION_PROCEDURES = ("2.000815", "2.000884")
 
 
+# Letters carry "Số: …" from the office's outgoing-document sequence (Decree 30/2020: numbered
+# from 01 each year); each answers one event of the history, and its reprints keep its number.
+LETTER_EVENTS = {FormKind.REFUSAL: Action.REFUSE, FormKind.APOLOGY: Action.RESCHEDULE, FormKind.STOP: Action.STOP}
+
+
+def outgoing_counter(year: int) -> str:
+    """The named device counter of the outgoing documents of ``year``."""
+    return f"outgoing_doc_{year}"
+
+
+@dataclass(frozen=True)
+class OutgoingNumber:
+    number: int
+    year: int
+    for_event: str  # uuid of the event the letter answers
+    reused: bool  # a reprint: the number the first print took
+
+
 class Mark(str, enum.Enum):
     ORIGINAL = "original"
     REPRINT = "reprint"  # "BẢN IN LẠI"
@@ -86,6 +104,7 @@ class PrintJob:
     officer: str
     agency_names: dict[str, str] = field(default_factory=dict)  # code -> name, for the agencies served
     certification: object | None = None  # core.certification.Certification, for the certification forms
+    outgoing: OutgoingNumber | None = None  # "Số: …" of a letter (LETTER_EVENTS)
 
     def agency_name(self, code: str) -> str:
         return self.agency_names.get(code, code)
@@ -146,7 +165,23 @@ class PrintService:
                         settings=self._ctx.settings, mark=mark, print_number=prior + 1,
                         printed_at=self._clock.now(), officer=clean(officer),
                         agency_names={a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)},
-                        certification=certification)
+                        certification=certification, outgoing=self._outgoing(uow, form, dossier))
+
+    @staticmethod
+    def _outgoing(uow: UnitOfWork, form: FormKind, dossier: Dossier) -> OutgoingNumber | None:
+        """The letter's number: the one its first print took, else the next of the year (taken
+        for good only when the print is recorded, so a print that never came out leaves no gap)."""
+        action = LETTER_EVENTS.get(form)
+        event = next((e for e in reversed(dossier.events) if action and e.kind == action.value), None)
+        if event is None:
+            return None
+        year = event.at.astimezone(TZ).year
+        for e in dossier.events:
+            p = e.payload
+            if e.kind == PRINTED and p.get("form") == form.value and p.get("for_event") == event.uuid \
+                    and p.get("outgoing_number"):
+                return OutgoingNumber(int(p["outgoing_number"]), int(p.get("outgoing_year") or year), event.uuid, True)
+        return OutgoingNumber(uow.dossiers.counter_value(outgoing_counter(year)) + 1, year, event.uuid, False)
 
     def prepare(self, code: str, form: FormKind, officer: str, render: Renderer, *,
                 preview: bool = False) -> tuple[bytes, PrintJob]:
@@ -165,11 +200,21 @@ class PrintService:
             raise ValidationError("Bản xem trước không được ghi là đã in.", "preview recorded")
         with self._uow() as uow:
             d = uow.dossiers.get(job.dossier.code)
+            payload = {"form": job.form.value, "print_number": job.print_number,
+                       "form_set": job.settings.forms.form_set, "reprint": job.mark is Mark.REPRINT}
+            out = job.outgoing
+            if out is not None:
+                if not out.reused:
+                    name = outgoing_counter(out.year)
+                    if uow.dossiers.counter_value(name) >= out.number:
+                        raise ValidationError(
+                            f"Số văn bản {out.number:02d} vừa được cấp cho văn bản khác; hãy in lại để lấy số mới.",
+                            "outgoing number taken between render and record")
+                    uow.dossiers.set_counter(name, out.number)
+                payload.update(outgoing_number=out.number, outgoing_year=out.year, for_event=out.for_event)
             event = DossierEvent(
                 uuid=new_event_uuid(), kind=PRINTED, at=self._clock.now(), officer=job.officer,
-                status_before=d.status, status_after=d.status,
-                payload={"form": job.form.value, "print_number": job.print_number,
-                         "form_set": job.settings.forms.form_set, "reprint": job.mark is Mark.REPRINT},
+                status_before=d.status, status_after=d.status, payload=payload,
             )
             uow.dossiers.record(d.code, event, status=d.status, due_at=d.due_at,
                                 reschedule_count=d.reschedule_count)
@@ -226,6 +271,10 @@ class TrackingRegister:
         return self._ctx.settings
 
     def lines(self, first: date, last: date) -> list[RegisterLine]:
+        """The register's rows; column (7) names the competent agency (the store keeps its code)."""
         start, end = day_window(first, last)
         with self._uow() as uow:
-            return uow.dossiers.register_lines(start, end)
+            lines = uow.dossiers.register_lines(start, end)
+        names = {a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)}
+        return [replace(line, competent_agency=names.get(line.competent_agency, line.competent_agency))
+                for line in lines]

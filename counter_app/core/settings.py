@@ -25,11 +25,20 @@ class FormSettings:
     unit_name: str = "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"  # bold line of the left column
     place_name: str = ""  # "<Địa danh>, ngày … tháng … năm …"
     number_suffix: str = "TTPVHCC"  # "Số: …/TTPVHCC"
-    receipt_layout: str = "a5_pages"  # two A5 pages, or two A5 halves of one A4 landscape sheet
+    # One A4 page per copy (Decree 30 paper), two A5 pages, or two A5 halves of one A4 landscape sheet.
+    receipt_layout: str = "a4_pages"
+    paper: str = "a4"  # the other slips (Mẫu 02, the control sheet); letters are always A4
     lookup_url: str = ""  # QR content; "{code}" is replaced by the dossier code. Empty: the code alone
     result_place: str = ""  # "Đăng ký nhận kết quả tại: …" for counter returns
     contact: str = ""  # Mẫu 02 closing line: whom to call, with the phone number
     head_title: str = "CHỦ TỊCH"  # who signs the apology / stop notice for the agency
+    # The body the head signs for ("TM." line, Decree 30 for collective bodies); empty: signs in person.
+    head_for: str = "TM. ỦY BAN NHÂN DÂN"
+    head_name: str = ""  # the signer's name under the signature (empty: written by hand)
+    # The issuing body of the letters, as the header, the body and the signature name it; empty:
+    # the agency's name written in full ("UBND xã …" → "Ủy ban nhân dân xã …").
+    issuer_name: str = ""
+    letter_suffix: str = "UBND"  # "Số: 12/TB-UBND": the issuer's sign after the letter's number
 
     def as_values(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}

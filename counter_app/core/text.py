@@ -39,6 +39,16 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_lines(text: str | None) -> str:
+    """Like :func:`clean`, line by line: a reason typed as several lines keeps them (one "\n"
+    between lines, blank lines dropped), so a form can print each on its own."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        return clean(text)
+    return "\n".join(line for line in (clean(part) for part in text.splitlines()) if line)
+
+
 def clean_optional(text: str | None) -> str | None:
     cleaned = clean(text)
     return cleaned or None

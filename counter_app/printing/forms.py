@@ -8,12 +8,11 @@ from functools import lru_cache
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCode
-from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, FrameBreak, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table,
-    TableStyle,
+    Flowable, Frame, KeepInFrame, KeepTogether, Paragraph, Spacer, Table, TableStyle,
 )
 
 from counter_app.core.lifecycle import Action
@@ -21,7 +20,8 @@ from counter_app.core.model import DocumentKind, ReturnMethod
 from counter_app.core.prints import FormKind, PrintJob
 from counter_app.core.text import nfc
 from counter_app.printing.fonts import FAMILY
-from counter_app.printing.layout import FormRenderer, esc, money, time_text, vn_date
+from counter_app.printing.layout import FormRenderer, Styles, esc, money, time_text, vn_date
+from counter_app.printing.letters import ApologyRenderer, RefusalRenderer, StopNoticeRenderer
 from counter_app.printing.templates import FormSet, load_form_set
 
 class _QrOnce(QrCode):
@@ -54,8 +54,9 @@ _KIND_COLUMN = {DocumentKind.ORIGINAL: 2, DocumentKind.CERTIFIED_COPY: 3, Docume
 
 
 class ReceiptRenderer(FormRenderer):
-    """Mẫu 01: two copies (Liên 1: Lưu, Liên 2: Giao khách hàng), as two A5 pages or as the two
-    halves of one A4 landscape sheet (setting ``receipt_layout``)."""
+    """Mẫu 01: two copies (Liên 1: Lưu, Liên 2: Giao khách hàng), as two A4 pages (the default),
+    two A5 pages, or the two halves of one A4 landscape sheet (setting ``receipt_layout``). Each
+    copy keeps its body and signatures on one page: smaller type first, the whole copy shrunk last."""
 
     kind = FormKind.RECEIPT.value
 
@@ -131,7 +132,7 @@ class ReceiptRenderer(FormRenderer):
         else:
             story.append(self.line("time_limit", days=days))
         story += [self.line("received", time=time_text(d.received_at, self.common)),
-                  self.line("due", time=time_text(d.due_at, self.common))]
+                  self.line("due", time=time_text(self.original_due(), self.common))]
         if d.return_method is ReturnMethod.POST:
             story.append(self.line("return_post", address=d.return_address))
         else:
@@ -140,55 +141,77 @@ class ReceiptRenderer(FormRenderer):
         if d.register:
             story.append(self.line("register", book=d.register.book, serial=d.register.serial))
         story += [Spacer(1, 1.5 * mm),
-                  self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer], space=10 * mm),
+                  self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer],
+                                  space=(18 if self.paper() == "A4" else 10) * mm),
                   Spacer(1, 1 * mm), Paragraph(f"<b><i>{esc(self.form['note_title'])}</i></b>", s.small_italic)]
-        story += [Paragraph(esc(line), s.small_italic) for line in self.form["note"]]
+        story += [Paragraph(FormSet.fill(esc(line), counter=esc(self.counter_name())), s.small_italic)
+                  for line in self.form["note"]]
         return story
+
+    def original_due(self) -> datetime | None:
+        """The appointment the receipt gave at intake: a reprint after an apology still shows it
+        (the new time is on the apology letter, not on a rewritten receipt)."""
+        first = self.d.events[0] if self.d.events else None
+        due = ((first.payload.get("dossier") or {}).get("due_at") if first and first.status_before is None
+               else None)
+        return datetime.fromisoformat(due) if due else self.d.due_at
+
+    def paper(self) -> str:
+        return "A4" if self.f.receipt_layout == "a4_pages" else "A5"  # the halves of A4 are A5 each
 
     def story(self) -> list:
-        """Both copies laid out one after the other (used when one copy does not fit its page)."""
-        story: list = []
-        separator = FrameBreak() if self.f.receipt_layout == "a4_halves" else PageBreak()
-        for i, label in enumerate(self.form["copies"]):
-            if i:
-                story.append(separator)
-            story += self.copy_story(self.copy_line(label))
-        return story
+        return self.copy_story(self.copy_line(self.form["copies"][0]))
 
     def _sheet(self) -> tuple[tuple[float, float], list[float]]:
-        """Page size and the x offset of each copy: one A5 page each, or two halves of an A4 sheet."""
+        """Page size and the x offset of each copy: a page each, or the two halves of A4 landscape."""
         if self.f.receipt_layout == "a4_halves":
             page = landscape(A4)
             return page, [0.0, page[0] / 2]
-        return A5, [0.0, 0.0]
+        return self.pagesize, [0.0, 0.0]
+
+    def _fitted(self, width: float, height: float) -> tuple[list, _Slot | None]:
+        """One copy's story at the largest size, down to 2 pt below the paper's, whose height fits
+        the page, so that a copy's body and signatures never part; ``None`` for the marker when
+        even the smallest does not fit (the copy is then shrunk as a whole)."""
+        base = self.font_size
+        for size in (base, base - 0.5, base - 1, base - 1.5, base - 2):
+            self.font_size, self.s = size, Styles(size)
+            marker = _Slot(self.copy_line(self.form["copies"][0]))
+            story = self.copy_story(marker)
+            if _height(story, width, height) <= height:
+                return story, marker
+        return [], None
 
     def render(self) -> bytes:
         """The copies differ only in their "(Liên …)" line, so one copy is laid out once as a PDF
         form XObject and stamped on each page (or half sheet) with its own line: half the layout
-        work and half the file. A copy too long for one A5 page falls back to a flowing layout."""
+        work and half the file."""
         page, offsets = self._sheet()
+        halves = offsets[1] != offsets[0]
         left, right, top, bottom = self.margins
-        marker = _Slot(self.copy_line(self.form["copies"][0]))
-        story = self.copy_story(marker)
+        width = (page[0] / 2 if halves else page[0]) - left - right
+        height = page[1] - top - bottom
+        story, marker = self._fitted(width, height)
         buffer = io.BytesIO()
         c = Canvas(buffer, pagesize=page, initialFontName=FAMILY)
         c.setTitle(nfc(self.form["title"]))
         c.setSubject(self.d.code)
         c.setCreator("counter_app")
-        c.beginForm("copy")
-        Frame(left, bottom, A5[0] - left - right, A5[1] - top - bottom, leftPadding=0, rightPadding=0,
-              topPadding=0, bottomPadding=0).addFromList(story, c)
-        c.endForm()
-        if story:
-            return self._render_flowing(page, offsets)
-        halves = offsets[1] != offsets[0]
+        if marker is not None:
+            c.beginForm("copy")
+            _frame(left, bottom, width, height).addFromList(story, c)
+            c.endForm()
         for i, label in enumerate(self.form["copies"]):
             c.saveState()
             c.translate(offsets[i], 0)
-            c.doForm("copy")
-            line = self.copy_line(label)
-            line.wrap(marker.width, marker.height)
-            line.drawOn(c, marker.x, marker.y)
+            if marker is None:  # too long even in small type: each copy shrunk whole onto its page
+                shrunk = KeepInFrame(width, height, self.copy_story(self.copy_line(label)), mode="shrink")
+                _frame(left, bottom, width, height).addFromList([shrunk], c)
+            else:
+                c.doForm("copy")
+                line = self.copy_line(label)
+                line.wrap(marker.width, marker.height)
+                line.drawOn(c, marker.x, marker.y)
             c.restoreState()
             if not halves or i == len(offsets) - 1:
                 self.decorate(c, None)
@@ -196,20 +219,17 @@ class ReceiptRenderer(FormRenderer):
         c.save()
         return buffer.getvalue()
 
-    def _render_flowing(self, page, offsets) -> bytes:
-        if offsets[1] == offsets[0]:
-            return super().render()
-        buffer = io.BytesIO()
-        left, right, top, bottom = self.margins
-        half = page[0] / 2
-        frames = [Frame(x + left, bottom, half - left - right, page[1] - top - bottom, id=f"copy{i}",
-                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-                  for i, x in enumerate((0, half))]
-        doc = BaseDocTemplate(buffer, pagesize=page, initialFontName=FAMILY, title=nfc(self.form["title"]),
-                              subject=self.d.code, creator="counter_app")
-        doc.addPageTemplates([PageTemplate(id="halves", frames=frames, onPage=self.decorate)])
-        doc.build(self.story())
-        return buffer.getvalue()
+
+def _frame(x: float, y: float, width: float, height: float) -> Frame:
+    return Frame(x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+
+def _height(story: list, width: float, height: float) -> float:
+    """The height a story takes in a frame of ``width`` (space before the first flowable dropped)."""
+    total = 0.0
+    for i, f in enumerate(story):
+        total += f.wrap(width, height)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+    return total
 
 
 class _Slot(Flowable):
@@ -236,6 +256,9 @@ class SupplementRenderer(FormRenderer):
     def issued_at(self) -> datetime:
         return self.job.last_event(Action.REQUEST_SUPPLEMENT).at
 
+    def numbered(self, lines: list[str]) -> list[Paragraph]:
+        return [Paragraph(f"{i}. {esc(line)}", self.s.indent) for i, line in enumerate(lines, 1)]
+
     def story(self) -> list:
         s, v = self.s, self.applicant_values()
         event = self.job.last_event(Action.REQUEST_SUPPLEMENT)
@@ -246,104 +269,17 @@ class SupplementRenderer(FormRenderer):
                  self.line("code", code=v["code"]), self.line("request", procedure=v["procedure"]),
                  self.line("address", address=v["address"]), self.line("contact", phone=v["phone"], email=v["email"]),
                  self.line("items")]
-        lines = items or [reason]
-        story += [Paragraph(f"{i}. {esc(item)}", s.indent) for i, item in enumerate(lines, 1)]
-        story += [self.line("reason", reason=reason),
-                  self.line("closing", contact=self.f.contact or event.officer),
+        # A reason typed on several lines keeps them: one numbered line each. Without a list of
+        # documents the reason is what to complete, listed once.
+        reasons = [line for line in reason.splitlines() if line.strip()] or [reason]
+        story += self.numbered(items or reasons)
+        if items and len(reasons) > 1:
+            story += [self.line("reason_list"), *self.numbered(reasons)]
+        elif items:
+            story.append(self.line("reason", reason=reason))
+        story += [self.line("closing", contact=self.f.contact or event.officer),
                   Spacer(1, 4 * mm), self.signatures(self.form["signatures"], [event.officer])]
         return story
-
-
-class RefusalRenderer(FormRenderer):
-    """Mẫu 03: the refusal at intake and its reason."""
-
-    kind = FormKind.REFUSAL.value
-
-    def issued_at(self) -> datetime:
-        return self.d.received_at
-
-    def story(self) -> list:
-        s, v = self.s, self.applicant_values()
-        event = self.job.last_event(Action.REFUSE)
-        reason = event.payload.get("reason", "") if event else ""
-        return [self.header(), self.title(), Spacer(1, 2 * mm),
-                Paragraph(f"<b>{esc(v['unit'])}</b>:", s.body),
-                self.line("applicant", name=v["name"]), self.line("address", address=v["address"]),
-                self.line("contact", phone=v["phone"], email=v["email"]),
-                self.line("request", procedure=v["procedure"]), self.line("code", code=v["code"]),
-                Paragraph(self.text("decision", unit=v["unit"]), s.first_line),
-                Paragraph(f"<b>{esc(reason)}</b>", s.indent), Spacer(1, 2 * mm),
-                Paragraph(self.text("closing"), s.first_line), Spacer(1, 4 * mm),
-                self.signatures(self.form["signatures"], [self.d.receiving_officer])]
-
-
-class _LetterRenderer(FormRenderer):
-    """Letters signed by the head of the agency (apology, stop notice): addressee, body, Nơi nhận.
-    Each answers one event of the dossier's history, and carries that event's date."""
-
-    action: Action
-
-    @property
-    def event(self):
-        return self.job.last_event(self.action)
-
-    def issued_at(self) -> datetime:
-        return self.event.at
-
-    def letter_end(self) -> list:
-        s = self.s
-        recipients = [Paragraph(f"<b><i>{esc(self.form['recipients_title'])}</i></b>", s.small_italic)]
-        recipients += [Paragraph(esc(r), s.small_italic) for r in self.form["recipients"]]
-        sign = self.signatures(self.form["signatures"], hint=self.common["seal_hint"], space=22 * mm)
-        table = Table([[recipients, sign._cellvalues[0][1]]], colWidths=[self.width * 0.45, self.width * 0.55])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("FONT", (0, 0), (-1, -1), FAMILY)]))
-        return [Spacer(1, 4 * mm), table]
-
-    def opening(self) -> list:
-        s, v, d = self.s, self.applicant_values(), self.d
-        received = vn_date(d.received_at.date())
-        return [self.header(), self.title(), Spacer(1, 1 * mm),
-                Paragraph(self.text("addressee", name=v["name"]), s.center_bold),
-                Paragraph(self.text("addressee_detail", address=v["address"], phone=v["phone"]), s.center),
-                Spacer(1, 2 * mm),
-                Paragraph(self.text("intro", date=f"{received['day']}/{d.received_at:%m/%Y}", unit=v["unit"],
-                                    name=v["name"]), s.first_line),
-                self.line("code", s.indent, code=v["code"]), self.line("request", s.indent, procedure=v["procedure"])]
-
-
-class ApologyRenderer(_LetterRenderer):
-    """2018 Mẫu 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả; 2025 Mẫu 04 Văn bản xin lỗi và đề nghị
-    gia hạn thời gian giải quyết: original due time, reason, new due time."""
-
-    kind = FormKind.APOLOGY.value
-    action = Action.RESCHEDULE
-
-    def story(self) -> list:
-        s, event = self.s, self.event
-        old_due = datetime.fromisoformat(event.payload["old_due_at"]) if event.payload.get("old_due_at") else None
-        new_due = datetime.fromisoformat(event.payload["new_due_at"]) if event.payload.get("new_due_at") else None
-        agency = self.agency_name()
-        return [*self.opening(),
-                self.line("old_due", s.indent, time=time_text(old_due, self.common)),
-                Paragraph(self.text("late", agency=agency), s.first_line),
-                Paragraph(self.text("reason", reason=event.payload.get("reason")), s.first_line),
-                Paragraph(self.text("apology", agency=agency), s.first_line),
-                Paragraph(self.text("new_due", time=time_text(new_due, self.common)), s.first_line),
-                Paragraph(self.text("closing"), s.first_line), *self.letter_end()]
-
-
-class StopNoticeRenderer(_LetterRenderer):
-    """2025 Mẫu 05 Thông báo dừng giải quyết hồ sơ (not in the 2018 set)."""
-
-    kind = FormKind.STOP.value
-    action = Action.STOP
-
-    def story(self) -> list:
-        s, event = self.s, self.event
-        return [*self.opening(), Paragraph(self.text("decision", agency=self.agency_name()), s.first_line),
-                Paragraph(f"<b>{esc(event.payload.get('reason', ''))}</b>", s.indent),
-                Paragraph(self.text("closing"), s.first_line), *self.letter_end()]
 
 
 class ControlSheetRenderer(FormRenderer):
@@ -380,7 +316,8 @@ class ControlSheetRenderer(FormRenderer):
 
     def story(self) -> list:
         s, d, f = self.s, self.d, self.form
-        counter, competent = f["counter_unit"], self.job.agency_name(d.competent_agency)
+        counter = FormSet.fill(f["counter_unit"], counter=self.counter_name())
+        competent = self.job.agency_name(d.competent_agency)
         unit = {"counter": counter, None: competent}
         blocks = []
         for event in d.events:

@@ -10,6 +10,7 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -64,9 +65,25 @@ class _GridPainter:
 
     def wrap(self, text: str, width: float, font: str | None = None) -> list[str]:
         out: list[str] = []
+        font = font or self.font
         for part in nfc(text).split("\n"):
-            out += simpleSplit(part, font or self.font, self.size, width - 2 * self.pad) or [""]
+            for line in simpleSplit(part, font, self.size, width - 2 * self.pad) or [""]:
+                out += self.break_long(line, font, width - 2 * self.pad)
         return out
+
+    def break_long(self, line: str, font: str, avail: float) -> list[str]:
+        """simpleSplit breaks at spaces only, so a word wider than the cell (a full-length dossier
+        code such as 000.25.101.H52-261201-010001) would run into the next column: break it after
+        a "-" or "." where one fits, else between characters."""
+        out: list[str] = []
+        while len(line) > 1 and stringWidth(line, font, self.size) > avail:
+            n = 1
+            while n < len(line) and stringWidth(line[:n + 1], font, self.size) <= avail:
+                n += 1
+            cut = max(line.rfind("-", 0, n), line.rfind(".", 0, n), line.rfind(" ", 0, n)) + 1 or n
+            out.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        return out + [line]
 
     def cell(self, x0: float, x1: float, y_top: float, height: float, lines: list[str], font: str,
              center: bool) -> None:

@@ -22,6 +22,7 @@ from counter_app.core import protocol
 from counter_app.core.codes import CODE_RE
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Action
+from counter_app.core.prints import outgoing_counter
 from counter_app.core.text import nfc_deep
 from counter_app.storage import cipher
 from counter_app.storage.models import (
@@ -156,6 +157,14 @@ class SqlCatchUp:
                 self.s.add(RegisterSequenceRow(desk=desk, year=year, last=register["serial"]))
             else:
                 reg.last = max(reg.last, register["serial"])
+        payload = body.get("payload") or {}
+        if payload.get("outgoing_number") and payload.get("outgoing_year"):  # a letter's "Số: …"
+            name = outgoing_counter(int(payload["outgoing_year"]))
+            counter = self.s.get(CounterRow, name)
+            if counter is None:
+                self.s.add(CounterRow(name=name, value=int(payload["outgoing_number"])))
+            else:
+                counter.value = max(counter.value, int(payload["outgoing_number"]))
         self.s.flush()
 
     def local_head(self) -> int:

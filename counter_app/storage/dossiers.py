@@ -115,6 +115,18 @@ class SqlDossierRepository:
         book = 1 if book_size <= 0 else (row.last - 1) // book_size + 1
         return RegisterEntry(book=f"{book:02d}/{year}", serial=row.last)
 
+    def counter_value(self, name: str) -> int:
+        row = self.s.get(CounterRow, name)
+        return row.value if row is not None else 0
+
+    def set_counter(self, name: str, value: int) -> None:
+        row = self.s.get(CounterRow, name)
+        if row is None:
+            self.s.add(CounterRow(name=name, value=value))
+        else:
+            row.value = value
+        self.s.flush()
+
     # -- writes -------------------------------------------------------------------------------
     def _append_event(self, dossier_row: DossierRow, event: DossierEvent) -> None:
         from counter_app.storage.catch_up import refuse_while_waiting  # it imports this module

@@ -61,9 +61,9 @@ def main() -> None:
                                     province="Gia Lai", desk=1, clock=clock)
         forms = replace(app.ctx.settings.forms, header_lines=("UBND TỈNH GIA LAI", "UBND XÃ ĐỊNH MỸ"),
                         contact="công chức Tư pháp – Hộ tịch Lê Văn Cường, số điện thoại 0269 3812 345",
-                        lookup_url="https://dichvucong.gov.vn/tra-cuu-ho-so?ma={code}")
+                        lookup_url="https://dichvucong.gov.vn/tra-cuu-ho-so?ma={code}", head_name="Nguyễn Văn Bình")
         app.setup.save_settings(replace(app.ctx.settings, forms=forms))
-        app.reload()
+        app.ctx.refresh()
         officer = "Trần Thị Bích"
         an = person("Nguyễn Văn Ấn", "052090123456", date(1990, 1, 1), Gender.MALE, email="an.nguyen@example.vn")
         hkd = app.intake.receive(IntakeRequest("1.001612", an, officer, documents=[
@@ -113,7 +113,7 @@ def main() -> None:
         png(render_register_pdf(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30)), "07-so-theo-doi")
         app.setup.save_settings(replace(app.ctx.settings, forms=replace(forms, form_set="2018",
                                                                         receipt_layout="a4_halves")))
-        app.reload()
+        app.ctx.refresh()
         png(form(marriage.code, FormKind.APOLOGY), "2018-04-phieu-xin-loi")
         png(form(hkd.code, FormKind.RECEIPT), "2018-01-giay-tiep-nhan-a4-hai-lien")
         app.close()

@@ -5,7 +5,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from counter_app.printing.register import render_register_pdf, write_register_xlsx
-from tests.printing.conftest import Pdf, assert_clean_fonts
+from tests.printing.conftest import Pdf, assert_clean_fonts, assert_header_rules, text_mm
 
 
 def test_register_lines_carry_the_hand_over_dates(app, dossiers):
@@ -65,3 +65,49 @@ def test_register_xlsx(app, dossiers, tmp_path):
     assert [row[1] for row in data] == [line.code for line in lines]
     assert data[0][0] == 1 and data[0][4] == "Nguyễn Văn Ấn"
     assert ws.print_title_rows == "$5:$7"
+
+
+def test_register_column_7_names_the_competent_agency(app, dossiers, tmp_path):
+    lines = app.tracking_register.lines(date(2026, 6, 1), date(2026, 6, 30))
+    assert {line.competent_agency for line in lines} == {"UBND xã Định Mỹ"}  # the store keeps the code
+    pdf = Pdf(render_register_pdf(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30)))
+    left, right = _column_edges(app, 7)
+    cells = [s for s in pdf.spans() if s["text"].startswith("UBND xã Định")]
+    assert len(cells) == len(lines) and all(left <= s["x"] < right for s in cells)
+    write_register_xlsx(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30), tmp_path / "so.xlsx")
+    ws = load_workbook(tmp_path / "so.xlsx").active
+    assert {row[6] for row in ws.iter_rows(min_row=8, values_only=True)} == {"UBND xã Định Mỹ"}
+
+
+def _column_edges(app, n: int) -> tuple[float, float]:
+    """Left and right edges (mm) of column (n) as the register lays it out: 10 mm margins on A4
+    landscape, the form set's widths scaled to the page."""
+    from counter_app.printing.templates import load_form_set
+
+    widths = [c["width"] for c in load_form_set(app.ctx.settings.forms.form_set).form("register")["columns"]]
+    scale = (297 - 20) / sum(widths)
+    return 10 + sum(widths[:n - 1]) * scale, 10 + sum(widths[:n]) * scale
+
+
+def test_a_full_length_code_wraps_inside_column_2(app):
+    from datetime import datetime
+
+    from counter_app.core.calendar import TZ
+    from counter_app.core.prints import RegisterLine
+
+    code = "000.25.101.H52-261201-010001"
+    t0 = datetime(2026, 12, 1, 8, tzinfo=TZ)
+    line = RegisterLine(1, "01/2026", code, "Cấp bản sao trích lục hộ tịch", 1, "Trần Thị Bích", "Thôn 2",
+                        None, "Sở Tư pháp tỉnh Gia Lai", "received", t0, t0, None, None, None, None)
+    pdf = Pdf(render_register_pdf([line], app.ctx.settings, date(2026, 12, 1), date(2026, 12, 31)))
+    left, right = _column_edges(app, 2)
+    pieces = [s for s in pdf.spans() if s["text"] and s["text"] in code and len(s["text"]) > 3]
+    assert "".join(p["text"] for p in pieces) == code and len(pieces) > 1
+    for p in pieces:
+        assert left <= p["x"] and p["x"] + text_mm(p["text"], "TNR", p["size"]) <= right, p
+
+
+def test_register_header_rules_sit_centred_under_what_they_rule(app, dossiers):
+    lines = app.tracking_register.lines(date(2026, 6, 1), date(2026, 6, 30))
+    pdf = Pdf(render_register_pdf(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30)))
+    assert_header_rules(pdf, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")

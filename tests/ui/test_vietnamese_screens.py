@@ -54,8 +54,9 @@ def test_every_screen_of_the_main_window_is_vietnamese(qtbot, window, core):
 def test_settings_show_vietnamese_values_and_tips(qtbot, window):
     settings = window.settings
     layout = settings.fields["forms.receipt_layout"]
-    assert [layout.itemText(i) for i in range(layout.count())] == ["Hai trang A5", "Hai nửa tờ A4 ngang"]
-    assert layout.toolTip() == "Khổ giấy hẹn: Hai trang A5 hoặc Hai nửa tờ A4 ngang"
+    assert [layout.itemText(i) for i in range(layout.count())] == ["Hai trang A4", "Hai trang A5",
+                                                                  "Hai nửa tờ A4 ngang"]
+    assert layout.toolTip() == "Khổ giấy hẹn: Hai trang A4 hoặc Hai trang A5 hoặc Hai nửa tờ A4 ngang"
     assert english_in(w.toolTip() for w in settings.fields.values()) == []
 
 
