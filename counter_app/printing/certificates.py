@@ -18,9 +18,9 @@ from counter_app.core.certification import Certification, CertKind, ClosingRepor
 from counter_app.core.prints import FormKind, PrintJob
 from counter_app.core.settings import CounterSettings
 from counter_app.core.text import nfc
-from counter_app.printing.cert_stamps import render_stamps, stamp_lines  # noqa: F401 (the stamps' home)
+from counter_app.printing.cert_stamps import render_stamps
 from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
-from counter_app.printing.layout import FormRenderer, esc, money, time_text, vn_date
+from counter_app.printing.layout import FormRenderer, esc, money, time_text
 from counter_app.printing.templates import FormSet, load_form_set
 
 

@@ -20,7 +20,7 @@ from counter_app.core.model import DocumentKind, ReturnMethod
 from counter_app.core.prints import FormKind, PrintJob
 from counter_app.core.text import nfc
 from counter_app.printing.fonts import FAMILY
-from counter_app.printing.layout import FormRenderer, Styles, esc, money, time_text, vn_date
+from counter_app.printing.layout import FormRenderer, Styles, esc, money, time_text
 from counter_app.printing.letters import ApologyRenderer, RefusalRenderer, StopNoticeRenderer
 from counter_app.printing.templates import FormSet, load_form_set
 
@@ -260,7 +260,7 @@ class SupplementRenderer(FormRenderer):
         return [Paragraph(f"{i}. {esc(line)}", self.s.indent) for i, line in enumerate(lines, 1)]
 
     def story(self) -> list:
-        s, v = self.s, self.applicant_values()
+        v = self.applicant_values()
         event = self.job.last_event(Action.REQUEST_SUPPLEMENT)
         items = event.payload.get("documents") or []
         reason = event.payload.get("reason", "")
