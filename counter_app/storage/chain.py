@@ -25,7 +25,7 @@ from counter_app.core.serialize import iso
 
 # Every dossier column but the row id, in a fixed order. A column added later must be appended here
 # in the same release as its migration, or edits to it go unnoticed; listing them (not ``SELECT *``)
-# keeps old hashes valid when a column is added with a default.
+# keeps old hashes valid when a column is added (see ``_FIRST_COLUMNS``).
 STATE_COLUMNS = (
     "code", "procedure_code", "procedure_name", "receiving_agency", "competent_agency", "channel",
     "applicant_kind", "applicant_name", "name_key", "id_number", "date_of_birth", "gender", "phone", "email",
@@ -39,10 +39,15 @@ OUTBOX_SEQUENCE = "outbox_event_seq"  # the device counter that issues device_se
 MAX_PROBLEM_LINES = 200
 
 
+# The columns of the first chained release. A column appended after them counts only when it holds
+# a value, so adding one (NULL in every existing row) leaves every hash already written valid.
+_FIRST_COLUMNS = 26
+
+
 def state_hash(dossier: tuple, documents: list[tuple], fees: list[tuple]) -> str:
     """``dossier``: the STATE_COLUMNS values; documents and fees without their dossier_id, by position."""
-    state = {"dossier": dict(zip(STATE_COLUMNS, dossier)), "documents": [list(d) for d in documents],
-             "fees": [list(f) for f in fees]}
+    values = {k: v for i, (k, v) in enumerate(zip(STATE_COLUMNS, dossier)) if i < _FIRST_COLUMNS or v is not None}
+    state = {"dossier": values, "documents": [list(d) for d in documents], "fees": [list(f) for f in fees]}
     return hashlib.sha256(protocol.canonical_json(state)).hexdigest()
 
 
