@@ -120,6 +120,8 @@ def dossier_text(d) -> str:
         f"Người nộp: {d.applicant.full_name}" + (f" – {mask_id(d.applicant.id_number)}" if d.applicant.id_number else ""),
         f"Tiếp nhận: {fmt_time_long(d.received_at)}",
         f"Hẹn trả: {fmt_time_long(d.due_at)}",
+        f"Nơi trả kết quả: qua bưu chính đến {d.return_address}" if d.return_at == "post"
+        else f"Nơi trả kết quả: quầy của {d.return_at}",
     ]
     if d.register:
         lines.append(f"Sổ theo dõi hồ sơ: Quyển số {d.register.book}, Số thứ tự {d.register.serial}")

@@ -17,6 +17,23 @@ ACTIONS = {
 }
 
 
+def _return_point(args) -> tuple[ReturnMethod, str | None]:
+    """``--return-at post`` is ``--return-method post``; ``--return-at CODE`` a counter return at
+    that agency. Both flags may be given only when they agree."""
+    from counter_app.core.errors import ValidationError
+    from counter_app.core.text import clean
+
+    at = clean(args.return_at or "")
+    method = ReturnMethod(args.return_method) if args.return_method else None
+    if not at:
+        return method or ReturnMethod.COUNTER, None
+    wanted = ReturnMethod.POST if at.casefold() == "post" else ReturnMethod.COUNTER
+    if method is not None and method is not wanted:
+        raise ValidationError(f"--return-at {at} mâu thuẫn với --return-method {method.value}.",
+                              "return-at contradicts return-method")
+    return wanted, None if wanted is ReturnMethod.POST else at
+
+
 def _intake_request(args):
     from counter_app.core.intake import ApplicantInput, IntakeRequest
 
@@ -25,12 +42,13 @@ def _intake_request(args):
         date_of_birth=parse_dmy(args.dob) if args.dob else None, gender=parse_gender(args.gender),
         phone=args.phone, email=args.email, address=args.address,
     )
+    method, return_agency = _return_point(args)
     return IntakeRequest(
         procedure_code=args.procedure, applicant=applicant, officer=args.officer,
         documents=[parse_document(d) for d in args.document] if args.document else None,
         channel=Channel(args.channel),
         received_at=parse_local_datetime(args.received_at) if args.received_at else None,
-        return_method=ReturnMethod(args.return_method), return_address=args.return_address,
+        return_method=method, return_address=args.return_address, return_agency=return_agency,
         receiving_agency=args.agency, competent_agency=args.competent_agency,
         cccd_qr=args.cccd_qr, sets=args.sets, backdate_reason=args.backdate_reason,
     )
@@ -117,8 +135,11 @@ def _intake_arguments(sp, *, refusal: bool) -> None:
     sp.add_argument("--channel", choices=[c.value for c in Channel], default="counter")
     sp.add_argument("--received-at", help="YYYY-MM-DDTHH:MM (giờ Việt Nam)")
     sp.add_argument("--backdate-reason", help="lý do nhập lùi ngày (--received-at cách hôm nay hơn 30 ngày)")
-    sp.add_argument("--return-method", choices=[m.value for m in ReturnMethod], default="counter")
-    sp.add_argument("--return-address")
+    sp.add_argument("--return-method", choices=[m.value for m in ReturnMethod],
+                    help="counter (mặc định) | post; nơi trả cụ thể: --return-at")
+    sp.add_argument("--return-at", metavar="MÃ|post",
+                    help="nơi trả kết quả: mã cơ quan có quầy trả (mặc định: quầy này) hoặc post (bưu chính)")
+    sp.add_argument("--return-address", help="địa chỉ nhận kết quả qua bưu chính (mặc định: địa chỉ người nộp)")
     sp.add_argument("--agency", help="cơ quan tiếp nhận (quầy liên thông nhiều cơ quan)")
     sp.add_argument("--competent-agency")
     sp.add_argument("--sets", type=int, default=1)

@@ -57,6 +57,7 @@ class IntakeRequest:
     received_at: datetime | None = None
     return_method: ReturnMethod = ReturnMethod.COUNTER
     return_address: str | None = None
+    return_agency: str | None = None  # counter return: the agency whose counter hands over (None: here)
     receiving_agency: str | None = None
     competent_agency: str | None = None
     cccd_qr: str | None = None  # scanned QR text; fills applicant fields that were left empty
@@ -164,6 +165,18 @@ def compute_fees(procedure: Procedure, documents: Sequence[DocumentLine], receiv
     return tuple(lines)
 
 
+def resolve_return_agency(ctx: CounterContext, code: str | None, receiving: str) -> str:
+    """The counter that hands the result over: this one by default, or any agency this counter
+    knows (the competent agency's own counter, another counter of the province), so the province
+    can route the result there."""
+    code = clean(code or "") or receiving
+    if ctx.agency(code) is None:
+        raise ValidationError(
+            f"Nơi trả kết quả {code} không phải cơ quan quầy này biết; chọn quầy này, cơ quan giải quyết, "
+            "một cơ quan đã khai báo (counter-app agency add) hoặc trả qua bưu chính.", "unknown return agency")
+    return code
+
+
 def resolve_received_at(value: datetime | None, now: datetime, backdate_reason: str | None = None) -> datetime:
     """The time of receipt: now, or a time the officer entered (late data entry), never in the
     future and not before 2000. More than 30 days back needs a written reason (recorded in the
@@ -229,6 +242,9 @@ class IntakeService:
             return_address = return_address or applicant.address
             if not return_address:
                 raise ValidationError("Trả kết quả qua bưu chính cần địa chỉ nhận.", "postal address missing")
+            return_agency = None
+        else:
+            return_agency = resolve_return_agency(ctx, request.return_agency, receiving.code)
         due_at = None
         fees: tuple[FeeLine, ...] = ()
         if not refused:
@@ -261,6 +277,7 @@ class IntakeService:
             status=(Status.REFUSED if refused else Status.RECEIVED).value,
             desk=ctx.settings.desk,
             sets=request.sets,
+            return_agency=return_agency,
         )
 
     def receive(self, request: IntakeRequest) -> Dossier:

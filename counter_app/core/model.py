@@ -179,6 +179,16 @@ class Dossier:
     register: RegisterEntry | None = None
     reschedule_count: int = 0
     events: tuple[DossierEvent, ...] = ()
+    # Where the result is handed over when returned at a counter (an agency code); None by post, and
+    # for dossiers received before the choice existed (they are returned where they were received).
+    return_agency: str | None = None
+
+    @property
+    def return_at(self) -> str:
+        """``post``, or the code of the agency whose counter hands the result over."""
+        if self.return_method is ReturnMethod.POST:
+            return "post"
+        return self.return_agency or self.receiving_agency
 
     @property
     def total_fee_vnd(self) -> int:

@@ -55,6 +55,8 @@ def dossier_to_dict(d: Dossier, *, include_events: bool = True) -> dict[str, Any
         "total_fee_vnd": d.total_fee_vnd,
         "return_method": d.return_method.value,
         "return_address": d.return_address,
+        "return_agency": d.return_agency,
+        "return_at": d.return_at,
         "receiving_officer": d.receiving_officer,
         "desk": d.desk,
         "sets": d.sets,

@@ -136,7 +136,7 @@ class ReceiptRenderer(FormRenderer):
         if d.return_method is ReturnMethod.POST:
             story.append(self.line("return_post", address=d.return_address))
         else:
-            story.append(self.line("return_counter", place=self.unit_name()))
+            story.append(self.line("return_counter", place=self.return_place()))
         story.append(self.line("fees", amount=money(d.total_fee_vnd, self.common) if d.fees else "Không"))
         if d.register:
             story.append(self.line("register", book=d.register.book, serial=d.register.serial))
@@ -147,6 +147,14 @@ class ReceiptRenderer(FormRenderer):
         story += [Paragraph(FormSet.fill(esc(line), counter=esc(self.counter_name())), s.small_italic)
                   for line in self.form["note"]]
         return story
+
+    def return_place(self) -> str:
+        """This counter's result place, or another agency's counter by its current name (the
+        agency table holds today's name, whatever the unit was called when it was chosen)."""
+        code = self.d.return_agency
+        if not code or code == self.job.settings.agency.code:
+            return self.unit_name()
+        return self.job.agency_name(code)
 
     def original_due(self) -> datetime | None:
         """The appointment the receipt gave at intake: a reprint after an apology still shows it

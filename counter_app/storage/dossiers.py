@@ -70,6 +70,7 @@ def _dossier_from_row(r: DossierRow, *, with_events: bool = True) -> Dossier:
         register=RegisterEntry(r.register_book, r.register_serial) if r.register_serial else None,
         reschedule_count=r.reschedule_count,
         events=tuple(_event_from_row(e) for e in r.events) if with_events else (),
+        return_agency=r.return_agency,
     )
 
 
@@ -159,7 +160,7 @@ class SqlDossierRepository:
             status=dossier.status, desk=dossier.desk, sets=dossier.sets,
             register_book=dossier.register.book if dossier.register else None,
             register_serial=dossier.register.serial if dossier.register else None,
-            reschedule_count=dossier.reschedule_count,
+            reschedule_count=dossier.reschedule_count, return_agency=dossier.return_agency,
             documents=[DossierDocumentRow(position=i, name=d.name, kind=d.kind.value, count=d.count, pages=d.pages)
                        for i, d in enumerate(dossier.documents)],
             fees=[DossierFeeRow(position=i, name=f.name, amount_vnd=f.amount_vnd, code=f.code)

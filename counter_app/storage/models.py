@@ -169,6 +169,7 @@ class DossierRow(Base):
     register_book: Mapped[str | None] = mapped_column(String(20))
     register_serial: Mapped[int | None] = mapped_column(Integer)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    return_agency: Mapped[str | None] = mapped_column(String(35))  # NULL: by post, or received before 0010
 
     documents: Mapped[list[DossierDocumentRow]] = relationship(
         order_by="DossierDocumentRow.position", cascade="all, delete-orphan")

@@ -101,7 +101,7 @@ class SqlRemoteChanges:
             return_address=d.get("return_address"), receiving_officer=d.get("receiving_officer") or "",
             status=Status(data["status"]).value, desk=0, sets=d.get("sets") or 1,
             register_book=register.get("book"), register_serial=register.get("serial"),
-            reschedule_count=d.get("reschedule_count") or 0,
+            reschedule_count=d.get("reschedule_count") or 0, return_agency=d.get("return_agency"),
             documents=[DossierDocumentRow(position=i, name=x["name"], kind=x["kind"], count=x["count"],
                                           pages=x.get("pages")) for i, x in enumerate(d.get("documents", []))],
             fees=[DossierFeeRow(position=i, name=f["name"], amount_vnd=f["amount_vnd"], code=f.get("code"))
