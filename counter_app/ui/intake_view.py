@@ -27,6 +27,7 @@ from counter_app.ui.print_preview import print_form
 from counter_app.ui.scanner import ScanCatcher
 
 _KINDS = [DocumentKind.ORIGINAL, DocumentKind.CERTIFIED_COPY, DocumentKind.PHOTOCOPY]
+POST_RETURN = "post"  # the return point's value for a postal return (as --return-at post)
 
 
 class IntakeView(QWidget):
@@ -84,9 +85,8 @@ class IntakeView(QWidget):
         self.channel = QComboBox()
         for label, value in (("Tại quầy", Channel.COUNTER), ("Bưu chính", Channel.POST), ("Trực tuyến", Channel.ONLINE)):
             self.channel.addItem(label, value)
-        self.return_method = QComboBox()
-        self.return_method.addItem("Nhận tại quầy", ReturnMethod.COUNTER)
-        self.return_method.addItem("Gửi qua bưu chính", ReturnMethod.POST)
+        self.return_at = QComboBox()  # an agency code, or POST_RETURN
+        self.fill_return_points()
         self.return_address = QLineEdit()
         self.return_address.returnPressed.connect(self.save)  # Enter on the last field commits
         self.sets = QSpinBox()
@@ -101,7 +101,7 @@ class IntakeView(QWidget):
                 applicant.addRow("", self.dob_hint)
         delivery = QFormLayout()
         for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
-                              ("Nhận kết quả", self.return_method), ("Địa chỉ nhận qua bưu chính", self.return_address)):
+                              ("Nơi trả kết quả", self.return_at), ("Địa chỉ nhận qua bưu chính", self.return_address)):
             delivery.addRow(label, widget)
         self.docs = QTableWidget(0, 5)
         self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng",
@@ -288,6 +288,7 @@ class IntakeView(QWidget):
             w.clear()
         self.gender.setCurrentIndex(0)
         self.sets.setValue(1)
+        self.fill_return_points()  # an agency added since the last dossier is offered at once
         self.procedure = None
         self.chosen.setText(tr("Chưa chọn thủ tục"))
         self.docs.setRowCount(0)
@@ -296,8 +297,19 @@ class IntakeView(QWidget):
         self.update_summary()
         self.picker.setFocus()
 
+    def fill_return_points(self) -> None:
+        """This counter first (the usual answer), then every agency the counter knows by its
+        current name, then the public postal service."""
+        ctx = self.core.ctx
+        self.return_at.clear()
+        self.return_at.addItem(f"Tại quầy này – {ctx.settings.agency.name}", ctx.settings.agency.code)
+        for agency in ctx.served_agencies:
+            self.return_at.addItem(f"Tại quầy {agency.name} ({agency.code})", agency.code)
+        self.return_at.addItem("Qua dịch vụ bưu chính công ích", POST_RETURN)
+
     def request(self) -> IntakeRequest:
         gender = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}.get(self.gender.currentText())
+        at = self.return_at.currentData()
         applicant = ApplicantInput(
             full_name=self.name.text(), kind=ApplicantKind(self.kind.currentData()),
             id_number=self.id_number.text() or None,
@@ -306,7 +318,8 @@ class IntakeView(QWidget):
         return IntakeRequest(
             procedure_code=self.procedure.code if self.procedure else "", applicant=applicant,
             officer=self.officer.full_name, documents=self.documents(), channel=Channel(self.channel.currentData()),
-            return_method=ReturnMethod(self.return_method.currentData()),
+            return_method=ReturnMethod.POST if at == POST_RETURN else ReturnMethod.COUNTER,
+            return_agency=None if at == POST_RETURN else at,
             return_address=self.return_address.text() or None,
             sets=self.sets.value())
 

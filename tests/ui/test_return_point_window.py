@@ -1,0 +1,51 @@
+"""Issue 15 item 2 on the intake screen: the return point is chosen there and reaches the dossier."""
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import finish, press, settle, type_text
+
+
+def print_preview(dialog):
+    dialog.print_now()
+
+
+def _pick(view, code, name):
+    view.new_dossier()
+    type_text(view.picker, code)
+    press(view.picker, Qt.Key_Return)
+    type_text(view.name, name)
+
+
+def choose(view, data):
+    index = view.return_at.findData(data)
+    assert index >= 0, [view.return_at.itemText(i) for i in range(view.return_at.count())]
+    view.return_at.setCurrentIndex(index)
+
+
+def test_return_point_is_chosen_on_the_intake_screen(qtbot, window, core, dialogs):
+    from counter_app.core.admin import make_agency
+
+    view = window.intake
+    own = core.ctx.settings.agency
+    core.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", own=False))
+    _pick(view, "1193", "Lê Thị Đào")  # a new dossier offers the agency just added
+    labels = [view.return_at.itemText(i) for i in range(view.return_at.count())]
+    assert labels == [f"Tại quầy này – {own.name}", "Tại quầy UBND xã Bình Nghi (H52.102)",
+                      "Qua dịch vụ bưu chính công ích"]
+    assert view.return_at.currentData() == own.code  # this counter unless the officer says otherwise
+    choose(view, "H52.102")
+    dialogs.expect(print_preview)
+    code = finish(qtbot, view.save()).code
+    settle(qtbot)
+    d = core.queries.get(code)
+    assert (d.return_method.value, d.return_at) == ("counter", "H52.102")
+
+    _pick(view, "1193", "Lê Văn Bình")
+    choose(view, "post")
+    type_text(view.return_address, "12 Lê Lợi, phường Quy Nhơn")
+    dialogs.expect(print_preview)
+    code = finish(qtbot, view.save()).code
+    settle(qtbot)
+    dialogs.stop()
+    d = core.queries.get(code)
+    assert (d.return_method.value, d.return_at, d.return_address) == ("post", "post", "12 Lê Lợi, phường Quy Nhơn")
