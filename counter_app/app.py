@@ -19,6 +19,7 @@ from counter_app.core.admin import (
 )
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.swaps import merge_swaps, parse_swaps
+from counter_app.core.units import bundled_aliases, province_names
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.codes import validate_slot
 from counter_app.core.changes import ChangeBus, Changes
@@ -42,6 +43,7 @@ BUNDLED_CATALOGUE = ("resources", "catalogue", "commune-procedures.json")
 BUNDLED_FEES = ("resources", "fees", "fee-schedules.json")
 PROVINCE_CODES = ("resources", "reference", "cccd-province-codes.json")
 BUNDLED_SWAPS = ("resources", "calendar", "vn-swaps.json")
+FORMER_UNITS = ("resources", "reference", "former-units.json")
 SYNC_LOCK_FILE = "sync.lock"
 
 
@@ -223,7 +225,9 @@ class CounterApp:
             overrides = uow.calendar.overrides()
             published_swaps = uow.calendar.swaps()
             schedules = uow.fees.copy_schedules()
+            aliases = uow.settings.load_agency_aliases()
         own = next(a for a in agencies if a.own)
+        units = load_json(paths.resource_path(*FORMER_UNITS))
         settings = settings_from_values(own, values)
         provinces = load_json(paths.resource_path(*PROVINCE_CODES))
         return CounterContext(
@@ -234,6 +238,9 @@ class CounterApp:
             provinces=provinces,
             copy_fee_schedules=tuple(schedules) or (DEFAULT_COPY_SCHEDULE,),
             served_agencies=tuple(a for a in agencies if not a.own),
+            # The office's own entries after the shipped ones: both are searched alike.
+            agency_aliases=(*bundled_aliases(units), *aliases),
+            province_names=province_names(units),
         )
 
     # -- services -----------------------------------------------------------------------------

@@ -72,12 +72,30 @@ def cmd_catalogue_list(args) -> int:
 def cmd_agency(args) -> int:
     from counter_app.core.admin import make_agency
 
+    from counter_app.cli.common import parse_day
+    from counter_app.core.units import alias_to_dict, make_alias
+
     app = open_app(args)
     if args.agency_command == "add":
         app.setup.add_served_agency(make_agency(args.code, args.name, args.province or "", own=False))
-    agencies = app.setup.agencies()
-    emit(args, {"agencies": [a.__dict__ for a in agencies]},
-         "\n".join(f"{a.code}  {a.name}  {'(cơ quan của quầy)' if a.own else '(tiếp nhận hộ)'}" for a in agencies))
+    elif args.agency_command == "alias":
+        alias = make_alias(args.code, args.former_name, args.former_code, parse_day(args.until), args.source or "")
+        recorded = app.setup.agency_aliases()
+        app.setup.add_agency_alias(alias, bundled=[a for a in app.ctx.agency_aliases if a not in recorded])
+    elif args.agency_command == "find":
+        found = app.ctx.find_agency(args.text)
+        if found is None:
+            raise ValidationError(f"Không tìm thấy cơ quan «{args.text}» (theo mã, tên hoặc tên cũ).", "agency not found")
+        emit(args, {"agency": found.__dict__}, f"{found.code}  {found.name}")
+        return 0
+    aliases = app.ctx.agency_aliases  # refreshed by the commit above (core.changes: agency_alias)
+    listed = [{**a.__dict__, "former": [alias_to_dict(x) for x in aliases if x.agency_code == a.code]}
+              for a in app.setup.agencies()]
+    emit(args, {"agencies": listed}, "\n".join(
+        f"{a['code']}  {a['name']}  {'(cơ quan của quầy)' if a['own'] else '(tiếp nhận hộ)'}"
+        + "".join(f"\n    tên cũ: {x['former_name']}" + (f" ({x['former_code']})" if x['former_code'] else "")
+                  + (f", đến hết {x['until']}" if x['until'] else "") for x in a["former"])
+        for a in listed))
     return 0
 
 
@@ -156,7 +174,14 @@ def register(cli) -> None:
     aa.add_argument("--code", required=True)
     aa.add_argument("--name", required=True)
     aa.add_argument("--province")
-    agency.add("list", cmd_agency, "liệt kê cơ quan")
+    agency.add("list", cmd_agency, "liệt kê cơ quan (kèm tên cũ)")
+    al = agency.add("alias", cmd_agency, "ghi tên, mã cũ của một cơ quan (trước sáp nhập, đổi tên)")
+    al.add_argument("code", help="mã hiện nay của cơ quan")
+    al.add_argument("--former-name", required=True, help="tên cũ, như trên giấy tờ cũ")
+    al.add_argument("--former-code", help="mã cũ")
+    al.add_argument("--until", required=True, help="ngày cuối cùng tên cũ còn hiệu lực, YYYY-MM-DD (vd. 2025-06-30)")
+    al.add_argument("--source", help="văn bản căn cứ (số nghị quyết, quyết định)")
+    agency.add("find", cmd_agency, "tìm cơ quan theo mã, tên hoặc tên cũ (không cần dấu)").add_argument("text")
 
     settings = cli.group("settings", "cài đặt của quầy (biểu mẫu, giờ chốt, …)")
     settings.add("show", cmd_settings, "xem cài đặt")

@@ -14,10 +14,11 @@ from counter_app.core.codes import validate_prefix, validate_slot
 from counter_app.core.errors import ValidationError
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
-from counter_app.core.model import Agency, Dossier, DossierSummary, Procedure
+from counter_app.core.model import Agency, AgencyAlias, Dossier, DossierSummary, Procedure
 from counter_app.core.ports import UnitOfWork
 from counter_app.core.settings import CounterSettings, settings_to_values
 from counter_app.core.text import clean
+from counter_app.core.units import check_alias
 
 
 @dataclass
@@ -77,6 +78,18 @@ class SetupService:
     def agencies(self) -> list[Agency]:
         with self._uow() as uow:
             return uow.settings.load_agencies()
+
+    def add_agency_alias(self, alias: AgencyAlias, bundled: Sequence[AgencyAlias] = ()) -> None:
+        """Record a former name of a known agency; ``bundled``: the shipped aliases, which a new
+        one must not contradict either."""
+        with self._uow() as uow:
+            check_alias(alias, uow.settings.load_agencies(), [*bundled, *uow.settings.load_agency_aliases()])
+            uow.settings.save_agency_alias(alias)
+            uow.commit()
+
+    def agency_aliases(self) -> list[AgencyAlias]:
+        with self._uow() as uow:
+            return uow.settings.load_agency_aliases()
 
 
 class NeedsConfirmation(ValidationError):

@@ -59,7 +59,7 @@ TABLE_KINDS = {
     "dossier_event": "dossiers", "code_sequence": "dossiers", "register_sequence": "dossiers",
     "procedure": "catalogue",
     "calendar_override": "calendar", "calendar_swap": "calendar",
-    "setting": "settings", "agency": "settings", "fee_schedule": "settings",
+    "setting": "settings", "agency": "settings", "agency_alias": "settings", "fee_schedule": "settings",
     "officer": "officers",
     "outbox": "outbox", "sync_state": "outbox", "sync_deferred": "outbox", "device_counter": "outbox",
     "cert_register": "certifications", "cert_entry": "certifications", "certification": "certifications",

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from counter_app.core.calendar import WorkingCalendar, now_local
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
-from counter_app.core.model import Agency
+from counter_app.core.model import Agency, AgencyAlias
 from counter_app.core.settings import CounterSettings
+from counter_app.core.units import find_agency
 
 
 class SystemClock:
@@ -25,12 +26,22 @@ class CounterContext:
     provinces: Mapping[str, str]
     copy_fee_schedules: tuple[CertifiedCopyFeeSchedule, ...] = (DEFAULT_COPY_SCHEDULE,)
     served_agencies: tuple[Agency, ...] = field(default=())
+    agency_aliases: tuple[AgencyAlias, ...] = field(default=())  # former names and codes (core.units)
+    province_names: tuple[str, ...] = field(default=())  # current and former, stripped from typed names
 
     def agency(self, code: str | None) -> Agency | None:
         """The own agency or one this counter serves, by code (None: the own agency)."""
         if code is None or code == self.settings.agency.code:
             return self.settings.agency
         return next((a for a in self.served_agencies if a.code == code), None)
+
+    @property
+    def agencies(self) -> tuple[Agency, ...]:
+        return (self.settings.agency, *self.served_agencies)
+
+    def find_agency(self, text: str | None) -> Agency | None:
+        """An agency this counter knows, by current or former code or name (diacritics ignored)."""
+        return find_agency(text, self.agencies, self.agency_aliases, self.province_names)
 
 
 class LiveContext:

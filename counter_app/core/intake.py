@@ -169,12 +169,13 @@ def resolve_return_agency(ctx: CounterContext, code: str | None, receiving: str)
     """The counter that hands the result over: this one by default, or any agency this counter
     knows (the competent agency's own counter, another counter of the province), so the province
     can route the result there."""
-    code = clean(code or "") or receiving
-    if ctx.agency(code) is None:
+    wanted = clean(code or "")
+    found = ctx.find_agency(wanted) if wanted else ctx.agency(receiving)
+    if found is None:
         raise ValidationError(
-            f"Nơi trả kết quả {code} không phải cơ quan quầy này biết; chọn quầy này, cơ quan giải quyết, "
+            f"Nơi trả kết quả {wanted} không phải cơ quan quầy này biết; chọn quầy này, cơ quan giải quyết, "
             "một cơ quan đã khai báo (counter-app agency add) hoặc trả qua bưu chính.", "unknown return agency")
-    return code
+    return found.code
 
 
 def resolve_received_at(value: datetime | None, now: datetime, backdate_reason: str | None = None) -> datetime:
@@ -227,11 +228,15 @@ class IntakeService:
         if receiving is None:
             raise ValidationError(f"Quầy này không tiếp nhận hồ sơ cho cơ quan {request.receiving_agency}.",
                                   "agency not served here")
-        competent = clean(request.competent_agency or "") or receiving.code
-        if ctx.agency(competent) is None:
+        # Typed as on the citizen's papers: a former name or code finds the agency as it is now.
+        wanted = clean(request.competent_agency or "")
+        found = ctx.find_agency(wanted) if wanted else receiving
+        if found is None:
             raise ValidationError(
-                f"Cơ quan giải quyết {competent} không thuộc các cơ quan quầy này phục vụ; "
-                "quản trị viên thêm bằng: counter-app agency add.", "competent agency not served here")
+                f"Cơ quan giải quyết {wanted} không thuộc các cơ quan quầy này phục vụ; "
+                "quản trị viên thêm bằng: counter-app agency add (tên cũ: counter-app agency alias).",
+                "competent agency not served here")
+        competent = found.code
         if not 1 <= request.sets <= MAX_SETS:
             raise ValidationError(f"Số bộ hồ sơ phải từ 1 đến {MAX_SETS}.", f"sets {request.sets}")
         return_address = clean_optional(request.return_address)

@@ -112,6 +112,18 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class AgencyAlias:
+    """A name (and code) an agency went by before a merger or renaming: ID cards and old papers
+    still carry it, so the officer may type it; what is stored and printed is the current agency."""
+
+    agency_code: str  # the agency as it is now
+    former_name: str
+    former_code: str | None = None
+    until: date | None = None  # the last day the former name was in force (e.g. 30/06/2025)
+    source: str = ""  # the decision or data set it comes from
+
+
+@dataclass(frozen=True)
 class Applicant:
     full_name: str
     kind: ApplicantKind = ApplicantKind.CITIZEN

@@ -11,7 +11,9 @@ from counter_app.core.certification import CertItem, Certification, CertKind, En
 from counter_app.core.certification import RegisterEntry as CertRegisterEntry
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.swaps import PublishedSwap
-from counter_app.core.model import Agency, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry
+from counter_app.core.model import (
+    Agency, AgencyAlias, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry,
+)
 
 if TYPE_CHECKING:  # core.outbox builds on these ports
     from counter_app.core.outbox import OutboxItem
@@ -74,6 +76,10 @@ class SettingsRepository(Protocol):
     def load_agencies(self) -> list[Agency]: ...
 
     def save_agency(self, agency: Agency) -> None: ...
+
+    def load_agency_aliases(self) -> list[AgencyAlias]: ...
+
+    def save_agency_alias(self, alias: AgencyAlias) -> None: ...
 
     def get(self, key: str, default=None): ...
 

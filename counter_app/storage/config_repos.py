@@ -14,13 +14,13 @@ from counter_app.core.swaps import PublishedSwap
 from counter_app.core.catalogue import document_to_dict
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import (
-    Agency, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
+    Agency, AgencyAlias, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
 )
 from counter_app.core.text import fold
 from counter_app.core.officers import Officer
 from counter_app.storage.models import (
     CalendarSwapRow,
-    AgencyRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
+    AgencyAliasRow, AgencyRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
 )
 
 COPY_RULE = "certified_copy_pages"
@@ -103,6 +103,21 @@ class SqlSettingsRepository:
             for row in self.s.scalars(select(AgencyRow).where(AgencyRow.own.is_(True))):
                 row.own = False
         self.s.merge(AgencyRow(code=agency.code, name=agency.name, province=agency.province, own=agency.own))
+
+    def load_agency_aliases(self) -> list[AgencyAlias]:
+        rows = self.s.scalars(select(AgencyAliasRow).order_by(AgencyAliasRow.agency_code, AgencyAliasRow.id))
+        return [AgencyAlias(r.agency_code, r.former_name, r.former_code, r.until, r.source) for r in rows]
+
+    def save_agency_alias(self, alias: AgencyAlias) -> None:
+        """Adds the former name, or updates its code, date and source if the agency already has it."""
+        key = fold(alias.former_name)
+        row = self.s.scalar(select(AgencyAliasRow).where(AgencyAliasRow.agency_code == alias.agency_code,
+                                                         AgencyAliasRow.name_key == key))
+        if row is None:
+            row = AgencyAliasRow(agency_code=alias.agency_code, name_key=key)
+            self.s.add(row)
+        row.former_name, row.former_code, row.until, row.source = (alias.former_name, alias.former_code,
+                                                                   alias.until, alias.source)
 
     def get(self, key: str, default=None):
         row = self.s.get(SettingRow, key)

@@ -48,6 +48,19 @@ class AgencyRow(Base):
     own: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class AgencyAliasRow(Base):
+    """A former name (and code) of an agency, with the last day it was in force (core.units)."""
+    __tablename__ = "agency_alias"
+    __table_args__ = (UniqueConstraint("agency_code", "name_key", name="uq_agency_alias_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(35), index=True)
+    former_name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300))
+    former_code: Mapped[str | None] = mapped_column(String(35))
+    until: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
 class OfficerRow(Base):
     __tablename__ = "officer"
     username: Mapped[str] = mapped_column(String(40), primary_key=True)
