@@ -18,6 +18,8 @@ from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
+from counter_app.core.errors import ValidationError
+from counter_app.core.units import search_agencies
 from counter_app.ui.common import (
     fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd, watch_date,
 )
@@ -85,6 +87,10 @@ class IntakeView(QWidget):
         self.channel = QComboBox()
         for label, value in (("Tại quầy", Channel.COUNTER), ("Bưu chính", Channel.POST), ("Trực tuyến", Channel.ONLINE)):
             self.channel.addItem(label, value)
+        self.competent = QLineEdit()  # typed as on the papers: code or name, current or former
+        self.competent.setPlaceholderText("Mã hoặc tên cơ quan, kể cả tên cũ (không cần dấu); trống: cơ quan của quầy")
+        self.competent_hint = QLabel()
+        self.competent.textEdited.connect(self.show_competent)
         self.return_at = QComboBox()  # an agency code, or POST_RETURN
         self.fill_return_points()
         self.return_address = QLineEdit()
@@ -101,6 +107,7 @@ class IntakeView(QWidget):
                 applicant.addRow("", self.dob_hint)
         delivery = QFormLayout()
         for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
+                              ("Cơ quan giải quyết", self.competent), ("", self.competent_hint),
                               ("Nơi trả kết quả", self.return_at), ("Địa chỉ nhận qua bưu chính", self.return_address)):
             delivery.addRow(label, widget)
         self.docs = QTableWidget(0, 5)
@@ -280,12 +287,14 @@ class IntakeView(QWidget):
     def has_draft(self) -> bool:
         """Something typed or chosen that a new dossier would throw away."""
         typed = any(w.text().strip() for w in (self.name, self.id_number, self.dob, self.phone, self.email,
-                                                 self.address, self.return_address))
+                                                 self.address, self.return_address, self.competent))
         return typed or self.procedure is not None
 
     def new_dossier(self) -> None:
-        for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address):
+        for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address,
+                  self.competent):
             w.clear()
+        self.competent_hint.clear()
         self.gender.setCurrentIndex(0)
         self.sets.setValue(1)
         self.fill_return_points()  # an agency added since the last dossier is offered at once
@@ -307,6 +316,32 @@ class IntakeView(QWidget):
             self.return_at.addItem(f"Tại quầy {agency.name} ({agency.code})", agency.code)
         self.return_at.addItem("Qua dịch vụ bưu chính công ích", POST_RETURN)
 
+    def competent_matches(self) -> list:
+        """Agencies the typed text names: the exact one if any, else every partial match."""
+        ctx, text = self.core.ctx, self.competent.text()
+        try:
+            exact = ctx.find_agency(text)
+        except ValidationError:  # a name two agencies share: the hint lists them, intake will ask for the code
+            exact = None
+        return [(exact, None)] if exact else search_agencies(text, ctx.agencies, ctx.agency_aliases)
+
+    def competent_code(self) -> str | None:
+        """The one agency the text names; otherwise the text itself, for intake to refuse with its reason."""
+        if not self.competent.text().strip():
+            return None
+        matches = self.competent_matches()
+        return matches[0][0].code if len(matches) == 1 else self.competent.text()
+
+    def show_competent(self) -> None:
+        """Which agency the typed text means, by its current name (what the papers will say)."""
+        if not self.competent.text().strip():
+            self.competent_hint.clear()
+            return
+        matches = self.competent_matches()
+        self.competent_hint.setText("Không tìm thấy cơ quan." if not matches else "; ".join(
+            f"→ {a.name} ({a.code})" + (f", trước đây: {old.former_name}" if old else "")
+            for a, old in matches[:4]))
+
     def request(self) -> IntakeRequest:
         gender = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}.get(self.gender.currentText())
         at = self.return_at.currentData()
@@ -320,6 +355,7 @@ class IntakeView(QWidget):
             officer=self.officer.full_name, documents=self.documents(), channel=Channel(self.channel.currentData()),
             return_method=ReturnMethod.POST if at == POST_RETURN else ReturnMethod.COUNTER,
             return_agency=None if at == POST_RETURN else at,
+            competent_agency=self.competent_code(),
             return_address=self.return_address.text() or None,
             sets=self.sets.value())
 

@@ -49,3 +49,25 @@ def test_return_point_is_chosen_on_the_intake_screen(qtbot, window, core, dialog
     dialogs.stop()
     d = core.queries.get(code)
     assert (d.return_method.value, d.return_at, d.return_address) == ("post", "post", "12 Lê Lợi, phường Quy Nhơn")
+
+
+def test_competent_agency_is_found_by_its_former_name_without_diacritics(qtbot, window, core, dialogs):
+    from datetime import date
+
+    from counter_app.core.admin import make_agency
+    from counter_app.core.model import AgencyAlias
+
+    view = window.intake
+    core.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", own=False))
+    core.setup.add_agency_alias(AgencyAlias("H52.102", "UBND xã Tây Bình", "000.21.33.H08", date(2025, 6, 30)))
+    _pick(view, "1193", "Phan Văn Cư")
+    type_text(view.competent, "tay binh")
+    assert view.competent_hint.text() == "→ UBND xã Bình Nghi (H52.102), trước đây: UBND xã Tây Bình"
+    dialogs.expect(print_preview)
+    code = finish(qtbot, view.save()).code
+    settle(qtbot)
+    assert core.queries.get(code).competent_agency == "H52.102"
+    assert view.competent.text() == "" and view.competent_hint.text() == ""  # cleared for the next dossier
+    type_text(view.competent, "xa khong co")
+    assert view.competent_hint.text() == "Không tìm thấy cơ quan."
+    dialogs.stop()
