@@ -7,8 +7,8 @@ revision: those are returned where they were received, as the receipt then said.
 agency_alias: the names and codes an agency went by before the 2025 mergers and renamings, with
 the last day each was in force, so old papers still find the agency as it is now.
 
-Revision ID: 0010
-Revises: 0008 (0009 is added on a parallel branch; re-point when merging)
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
