@@ -179,6 +179,7 @@ class Dossier:
     register: RegisterEntry | None = None
     reschedule_count: int = 0
     events: tuple[DossierEvent, ...] = ()
+    postal_item: str | None = None  # S10 number of the phiếu gửi when brought in by post
 
     @property
     def total_fee_vnd(self) -> int:

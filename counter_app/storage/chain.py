@@ -30,7 +30,7 @@ STATE_COLUMNS = (
     "code", "procedure_code", "procedure_name", "receiving_agency", "competent_agency", "channel",
     "applicant_kind", "applicant_name", "name_key", "id_number", "date_of_birth", "gender", "phone", "email",
     "address", "received_at", "due_at", "return_method", "return_address", "receiving_officer", "status",
-    "desk", "sets", "register_book", "register_serial", "reschedule_count",
+    "desk", "sets", "register_book", "register_serial", "reschedule_count", "postal_item",
 )
 _DOSSIER_SQL = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM dossier"
 _DOCS_SQL = "SELECT dossier_id, position, name, kind, count, pages FROM dossier_document"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from counter_app.core.checklist import missing_documents
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
+from counter_app.core.postal import PostalIntake
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
 from counter_app.ui.common import (
@@ -84,6 +85,9 @@ class IntakeView(QWidget):
         self.channel = QComboBox()
         for label, value in (("Tại quầy", Channel.COUNTER), ("Bưu chính", Channel.POST), ("Trực tuyến", Channel.ONLINE)):
             self.channel.addItem(label, value)
+        self.postal_box = self._postal_fields()
+        self.channel.currentIndexChanged.connect(
+            lambda _: self.postal_box.setVisible(self.channel.currentData() == Channel.POST))
         self.return_method = QComboBox()
         self.return_method.addItem("Nhận tại quầy", ReturnMethod.COUNTER)
         self.return_method.addItem("Gửi qua bưu chính", ReturnMethod.POST)
@@ -103,6 +107,8 @@ class IntakeView(QWidget):
         for label, widget in (("Kênh nộp", self.channel), ("Số bộ hồ sơ", self.sets),
                               ("Nhận kết quả", self.return_method), ("Địa chỉ nhận qua bưu chính", self.return_address)):
             delivery.addRow(label, widget)
+            if widget is self.channel:
+                delivery.addRow(self.postal_box)
         self.docs = QTableWidget(0, 5)
         self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng",
                                              "Số trang", "Khi nào nộp"])
@@ -288,6 +294,10 @@ class IntakeView(QWidget):
             w.clear()
         self.gender.setCurrentIndex(0)
         self.sets.setValue(1)
+        for field in (self.postal_item, self.postal_employee):
+            field.clear()
+        self.seal_intact.setCurrentIndex(0)
+        self.postal_fee.setValue(0)
         self.procedure = None
         self.chosen.setText(tr("Chưa chọn thủ tục"))
         self.docs.setRowCount(0)
@@ -295,6 +305,32 @@ class IntakeView(QWidget):
         self.filter_procedures("")
         self.update_summary()
         self.picker.setFocus()
+
+    def _postal_fields(self) -> QWidget:
+        """What the postal employee hands over (channel «Bưu chính» only): the phiếu gửi's item number,
+        the employee, the seal and the postage."""
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.postal_item, self.postal_employee = QLineEdit(), QLineEdit()
+        self.postal_item.setPlaceholderText("RR123456785VN")
+        self.seal_intact = QComboBox()
+        for label, value in (("", None), ("Còn nguyên vẹn", True), ("Không nguyên vẹn", False)):
+            self.seal_intact.addItem(label, value)
+        self.postal_fee = QSpinBox()
+        self.postal_fee.setRange(0, 10_000_000)
+        self.postal_fee.setSingleStep(1000)
+        for label, widget in (("Số hiệu bưu gửi", self.postal_item), ("Nhân viên bưu chính", self.postal_employee),
+                              ("Niêm phong", self.seal_intact), ("Cước bưu chính (đồng)", self.postal_fee)):
+            form.addRow(label, widget)
+        box.setVisible(False)
+        return box
+
+    def postal(self) -> PostalIntake | None:
+        if self.channel.currentData() != Channel.POST:
+            return None
+        return PostalIntake(item=self.postal_item.text(), employee=self.postal_employee.text() or None,
+                            seal_intact=self.seal_intact.currentData(), fee_vnd=self.postal_fee.value() or None)
 
     def request(self) -> IntakeRequest:
         gender = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}.get(self.gender.currentText())
@@ -308,7 +344,7 @@ class IntakeView(QWidget):
             officer=self.officer.full_name, documents=self.documents(), channel=Channel(self.channel.currentData()),
             return_method=ReturnMethod(self.return_method.currentData()),
             return_address=self.return_address.text() or None,
-            sets=self.sets.value())
+            sets=self.sets.value(), postal=self.postal())
 
     def remember(self, code: str) -> None:
         recent = [code] + [c for c in (self.local.get("recent_procedures") or []) if c != code]
