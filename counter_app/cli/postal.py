@@ -41,8 +41,9 @@ def cmd_handover(args) -> int:
 
     if args.channel != "post":
         raise ValidationError("Biên bản giao nhận hiện chỉ lập cho kênh bưu chính (--channel post).", "channel")
-    if not args.date or not args.direction or not args.out:
-        raise ValidationError("Cần --date, --direction và --out để in biên bản giao nhận.", "missing options")
+    if not args.out or not args.batch and not (args.date and args.direction):
+        raise ValidationError("Cần --date, --direction và --out để in biên bản giao nhận (hoặc số biên bản và --out "
+                              "để in lại).", "missing options")
     out = Path(args.out)
     check_suffix(out, (".pdf",), "Biên bản giao nhận")
     if args.batch:

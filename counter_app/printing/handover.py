@@ -67,7 +67,8 @@ def render_handover_pdf(batch: PostalBatch, dossiers: dict[str, Dossier], settin
     left, right, top, bottom = MARGINS["A4"]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top,
-                            bottomMargin=bottom, title=TITLES[batch.direction], author=settings.forms.unit_name)
+                            bottomMargin=bottom, initialFontName=FAMILY, title=TITLES[batch.direction],
+                            author=settings.forms.unit_name)
     width = A4[0] - left - right
     printed = (printed_at or datetime.now(TZ)).astimezone(TZ)
     rows, parts = _rows(batch, dossiers, s)
@@ -96,7 +97,7 @@ def render_handover_pdf(batch: PostalBatch, dossiers: dict[str, Dossier], settin
     sign = Table([[[Paragraph(esc(t), s.center_bold), Paragraph(esc(hint), s.center_italic), Spacer(1, 22 * mm),
                     Paragraph(f"<b>{esc(n or '')}</b>", s.center)] for t, n in ((giver, names[0]), (receiver, names[1]))]],
                  colWidths=[width / 2] * 2)
-    sign.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    sign.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FAMILY)]))
     story = [office_header(width, settings.forms, common, s, when.date()), Spacer(1, 4 * mm),
              Paragraph(esc(TITLES[batch.direction]), s.title), Spacer(1, 3 * mm)]
     story += [Paragraph(esc(nfc(line)), s.body) for line in intro]

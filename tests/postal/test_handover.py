@@ -12,7 +12,7 @@ from counter_app.core.model import Channel, DocumentKind, DocumentLine
 from counter_app.core.postal import Direction, PostalIntake
 from counter_app.printing.handover import render_handover_pdf
 from tests.conftest import request
-from tests.printing.conftest import Pdf
+from tests.printing.conftest import Pdf, assert_clean_fonts
 
 A, B, C = "RR123456785VN", "EE876543216VN", "RR111111115VN"
 
@@ -29,6 +29,7 @@ def test_incoming_record_lists_each_dossier_and_signing_sets_the_submission_time
     batch, dossiers = app.postal.prepare(Direction.IN, date(2026, 6, 10), "Cán bộ A", extra_items=[C])
     assert [(x.item, x.dossier_code) for x in batch.items] == [(A, first.code), (B, second.code), (C, None)]
     pdf = Pdf(render_handover_pdf(batch, dossiers, app.ctx.settings))
+    assert_clean_fonts(pdf)  # Vietnamese text in the embedded serif, never a base-14 font
     text = pdf.text()
     assert "BIÊN BẢN GIAO NHẬN HỒ SƠ" in text and batch.code in text
     for expected in (A, B, C, "Chưa tiếp nhận", "ĐẠI DIỆN BƯU CHÍNH (BÊN GIAO)", "CÁN BỘ TIẾP NHẬN (BÊN NHẬN)"):
@@ -131,5 +132,8 @@ def test_cli_handover_print_sign_and_pending(tmp_path):
     assert run_json(data, "show", d["code"])["due_at"] == "2026-06-16T08:00:00+07:00"
     pending = run_json(data, "handover", "pending")
     assert [(p["item"], p["dossier_code"]) for p in pending] == [(C, None)]
+    reprint = tmp_path / "bb2.pdf"
+    run_json(data, "handover", "print", printed["batch"], "--out", str(reprint))
+    assert "Phạm Văn Bưu" in Pdf(reprint.read_bytes()).text()  # the signed list, reprinted with its signer
     again = run(data, "handover", "sign", printed["batch"], ok=False)
     assert again.returncode == 1 and "đã ký" in again.stderr
