@@ -29,3 +29,27 @@ def test_a_postal_dossier_and_its_signed_hand_over_survive_a_restore(province, m
     assert (back.postal_item, back.due_at, back.channel) == (ITEM, due, Channel.POST)
     assert [e.kind for e in back.events] == ["received", "postal_handover"]
     assert check_store(app.data_dir).ok  # the chain still verifies with the item number restored
+
+
+def test_the_portal_record_dates_submission_from_the_signed_hand_over(province, make_counter, tmp_path):
+    from datetime import datetime, timedelta
+
+    from counter_app.core.calendar import TZ
+    from tests.conftest import FixedClock
+    from tests.sync.test_dvcqg_record import export, portal
+
+    clock = FixedClock(datetime.now(TZ).replace(microsecond=0, second=0) - timedelta(days=3))
+    counter = make_counter(province, clock=clock)
+    app = counter.app
+    (code,) = counter.receive(1, channel=Channel.POST, postal=PostalIntake(ITEM))
+    (plain,) = counter.receive(1)
+    received = app.queries.get(code).received_at
+    clock.at += timedelta(hours=2)
+    batch, _ = app.postal.prepare(Direction.IN, received.date(), "Cán bộ A")
+    signed = app.postal.sign(batch.code, "Cán bộ A").signed_at
+    assert counter.sync().ok
+    records = export(province, tmp_path)
+    assert records[code]["NgayTiepNhan"] == portal(received)
+    assert records[code]["NgayNopHoSo"] == portal(signed) != portal(received)
+    assert records[code]["NgayHenTra"] == portal(app.queries.get(code).due_at)
+    assert records[plain]["NgayNopHoSo"] == records[plain]["NgayTiepNhan"]
