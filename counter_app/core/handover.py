@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from counter_app.core.calendar import TZ
+from counter_app.core.actions import record_transition
 from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import POSTAL_HANDOVER, Action, Status
@@ -69,8 +70,6 @@ class PostalService:
                             status_after=after, payload=payload)
 
     def _act(self, code: str, officer: str, action: Action, build) -> Dossier:
-        from counter_app.core.actions import record_transition
-
         officer = clean(officer)
         if not officer:
             raise ValidationError("Chưa xác định cán bộ thực hiện.", "officer missing")
