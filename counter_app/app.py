@@ -27,6 +27,7 @@ from counter_app.core.context import CounterContext, LiveContext, SystemClock
 from counter_app.core.errors import ConfigurationError, CounterError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
+from counter_app.core.handover import PostalService
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
 from counter_app.core.outbox import OutboxService
@@ -251,6 +252,10 @@ class CounterApp:
     @cached_property
     def actions(self) -> DossierService:
         return DossierService(self.uow, self.ctx, self.clock)
+
+    @cached_property
+    def postal(self) -> PostalService:
+        return PostalService(self.uow, self.ctx, self.clock)
 
     @cached_property
     def queries(self) -> DossierQueries:

@@ -121,6 +121,10 @@ def dossier_record(d: Dossier, events: list[dict[str, Any]] | None = None, agenc
     field_code = data.get("procedure_field_code") or published.get("field_code") or ""
     refused = d.status == Status.REFUSED.value
     submitted = _submitted(data, d.status)
+    # A postal dossier is submitted when the hand-over record is signed (QĐ 45/2016 Art. 7(4)),
+    # which may be after the counter entered it.
+    handed = [(e.get("payload") or {}).get("submitted_at") for e in events if e.get("kind") == "postal_handover"]
+    handed = [x for x in handed if isinstance(x, str)]
     return {
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
@@ -137,7 +141,7 @@ def dossier_record(d: Dossier, events: list[dict[str, Any]] | None = None, agenc
         "Fax": "",
         "SoDienThoai": applicant.get("phone") or "",
         "TrichYeuHoSo": d.procedure_name,
-        "NgayNopHoSo": portal_time(d.received_at),
+        "NgayNopHoSo": portal_time(handed[-1] if handed else d.received_at),
         "NgayTiepNhan": portal_time(d.received_at),
         "NgayHenTra": portal_time(d.due_at),
         "TrangThaiHoSo": str(Status(d.status).national_code),

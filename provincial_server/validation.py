@@ -18,7 +18,7 @@ from typing import Any
 
 from counter_app.core import protocol
 from counter_app.core.errors import IllegalTransition
-from counter_app.core.lifecycle import PRINTED, Action, Status, transition
+from counter_app.core.lifecycle import POSTAL_HANDOVER, PRINTED, Action, Status, transition
 from provincial_server.service import ServerError
 
 MAX_SAFE_INT = 2 ** 53  # exact in every JSON reader (JavaScript, PostgreSQL's jsonb, SQLite)
@@ -31,7 +31,8 @@ TOO_DEEP = "\x00too_deep"  # what a container nested past the parser's limit is 
 
 # Certification notes (counter_app.core.certify.VOIDED/NUMBERED/SIGNED) travel as their own kinds.
 ACTIONS = frozenset(a.value for a in Action)
-EVENT_KINDS = ACTIONS | {PRINTED, "certificate_voided", "certificate_numbered", "certificate_signed"}
+EVENT_KINDS = ACTIONS | {PRINTED, POSTAL_HANDOVER, "certificate_voided", "certificate_numbered",
+                         "certificate_signed"}
 INTAKE_KINDS = frozenset({Action.RECEIVE.value, Action.REFUSE.value})
 STATUSES = frozenset(s.value for s in Status)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -233,7 +234,7 @@ def _check_dossier(d: Any) -> None:
     for key, n in (("procedure_code", 40), ("procedure_name", 1000), ("applicant_name", 200)):
         if key in d:  # copied into NOT NULL columns: a string when present
             _check_text(d[key], f"{w}.{key}", n)
-    for key, n in (("return_method", 30), ("channel", 30), ("procedure_field", 500), ("procedure_field_code", 60)):
+    for key, n in (("return_method", 30), ("channel", 30), ("postal_item", 13), ("procedure_field", 500), ("procedure_field_code", 60)):
         _optional_text(d, key, w, n)
     applicant = d.get("applicant")
     if applicant is not None:

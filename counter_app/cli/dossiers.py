@@ -36,6 +36,7 @@ def _return_point(args) -> tuple[ReturnMethod, str | None]:
 
 def _intake_request(args):
     from counter_app.core.intake import ApplicantInput, IntakeRequest
+    from counter_app.core.postal import PostalIntake, parse_yes_no
 
     applicant = ApplicantInput(
         full_name=args.name or "", kind=ApplicantKind(args.applicant_kind), id_number=args.id_number,
@@ -43,8 +44,12 @@ def _intake_request(args):
         phone=args.phone, email=args.email, address=args.address,
     )
     method, return_agency = _return_point(args)
+    postal = None
+    if args.postal_item is not None or args.channel == Channel.POST.value:
+        postal = PostalIntake(item=args.postal_item or "", employee=args.postal_employee,
+                              seal_intact=parse_yes_no(args.seal_intact), fee_vnd=args.postal_fee)
     return IntakeRequest(
-        procedure_code=args.procedure, applicant=applicant, officer=args.officer,
+        procedure_code=args.procedure, postal=postal, applicant=applicant, officer=args.officer,
         documents=[parse_document(d) for d in args.document] if args.document else None,
         channel=Channel(args.channel),
         received_at=parse_local_datetime(args.received_at) if args.received_at else None,
@@ -133,6 +138,10 @@ def _intake_arguments(sp, *, refusal: bool) -> None:
     sp.add_argument("--address")
     sp.add_argument("--document", action="append", help="TÊN|LOẠI|SỐ LƯỢNG[|SỐ TRANG] (lặp lại)")
     sp.add_argument("--channel", choices=[c.value for c in Channel], default="counter")
+    sp.add_argument("--postal-item", help="số hiệu bưu gửi trên phiếu gửi (UPU S10, ví dụ RR123456785VN)")
+    sp.add_argument("--postal-employee", help="họ tên nhân viên bưu chính giao hồ sơ")
+    sp.add_argument("--seal-intact", help="niêm phong còn nguyên vẹn: yes|no")
+    sp.add_argument("--postal-fee", type=int, help="cước bưu chính (đồng)")
     sp.add_argument("--received-at", help="YYYY-MM-DDTHH:MM (giờ Việt Nam)")
     sp.add_argument("--backdate-reason", help="lý do nhập lùi ngày (--received-at cách hôm nay hơn 30 ngày)")
     sp.add_argument("--return-method", choices=[m.value for m in ReturnMethod],

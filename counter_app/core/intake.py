@@ -19,6 +19,7 @@ from counter_app.core.model import (
     Procedure, ReturnMethod,
 )
 from counter_app.core.ports import Clock, UnitOfWork
+from counter_app.core.postal import PostalIntake, normalise_postal, postal_to_dict
 from counter_app.core.serialize import dossier_to_dict
 from counter_app.core.text import clean, clean_optional
 
@@ -64,6 +65,7 @@ class IntakeRequest:
     sets: int = 1
     backdate_reason: str | None = None  # why received_at lies far from now (late data entry)
     extra_fees: Sequence[FeeLine] = field(default_factory=tuple)
+    postal: PostalIntake | None = None  # channel POST: the phiếu gửi and what came with it
 
 
 def normalise_phone(phone: str | None) -> str | None:
@@ -264,6 +266,7 @@ class IntakeService:
         officer = clean(request.officer)
         if not officer:
             raise ValidationError("Chưa xác định cán bộ tiếp nhận.", "officer missing")
+        postal = self._postal(request)
         return Dossier(
             code="",
             procedure_code=procedure.code,
@@ -283,7 +286,20 @@ class IntakeService:
             desk=ctx.settings.desk,
             sets=request.sets,
             return_agency=return_agency,
+            postal_item=postal.item if postal else None,
         )
+
+    @staticmethod
+    def _postal(request: IntakeRequest) -> PostalIntake | None:
+        if request.channel is Channel.POST:
+            if request.postal is None:
+                raise ValidationError("Hồ sơ nộp qua bưu chính cần số hiệu bưu gửi (số phiếu gửi).",
+                                      "postal item missing")
+            return normalise_postal(request.postal)
+        if request.postal is not None:
+            raise ValidationError("Số hiệu bưu gửi chỉ ghi cho hồ sơ nộp qua bưu chính (kênh «post»).",
+                                  "postal data on a non-postal channel")
+        return None
 
     def receive(self, request: IntakeRequest) -> Dossier:
         return self._create(request, refused=False, reason=None)
@@ -316,6 +332,8 @@ class IntakeService:
                     payload["dossier"]["procedure_field_code"] = procedure.extra["field_code"]
             if reason:
                 payload["reason"] = reason
+            if request.channel is Channel.POST and request.postal is not None:
+                payload["postal"] = postal_to_dict(normalise_postal(request.postal))
             backdate = clean(request.backdate_reason)
             if backdate and request.received_at is not None:
                 payload["backdate_reason"] = backdate

@@ -62,6 +62,8 @@ class Action(str, enum.Enum):
     WITHDRAW = "withdrawn"
     RESULT_READY = "result_ready"
     RETURN = "returned"
+    POST_RESULT = "result_posted"            # the result handed to the post for delivery
+    POSTAL_UNDELIVERED = "postal_undelivered"  # the post brought it back: the result waits again
 
     @property
     def label_vi(self) -> str:
@@ -79,6 +81,8 @@ ACTION_LABELS_VI: dict[Action, str] = {
     Action.WITHDRAW: "rút hồ sơ",
     Action.RESULT_READY: "ghi nhận đã có kết quả",
     Action.RETURN: "trả kết quả",
+    Action.POST_RESULT: "giao kết quả cho bưu chính",
+    Action.POSTAL_UNDELIVERED: "nhận lại kết quả bưu chính không phát được",
 }
 
 # (status before, action) -> status after. Anything missing is illegal.
@@ -100,7 +104,14 @@ _TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SUPPLEMENT_REQUESTED, Action.WITHDRAW): Status.WITHDRAWN,
     (Status.SUPPLEMENT_REQUESTED, Action.STOP): Status.STOPPED,
     (Status.RESULT_READY, Action.RETURN): Status.RETURNED,
+    # A result with the post is still «đã có kết quả» (no national status for «in delivery»): it
+    # becomes «đã trả» when delivered (RETURN), and waits at the counter again when undeliverable.
+    (Status.RESULT_READY, Action.POST_RESULT): Status.RESULT_READY,
+    (Status.RESULT_READY, Action.POSTAL_UNDELIVERED): Status.RESULT_READY,
 }
+
+# Recorded through the postal service (item number, recipient, attempts), not as a bare button.
+POSTAL_ACTIONS: frozenset[Action] = frozenset({Action.POST_RESULT, Action.POSTAL_UNDELIVERED})
 
 TERMINAL: frozenset[Status] = frozenset(
     {Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED}
@@ -146,9 +157,16 @@ PRINTED = "printed"  # an event that is not a transition: a form was printed for
 PROVINCE_STATUS = "province_status"
 
 
+# Recorded on each dossier of a postal hand-over record when both sides sign it (not a transition);
+# for dossiers brought in by post its time is the legal submission time (QĐ 45/2016 Art. 7(4)).
+POSTAL_HANDOVER = "postal_handover"
+
+
 def event_label_vi(kind: str) -> str:
     if kind == PRINTED:
         return "in biểu mẫu"
+    if kind == POSTAL_HANDOVER:
+        return "ký biên bản giao nhận với bưu chính"
     if kind == PROVINCE_STATUS:
         return "cập nhật trạng thái từ tỉnh"
     try:

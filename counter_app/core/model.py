@@ -194,6 +194,7 @@ class Dossier:
     # Where the result is handed over when returned at a counter (an agency code); None by post, and
     # for dossiers received before the choice existed (they are returned where they were received).
     return_agency: str | None = None
+    postal_item: str | None = None  # S10 number of the phiếu gửi when brought in by post
 
     @property
     def return_at(self) -> str:

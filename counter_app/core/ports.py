@@ -14,6 +14,7 @@ from counter_app.core.swaps import PublishedSwap
 from counter_app.core.model import (
     Agency, AgencyAlias, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry,
 )
+from counter_app.core.postal import BatchItem, PostalBatch
 
 if TYPE_CHECKING:  # core.outbox builds on these ports
     from counter_app.core.outbox import OutboxItem
@@ -254,6 +255,29 @@ class CatchUpRepository(Protocol):
     def local_head(self) -> int: ...
 
 
+class PostalBatchRepository(Protocol):
+    """Hand-over lists with the post (biên bản giao nhận)."""
+
+    def get(self, code: str) -> PostalBatch:
+        """The list with its items; raises NotFound."""
+
+    def open_batch(self, direction: str, day: date, now: datetime, officer: str) -> PostalBatch: ...
+
+    def set_items(self, code: str, items: list[BatchItem]) -> None: ...
+
+    def mark_signed(self, code: str, at: datetime, postal_employee: str | None, officer: str) -> None: ...
+
+    def on_other_lists(self, direction: str, exclude: str) -> set[str]: ...
+
+    def arrived(self, start: datetime, end: datetime) -> list[tuple[str, str]]: ...
+
+    def dossier_for_item(self, item: str) -> str | None: ...
+
+    def posted(self, start: datetime, end: datetime) -> list[tuple[str, str]]: ...
+
+    def signed(self, direction: str | None = None) -> list[PostalBatch]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -270,6 +294,7 @@ class UnitOfWork(Protocol):
     remote: RemoteChangeRepository
     catch_up: CatchUpRepository
     holder_desks: HolderDeskRepository
+    postal: PostalBatchRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -252,6 +252,8 @@ class RegisterLine:
     result_at: datetime | None
     returned_at: datetime | None
     receiver_name: str | None
+    channel: str = "counter"
+    postal_item: str | None = None
 
 
 def day_window(first: date, last: date) -> tuple[datetime, datetime]:

@@ -49,6 +49,7 @@ def dossier_to_dict(d: Dossier, *, include_events: bool = True) -> dict[str, Any
         "receiving_agency": d.receiving_agency,
         "competent_agency": d.competent_agency,
         "channel": d.channel.value,
+        "postal_item": d.postal_item,
         "documents": [{"name": x.name, "kind": x.kind.value, "count": x.count, "pages": x.pages}
                       for x in d.documents],
         "fees": [{"name": f.name, "amount_vnd": f.amount_vnd, "code": f.code} for f in d.fees],

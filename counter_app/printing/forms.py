@@ -140,6 +140,8 @@ class ReceiptRenderer(FormRenderer):
         story.append(self.line("fees", amount=money(d.total_fee_vnd, self.common) if d.fees else "Không"))
         if d.register:
             story.append(self.line("register", book=d.register.book, serial=d.register.serial))
+        if d.postal_item:
+            story.append(self.line("channel_post", item=d.postal_item))
         story += [Spacer(1, 1.5 * mm),
                   self.signatures(self.form["signatures"], [a.full_name, d.receiving_officer],
                                   space=(18 if self.paper() == "A4" else 10) * mm),

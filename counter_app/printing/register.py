@@ -36,6 +36,11 @@ def row_values(i: int, line: RegisterLine) -> dict[str, str]:
     status = Status(line.status)
     note = "" if status in (Status.RETURNED, Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY) \
         else status.label_vi
+    if line.channel == "post":
+        # The register has no channel column: the note says the dossier came by post, and its item
+        # number, so the hand-over list can be checked against the book.
+        via = f"Nộp qua bưu chính: {line.postal_item}" if line.postal_item else "Nộp qua bưu chính"
+        note = f"{via}\n{note}" if note else via
     return {
         "serial": str(line.serial or i), "code": line.code, "procedure": line.procedure_name,
         "sets": str(line.sets), "applicant": line.applicant_name, "address": contact,

@@ -31,7 +31,7 @@ STATE_COLUMNS = (
     "applicant_kind", "applicant_name", "name_key", "id_number", "date_of_birth", "gender", "phone", "email",
     "address", "received_at", "due_at", "return_method", "return_address", "receiving_officer", "status",
     "desk", "sets", "register_book", "register_serial", "reschedule_count",
-    "return_agency",  # 0010
+    "return_agency", "postal_item",  # 0009, 0010: see _FIRST_COLUMNS
 )
 _DOSSIER_SQL = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM dossier"
 _DOCS_SQL = "SELECT dossier_id, position, name, kind, count, pages FROM dossier_document"

@@ -69,6 +69,7 @@ def _dossier_from_row(r: DossierRow, *, with_events: bool = True) -> Dossier:
         sets=r.sets,
         register=RegisterEntry(r.register_book, r.register_serial) if r.register_serial else None,
         reschedule_count=r.reschedule_count,
+        postal_item=r.postal_item,
         events=tuple(_event_from_row(e) for e in r.events) if with_events else (),
         return_agency=r.return_agency,
     )
@@ -161,6 +162,7 @@ class SqlDossierRepository:
             register_book=dossier.register.book if dossier.register else None,
             register_serial=dossier.register.serial if dossier.register else None,
             reschedule_count=dossier.reschedule_count, return_agency=dossier.return_agency,
+            postal_item=dossier.postal_item,
             documents=[DossierDocumentRow(position=i, name=d.name, kind=d.kind.value, count=d.count, pages=d.pages)
                        for i, d in enumerate(dossier.documents)],
             fees=[DossierFeeRow(position=i, name=f.name, amount_vnd=f.amount_vnd, code=f.code)
@@ -272,7 +274,7 @@ class SqlDossierRepository:
                        DossierRow.procedure_name, DossierRow.sets, DossierRow.applicant_name, DossierRow.address,
                        DossierRow.phone, DossierRow.competent_agency, DossierRow.status, DossierRow.received_at,
                        DossierRow.due_at, when("forwarded", func.min), when("result_ready"), when("returned"),
-                       receiver)
+                       receiver, DossierRow.channel, DossierRow.postal_item)
                 .where(DossierRow.received_at >= start, DossierRow.received_at < end,
                        DossierRow.status != "refused")
                 .order_by(DossierRow.received_at, DossierRow.id))

@@ -182,7 +182,8 @@ class DossierRow(Base):
     register_book: Mapped[str | None] = mapped_column(String(20))
     register_serial: Mapped[int | None] = mapped_column(Integer)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
-    return_agency: Mapped[str | None] = mapped_column(String(35))  # NULL: by post, or received before 0010
+    return_agency: Mapped[str | None] = mapped_column(String(35))  # NULL: by post, or received before 0009
+    postal_item: Mapped[str | None] = mapped_column(String(13), index=True)
 
     documents: Mapped[list[DossierDocumentRow]] = relationship(
         order_by="DossierDocumentRow.position", cascade="all, delete-orphan")
@@ -385,3 +386,30 @@ class HolderPairCodeRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     desk_id: Mapped[int | None] = mapped_column(Integer)
     nonce_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class PostalBatchRow(Base):
+    """A hand-over list with the post (biên bản giao nhận) for one day and direction."""
+
+    __tablename__ = "postal_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    officer: Mapped[str] = mapped_column(String(100))
+    signed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    postal_employee: Mapped[str | None] = mapped_column(String(200))
+    signed_by: Mapped[str | None] = mapped_column(String(100))
+    items: Mapped[list[PostalBatchItemRow]] = relationship(
+        order_by="PostalBatchItemRow.position", cascade="all, delete-orphan")
+
+
+class PostalBatchItemRow(Base):
+    __tablename__ = "postal_batch_item"
+    __table_args__ = (UniqueConstraint("batch_id", "item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("postal_batch.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(String(13), index=True)
+    dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)

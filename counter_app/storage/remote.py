@@ -102,6 +102,8 @@ class SqlRemoteChanges:
             status=Status(data["status"]).value, desk=0, sets=d.get("sets") or 1,
             register_book=register.get("book"), register_serial=register.get("serial"),
             reschedule_count=d.get("reschedule_count") or 0, return_agency=d.get("return_agency"),
+            # Part of the chained state: a restored postal dossier must hash as it did when written.
+            postal_item=d.get("postal_item"),
             documents=[DossierDocumentRow(position=i, name=x["name"], kind=x["kind"], count=x["count"],
                                           pages=x.get("pages")) for i, x in enumerate(d.get("documents", []))],
             fees=[DossierFeeRow(position=i, name=f["name"], amount_vnd=f["amount_vnd"], code=f.get("code"))

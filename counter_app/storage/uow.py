@@ -15,6 +15,7 @@ from counter_app.core.changes import Changes
 from counter_app.core.errors import StorageError, ValidationError
 from counter_app.storage.db import Database, written_tables
 from counter_app.storage.holder_desks import SqlHolderDesks
+from counter_app.storage.postal import SqlPostalBatches
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.cert_register = SqlCertRegister(self.session)
         self.certifications = SqlCertifications(self.session)
         self.holder_desks = SqlHolderDesks(self.session)
+        self.postal = SqlPostalBatches(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from counter_app.core.cccd import mask_id
 from counter_app.core.errors import ValidationError
 from counter_app.core.formats import parse_datetime
-from counter_app.core.lifecycle import Action, Status, allowed_actions, event_label_vi
+from counter_app.core.lifecycle import POSTAL_ACTIONS, Action, Status, allowed_actions, event_label_vi
 from counter_app.core.prints import FormKind, check_printable
 from counter_app.ui.common import fmt_short, fmt_time, show_error, vnd
 from counter_app.ui.names import event_detail
@@ -75,6 +75,8 @@ class DossierDialog(QDialog):
         self.action_buttons: dict[Action, QPushButton] = {}
         actions = QHBoxLayout()
         for action in allowed_actions(status):
+            if action in POSTAL_ACTIONS:
+                continue
             button = QPushButton(action.label_vi.capitalize())
             button.setAutoDefault(False)  # Enter never performs a legal action; Esc closes
             button.clicked.connect(lambda _=False, a=action: self.perform(a))

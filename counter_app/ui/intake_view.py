@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 from counter_app.core.checklist import missing_documents
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import ApplicantKind, Channel, DocumentKind, DocumentLine, Gender, ReturnMethod
+from counter_app.core.postal import PostalIntake
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
 from counter_app.core.errors import ValidationError
 from counter_app.core.units import search_agencies
+from counter_app.ui.postal_fields import PostalFields
 from counter_app.ui.common import (
     fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd, watch_date,
 )
@@ -93,6 +95,12 @@ class IntakeView(QWidget):
         self.competent.textEdited.connect(self.show_competent)
         self.return_at = QComboBox()  # an agency code, or POST_RETURN
         self.fill_return_points()
+        self.postal_box = PostalFields()
+        box = self.postal_box
+        self.postal_item, self.postal_employee, self.seal_intact, self.postal_fee = (
+            box.item, box.employee, box.seal_intact, box.fee)
+        self.channel.currentIndexChanged.connect(
+            lambda _: self.postal_box.setVisible(self.channel.currentData() == Channel.POST))
         self.return_address = QLineEdit()
         self.return_address.returnPressed.connect(self.save)  # Enter on the last field commits
         self.sets = QSpinBox()
@@ -110,6 +118,8 @@ class IntakeView(QWidget):
                               ("Cơ quan giải quyết", self.competent), ("", self.competent_hint),
                               ("Nơi trả kết quả", self.return_at), ("Địa chỉ nhận qua bưu chính", self.return_address)):
             delivery.addRow(label, widget)
+            if widget is self.channel:
+                delivery.addRow(self.postal_box)
         self.docs = QTableWidget(0, 5)
         self.docs.setHorizontalHeaderLabels(["Thành phần hồ sơ (đánh dấu: đã nộp)", "Loại", "Số lượng",
                                              "Số trang", "Khi nào nộp"])
@@ -298,6 +308,7 @@ class IntakeView(QWidget):
         self.gender.setCurrentIndex(0)
         self.sets.setValue(1)
         self.fill_return_points()  # an agency added since the last dossier is offered at once
+        self.postal_box.clear()
         self.procedure = None
         self.chosen.setText(tr("Chưa chọn thủ tục"))
         self.docs.setRowCount(0)
@@ -342,6 +353,11 @@ class IntakeView(QWidget):
             f"→ {a.name} ({a.code})" + (f", trước đây: {old.former_name}" if old else "")
             for a, old in matches[:4]))
 
+    def postal(self) -> PostalIntake | None:
+        if self.channel.currentData() != Channel.POST:
+            return None
+        return self.postal_box.value()
+
     def request(self) -> IntakeRequest:
         gender = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}.get(self.gender.currentText())
         at = self.return_at.currentData()
@@ -357,7 +373,7 @@ class IntakeView(QWidget):
             return_agency=None if at == POST_RETURN else at,
             competent_agency=self.competent_code(),
             return_address=self.return_address.text() or None,
-            sets=self.sets.value())
+            sets=self.sets.value(), postal=self.postal())
 
     def remember(self, code: str) -> None:
         recent = [code] + [c for c in (self.local.get("recent_procedures") or []) if c != code]

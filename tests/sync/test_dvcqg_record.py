@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from counter_app.core.calendar import TZ
 from counter_app.core.intake import IntakeRequest
 from counter_app.core.model import Channel, DocumentKind, DocumentLine, ReturnMethod
+from counter_app.core.postal import PostalIntake
 from tests.conftest import ROOT, FixedClock, applicant
 
 FIELD = "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)"  # 1.001612's lĩnh vực in the catalogue
@@ -50,7 +51,7 @@ def test_the_record_carries_the_portal_fields_from_the_pushed_events(province, m
     app = counter.app
     a = app.intake.receive(intake())
     b = app.intake.receive(intake(channel=Channel.POST, return_method=ReturnMethod.POST,
-                                  return_address="Thôn 1, xã Định Mỹ"))
+                                  return_address="Thôn 1, xã Định Mỹ", postal=PostalIntake("RR123456785VN")))
     c = app.intake.refuse(intake(), "Hồ sơ không thuộc thẩm quyền")
     app.actions.forward(a.code, "Cán bộ A")
     clock.at += timedelta(days=1)
