@@ -66,6 +66,19 @@ def case(name: str, when: str, *, count: int | None = None, kind: str | None = N
     return _doc(name, None, when, count, kind)
 
 
+def tht_postal_slip() -> dict:
+    """The tổ hợp tác procedures' proof of authorisation when the file comes by post."""
+    return alt("Bản sao phiếu gửi hồ sơ theo mẫu do doanh nghiệp cung ứng dịch vụ bưu chính công ích phát hành, "
+               "có chữ ký xác nhận của nhân viên bưu chính", THT_AUTH, AUTHORISED)
+
+
+def tht_authorisations() -> list[dict]:
+    """The two ways of authorising someone to file for a tổ hợp tác (an individual, an organisation)."""
+    return [alt("Văn bản ủy quyền cho cá nhân thực hiện thủ tục đăng ký tổ hợp tác", THT_AUTH, AUTHORISED),
+            alt("Bản sao hợp đồng cung cấp dịch vụ với tổ chức làm dịch vụ thực hiện thủ tục và giấy giới thiệu "
+                "của tổ chức đó cho cá nhân trực tiếp thực hiện thủ tục", THT_AUTH, AUTHORISED)]
+
+
 def _doc(name, group, when, count, kind) -> dict:
     out = {"name": name}
     if group:
@@ -357,13 +370,10 @@ FIXES: dict[str, dict[int, object]] = {
     },
     "2.002637": {
         0: None,  # a note: the same papers as electronic documents when filed online
-        1: alt("Bản sao phiếu gửi hồ sơ theo mẫu do doanh nghiệp cung ứng dịch vụ bưu chính công ích phát hành, có "
-               "chữ ký xác nhận của nhân viên bưu chính", THT_AUTH, AUTHORISED),
+        1: tht_postal_slip(),
         2: None,  # points to điểm b khoản 2 Điều 12 Nghị định số 92/2024/NĐ-CP, i.e. item 3's second half
         # Item 3 names both ways of authorising (an individual, an organisation); the source cut the second.
-        3: [alt("Văn bản ủy quyền cho cá nhân thực hiện thủ tục đăng ký tổ hợp tác", THT_AUTH, AUTHORISED),
-            alt("Bản sao hợp đồng cung cấp dịch vụ với tổ chức làm dịch vụ thực hiện thủ tục và giấy giới thiệu của "
-                "tổ chức đó cho cá nhân trực tiếp thực hiện thủ tục", THT_AUTH, AUTHORISED)],
+        3: tht_authorisations(),
         4: case("Các giấy tờ tương ứng với từng trường hợp đăng ký thay đổi nội dung đăng ký tổ hợp tác theo Nghị "
                 "định số 92/2024/NĐ-CP",
                 "tổ hợp tác đã thành lập có thay đổi nội dung đăng ký đã thông báo tới Ủy ban nhân dân cấp xã"),
@@ -374,23 +384,17 @@ FIXES: dict[str, dict[int, object]] = {
     "2.002639": {
         0: None,  # a note: the same papers as electronic documents when filed online
         1: None,  # points to điểm b khoản 2 Điều 12 Nghị định số 92/2024/NĐ-CP, i.e. item 3's second half
-        2: alt("Bản sao phiếu gửi hồ sơ theo mẫu do doanh nghiệp cung ứng dịch vụ bưu chính công ích phát hành, có "
-               "chữ ký xác nhận của nhân viên bưu chính", THT_AUTH, AUTHORISED),
-        3: [alt("Văn bản ủy quyền cho cá nhân thực hiện thủ tục đăng ký tổ hợp tác", THT_AUTH, AUTHORISED),
-            alt("Bản sao hợp đồng cung cấp dịch vụ với tổ chức làm dịch vụ thực hiện thủ tục và giấy giới thiệu của "
-                "tổ chức đó cho cá nhân trực tiếp thực hiện thủ tục", THT_AUTH, AUTHORISED)],
+        2: tht_postal_slip(),
+        3: tht_authorisations(),
         # Items 4–6: three cases whose first document is the same application form; the source cut the rest.
         4: req("Giấy đề nghị đăng ký thay đổi nội dung đăng ký tổ hợp tác"),
         5: None, 6: None,
     },
     "2.002642": {
         0: None,  # a note: the same papers as electronic documents when filed online
-        1: alt("Bản sao phiếu gửi hồ sơ theo mẫu do doanh nghiệp cung ứng dịch vụ bưu chính công ích phát hành, có "
-               "chữ ký xác nhận của nhân viên bưu chính", THT_AUTH, AUTHORISED),
+        1: tht_postal_slip(),
         2: None,  # points to điểm b khoản 2 Điều 12 Nghị định số 92/2024/NĐ-CP, i.e. item 3's second half
-        3: [alt("Văn bản ủy quyền cho cá nhân thực hiện thủ tục đăng ký tổ hợp tác", THT_AUTH, AUTHORISED),
-            alt("Bản sao hợp đồng cung cấp dịch vụ với tổ chức làm dịch vụ thực hiện thủ tục và giấy giới thiệu của "
-                "tổ chức đó cho cá nhân trực tiếp thực hiện thủ tục", THT_AUTH, AUTHORISED)],
+        3: tht_authorisations(),
         4: case("Phương án giải quyết nợ (tên, địa chỉ của chủ nợ; số nợ, thời hạn, địa điểm và phương thức thanh "
                 "toán; cách thức và thời hạn giải quyết khiếu nại của chủ nợ)", "tổ hợp tác còn nợ chưa thanh toán"),
         6: req("Thông báo chấm dứt hoạt động tổ hợp tác"),
