@@ -86,6 +86,7 @@ def provision_key(data_dir: Path) -> str | None:
     the file exists (a key already set up for this path is used as it is). Returns the recovery key
     to show once, or None (no keyring: the store stays plain, ``check`` says so, and
     ``counter-app encrypt`` fixes it later)."""
+    from counter_app.core.escrow import recovery_text
     from counter_app.storage import cipher
 
     db_path = paths.database_path(data_dir)
@@ -95,7 +96,7 @@ def provision_key(data_dir: Path) -> str | None:
     if key is None and cipher.keyring_ready():
         key = cipher.new_key()
         cipher.save_key(db_path, key)
-    return cipher.recovery_text(key) if key is not None else None
+    return recovery_text(key) if key is not None else None
 
 
 def prepare_store(data_dir: Path) -> Database:
@@ -192,25 +193,21 @@ class CounterApp:
 
     def restore_from_backup(self, backup: Path) -> dict:
         """Replace this store with a checked backup (the current file is kept aside). This core's
-        connections are closed first; a file that fails its checks is refused before that. After a
-        restore the window must be reopened; if another process holds the store it is refused and
-        this core goes on working (the engine reconnects on next use)."""
+        connections are closed only after the file has passed its checks, so a bad file leaves it
+        working. After a restore the window must be reopened; if another process holds the store it
+        is refused and this core goes on working (the engine reconnects on next use)."""
         import time
 
         from counter_app.startup import restore_store
-        from counter_app.storage.backup import StoreInUse, check_restorable, store_key_of
-        from counter_app.storage.cipher import is_encrypted
+        from counter_app.storage.backup import StoreInUse
 
-        key = store_key_of(self.db.path) if is_encrypted(Path(backup)) else None
-        check_restorable(Path(backup), paths.migrations_dir(), key)
-        for _ in range(10):  # a screen's background read may hold a connection for a moment
-            self.db.dispose()
+        for attempt in range(11):  # a screen's background read may hold a connection for a moment
             try:
-                return restore_store(self.data_dir, Path(backup))
+                return restore_store(self.data_dir, Path(backup), release=self.db.dispose)
             except StoreInUse:
+                if attempt == 10:
+                    raise  # still in use: refused with the message
                 time.sleep(0.3)
-        self.db.dispose()
-        return restore_store(self.data_dir, Path(backup))  # still in use: refused with the message
 
     # -- transactions -------------------------------------------------------------------------
     def uow(self) -> SqlUnitOfWork:

@@ -39,16 +39,17 @@ def backup_store(data_dir: Path, out: Path) -> int:
     return write_backup(paths.database_path(data_dir), out)
 
 
-def restore_store(data_dir: Path, backup: Path, recovery_key: str | None = None) -> dict:
+def restore_store(data_dir: Path, backup: Path, recovery_key: str | None = None, release=None) -> dict:
     """Replace the store with a checked backup; the current file is kept aside with a timestamp.
     Refused while another process (the window, a command) has the store open. ``recovery_key``
-    opens a backup encrypted on another machine (or before this keyring was lost)."""
+    opens a backup encrypted on another machine (or before this keyring was lost); ``release``
+    closes the caller's connections just before the swap."""
     from counter_app.storage.backup import restore_backup
-    from counter_app.storage.cipher import key_from_recovery
+    from counter_app.core.escrow import key_from_recovery
 
     key = key_from_recovery(recovery_key) if recovery_key else None
     data_dir.mkdir(parents=True, exist_ok=True)
-    return restore_backup(paths.database_path(data_dir), backup, paths.migrations_dir(), key)
+    return restore_backup(paths.database_path(data_dir), backup, paths.migrations_dir(), key, release)
 
 
 def encrypt_store(data_dir: Path) -> dict:
@@ -64,11 +65,3 @@ def recover_key(data_dir: Path, recovery_key: str) -> dict:
     from counter_app.storage.rekey import recover_key as recover
 
     return recover(paths.database_path(data_dir), recovery_key)
-
-
-def store_encryption(data_dir: Path) -> str:
-    """'encrypted', 'plain' or 'missing', for the window's and the CLI's notices."""
-    from counter_app.storage.cipher import file_state
-
-    state = file_state(paths.database_path(data_dir))
-    return state if state in ("encrypted", "plain") else "missing"

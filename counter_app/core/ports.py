@@ -252,8 +252,6 @@ class CatchUpRepository(Protocol):
 
     def finish(self, after: int) -> None: ...
 
-    def local_head(self) -> int: ...
-
 
 class PostalBatchRepository(Protocol):
     """Hand-over lists with the post (biên bản giao nhận)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -206,8 +207,11 @@ def store_key_of(db_path: Path) -> bytes | None:
     return cipher.load_key(db_path)
 
 
-def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: bytes | None = None) -> dict:
+def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: bytes | None = None,
+                   release: Callable[[], None] | None = None) -> dict:
     """Replace the database with ``backup``; the current one is kept as ``<name>.before-restore-<time>``.
+    ``release`` closes the caller's own connections once the backup has passed its checks and been
+    copied, just before the swap (a file that fails them never disturbs a running core).
 
     An encrypted backup opens with ``backup_key`` (another machine's recovery key) or this store's
     key. The restored store is encrypted with this store's key when it has one (a plain or foreign
@@ -224,6 +228,8 @@ def restore_backup(db_path: Path, backup: Path, migrations: Path, backup_key: by
                      "Bản sao chép để khôi phục không đạt kiểm tra toàn vẹn; không khôi phục.")
         if dst_key is not None and dst_key != store_key:
             cipher.save_key(db_path, dst_key)  # before the swap: an encrypted store never lacks its key
+        if release is not None:
+            release()
         if db_path.exists():
             if store_key is None and cipher.is_encrypted(db_path):
                 _set_aside_unreadable_wal(db_path)  # its key is lost: nobody can have it open

@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
@@ -167,5 +167,3 @@ class SqlCatchUp:
                 counter.value = max(counter.value, int(payload["outgoing_number"]))
         self.s.flush()
 
-    def local_head(self) -> int:
-        return self.s.scalar(select(func.coalesce(func.max(OutboxRow.device_seq), 0))) or 0

@@ -21,7 +21,6 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from counter_app.core.errors import ConfigurationError, KeyMissing
-from counter_app.core.escrow import key_from_recovery, recovery_text  # noqa: F401 (the faces' names for them)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_BYTES = 32
@@ -73,12 +72,8 @@ def remember(db_path: Path, key: bytes) -> None:
     _cache[_account(db_path)] = key
 
 
-def forget_cached(db_path: Path) -> None:
-    _cache.pop(_account(db_path), None)
-
-
 def keyring_ready() -> bool:
-    from counter_app.sync.credentials import keyring_usable
+    from counter_app.os_keyring import keyring_usable
 
     return keyring_usable()[0]
 
@@ -109,11 +104,10 @@ def load_key(db_path: Path) -> bytes | None:
 
 
 def require_keyring() -> None:
-    from counter_app.sync.credentials import NO_KEYRING
+    from counter_app.os_keyring import no_keyring
 
     if not keyring_ready():
-        raise ConfigurationError(NO_KEYRING.replace("mã xác thực thiết bị", "khóa mã hóa cơ sở dữ liệu")
-                                 .replace("rồi đăng ký lại", "rồi thử lại"),
+        raise ConfigurationError(no_keyring("khóa mã hóa cơ sở dữ liệu", "thử lại"),
                                  "no usable keyring backend for the database key")
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from counter_app.core.errors import ValidationError
+from counter_app.core.escrow import key_from_recovery, recovery_text
 from counter_app.storage import cipher
 from counter_app.storage.backup import _checkpoint_alone, _fsync_dir, _partial_name, copy_checked, integrity_problem
 
@@ -53,14 +54,14 @@ def encrypt_store(db_path: Path) -> dict:
         if cipher.file_state(old) == "plain" and not integrity_problem(old, deep=False):
             _encrypt_file(old, key)
             done.append(str(old))
-    return {"database": str(db_path), "recovery_key": cipher.recovery_text(key), "backups_encrypted": done}
+    return {"database": str(db_path), "recovery_key": recovery_text(key), "backups_encrypted": done}
 
 
 def recover_key(db_path: Path, recovery: str) -> dict:
     """Put the key back into this machine's keyring from the printed recovery key, after checking
     that it really opens the store."""
     db_path = Path(db_path)
-    key = cipher.key_from_recovery(recovery)
+    key = key_from_recovery(recovery)
     if cipher.file_state(db_path) != "encrypted":
         raise ValidationError(f"Không có cơ sở dữ liệu đã mã hóa tại {db_path}; không cần khóa khôi phục.",
                               "store missing or not encrypted")

@@ -6,35 +6,12 @@ from __future__ import annotations
 
 from counter_app.core import protocol
 from counter_app.core.errors import ConfigurationError
+from counter_app.os_keyring import keyring_usable, no_keyring
 
 SERVICE = "counter_app provincial sync"
 
 
-def _backend():
-    import keyring
-
-    return keyring.get_keyring()
-
-
-def keyring_usable() -> tuple[bool, str]:
-    """(usable, backend name). The fail and null backends, and any priority ≤ 0, do not count."""
-    try:
-        backend = _backend()
-    except Exception as exc:  # a broken keyring configuration
-        return False, f"{type(exc).__name__}: {exc}"
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if name.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
-        return False, name
-    try:
-        priority = float(getattr(type(backend), "priority", 1))
-    except Exception:
-        priority = 1.0
-    return priority > 0, name
-
-
-NO_KEYRING = ("Máy này không có kho mật khẩu của hệ điều hành (keyring) dùng được nên không thể lưu mã "
-              "xác thực thiết bị an toàn. Trên Windows dùng Windows Credential Manager; trên Linux cài và mở "
-              "khóa GNOME Keyring/KWallet, rồi đăng ký lại.")
+NO_KEYRING = no_keyring("mã xác thực thiết bị", "đăng ký lại")
 
 
 class TokenStore:

@@ -7,6 +7,7 @@ import keyring
 import pytest
 
 from counter_app import cli, paths
+from counter_app.core import escrow
 from counter_app.core.errors import KeyMissing, ValidationError
 from counter_app.storage import cipher
 from tests.conftest import applicant, request
@@ -63,7 +64,7 @@ def test_a_new_store_is_encrypted_and_its_file_wal_and_backup_hold_no_name_or_id
     report = check_store(app.data_dir)
     assert report.ok and report.encrypted and report.integrity == "ok" and report.search_index == "ok"
     stored = keyring.get_password(cipher.KEY_SERVICE, f"database:{db.resolve()}")
-    assert stored and bytes.fromhex(stored) == cipher.key_from_recovery(app.recovery_key)
+    assert stored and bytes.fromhex(stored) == escrow.key_from_recovery(app.recovery_key)
     assert not any(stored in p.read_text("latin-1") for p in app.data_dir.rglob("*") if p.is_file())
 
 
@@ -88,7 +89,7 @@ def test_a_lost_keyring_is_recovered_with_the_recovery_key_and_nothing_else(secu
         CounterApp.open(data_dir, clock)
     with pytest.raises(ValidationError, match="sai ký tự"):
         recover_key(data_dir, recovery[:-1] + ("A" if recovery[-1] != "A" else "B"))  # a misread letter
-    other = cipher.recovery_text(cipher.new_key())
+    other = escrow.recovery_text(cipher.new_key())
     with pytest.raises(ValidationError, match="không mở được"):
         recover_key(data_dir, other)  # well-formed, but another counter's
     assert keyring.get_password(cipher.KEY_SERVICE, f"database:{paths.database_path(data_dir).resolve()}") is None

@@ -37,7 +37,7 @@ def test_the_key_goes_sealed_to_the_province_and_comes_back_as_the_recovery_key(
     _, device = app.outbox.identity()
     key = cipher.load_key(app.db.path)
     sealed = province.service.escrowed_key(device)
-    assert key.hex() not in sealed and cipher.recovery_text(key) not in sealed  # the server cannot read it
+    assert key.hex() not in sealed and escrow.recovery_text(key) not in sealed  # the server cannot read it
     opened = server_cli(province, "escrow", "open", "--device", str(device), "--private-key", str(private), "--json")
     assert opened.returncode == 0, opened.stderr
     recovery = json.loads(opened.stdout)["recovery_key"]

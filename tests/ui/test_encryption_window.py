@@ -7,6 +7,7 @@ import keyring
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from counter_app import paths
+from counter_app.core import escrow
 from counter_app.storage import cipher
 from tests.ui.conftest import type_text
 
@@ -39,7 +40,7 @@ def test_set_up_shows_the_recovery_key_once_and_it_is_the_keyrings_key(qtbot, tm
         dialogs.stop()
         assert core.encrypted and core.recovery_key in shown["text"].replace("<br>", "-") and "mã hóa" in shown["text"]
         stored = keyring.get_password(cipher.KEY_SERVICE, f"database:{core.db.path.resolve()}")
-        assert cipher.key_from_recovery(core.recovery_key) == bytes.fromhex(stored)
+        assert escrow.key_from_recovery(core.recovery_key) == bytes.fromhex(stored)
     finally:
         core.close()
 
