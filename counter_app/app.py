@@ -15,11 +15,11 @@ from pathlib import Path
 from counter_app import paths
 from counter_app.core.actions import DossierService
 from counter_app.core.admin import (
-    CalendarService, CatalogueService, DossierQueries, SetupService, make_agency,
+    CalendarService, CatalogueService, DossierQueries, SetupService, make_agency, parse_serves,
 )
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.swaps import merge_swaps, parse_swaps
-from counter_app.core.units import bundled_aliases, province_names
+from counter_app.core.units import bundled_aliases, known_agency_names, province_names
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.codes import validate_slot
 from counter_app.core.changes import ChangeBus, Changes
@@ -30,7 +30,7 @@ from counter_app.core.formats import parse_json_text
 from counter_app.core.handover import PostalService
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
-from counter_app.core.outbox import OutboxService
+from counter_app.core.outbox import DEVICE_ID, OutboxService
 from counter_app.core.ports import Clock
 from counter_app.core.prints import PrintService, TrackingRegister
 from counter_app.core.settings import (
@@ -153,8 +153,11 @@ class CounterApp:
 
     @classmethod
     def initialise(cls, data_dir: Path, *, agency_code: str, agency_name: str, province: str = "",
-                   desk: int = 1, catalogue_file: Path | None = None, clock: Clock | None = None) -> CounterApp:
+                   desk: int = 1, catalogue_file: Path | None = None, clock: Clock | None = None,
+                   serves: str = "") -> CounterApp:
         agency = make_agency(agency_code, agency_name, province)
+        served = parse_serves(serves, known_agency_names(load_json(paths.resource_path(*FORMER_UNITS))),
+                              agency.code)
         settings = CounterSettings(agency=agency, desk=validate_slot(desk), device_slot=desk,
                                    forms=FormSettings.from_values(default_form_values(agency)))
         procedures = parse_catalogue(load_json(catalogue_file or paths.resource_path(*BUNDLED_CATALOGUE)))
@@ -163,7 +166,7 @@ class CounterApp:
         recovery = provision_key(data_dir)
         db = prepare_store(data_dir)
         try:
-            SetupService(lambda: SqlUnitOfWork(db)).initialise(settings, procedures, schedules)
+            SetupService(lambda: SqlUnitOfWork(db)).initialise(settings, procedures, schedules, served)
         except Exception:
             db.dispose()
             raise
@@ -224,6 +227,7 @@ class CounterApp:
             published_swaps = uow.calendar.swaps()
             schedules = uow.fees.copy_schedules()
             aliases = uow.settings.load_agency_aliases()
+            enrolled = uow.sync_state.get(DEVICE_ID) is not None
         own = next(a for a in agencies if a.own)
         units = load_json(paths.resource_path(*FORMER_UNITS))
         settings = settings_from_values(own, values)
@@ -239,6 +243,7 @@ class CounterApp:
             # The office's own entries after the shipped ones: both are searched alike.
             agency_aliases=(*bundled_aliases(units), *aliases),
             province_names=province_names(units),
+            enrolled=enrolled,
         )
 
     # -- services -----------------------------------------------------------------------------

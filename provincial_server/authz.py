@@ -1,10 +1,11 @@
 """Who may push what: decided from the server's registry (the device, its agency, the agencies that
 agency serves) and the dossier's owner of record, never from what an event claims.
 
-- An intake creates a dossier only under a code the sending device issued: the code's prefix is the
-  device's agency code and its sequence starts with the device's two-digit slot
-  (``<agency>-<yyMMdd>-<slot:02d><n:04d>``, see counter_app/core/codes.py). So no device can take
-  another agency's (or another desk's) next code.
+- An intake creates a dossier only under a code the sending device issued: the code's prefix is
+  the device's own agency or one it serves, and its sequence starts with the device's two-digit
+  slot in that agency (``<agency>-<yyMMdd>-<slot:02d><n:04d>``, see counter_app/core/codes.py and
+  provincial_server/slots.py). So no device can take another device's next code, whichever agency
+  the codes are for.
 - Every agency an intake names (the event's ``agency``, the dossier's receiving, competent and
   return agencies) must be the device's own agency or one it serves.
 - Any other event is allowed only if the device's agencies include the dossier's competent or
@@ -15,6 +16,7 @@ agency serves) and the dossier's owner of record, never from what an event claim
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -27,8 +29,9 @@ from provincial_server.models import AgencyServes, Device, Dossier
 Refusal = tuple[str, str]  # (machine-readable reason, Vietnamese message)
 
 
-def code_owner_refusal(agency: str, slot: int, code: str) -> Refusal | None:
-    """``None`` when ``code`` lies in the code space of device ``slot`` of ``agency``."""
+def code_owner_refusal(slots: Mapping[str, int], code: str) -> Refusal | None:
+    """``None`` when ``code`` lies in the device's slot of the agency its prefix names; ``slots``:
+    agency → the device's slot there (its own agency and each agency it has a slot in)."""
     m = CODE_RE.match(code or "")
     if m is None:
         return "code_format", f"Mã hồ sơ {code} không đúng dạng <mã cơ quan>-<yyMMdd>-<số>."
@@ -36,17 +39,20 @@ def code_owner_refusal(agency: str, slot: int, code: str) -> Refusal | None:
         date(2000 + int(m["day"][:2]), int(m["day"][2:4]), int(m["day"][4:]))
     except ValueError:
         return "code_format", f"Mã hồ sơ {code} có ngày không hợp lệ."
-    if m["prefix"] != agency:
-        return "code_not_yours", (f"Mã hồ sơ {code} không thuộc cơ quan {agency} của thiết bị này; "
-                                  "thiết bị chỉ được dùng mã do chính nó cấp.")
+    agency = m["prefix"]
+    if agency not in slots:
+        return "code_not_yours", (f"Mã hồ sơ {code} không thuộc cơ quan của thiết bị này hay cơ quan thiết bị "
+                                  f"được cấp dãy số mã (mã mang cơ quan {agency}); thiết bị chỉ được dùng mã "
+                                  "do chính nó cấp.")
+    slot = slots[agency]
     if int(m["seq"][:2]) != slot:
         return "code_not_yours", (f"Mã hồ sơ {code} thuộc dải số của thiết bị (quầy) số {m['seq'][:2]}, "
-                                  f"không phải của thiết bị này (số {slot:02d}).")
+                                  f"của cơ quan {agency}, không phải của thiết bị này (số {slot:02d}).")
     return None
 
 
-def intake_refusal(agencies: frozenset[str], agency: str, slot: int, body: dict[str, Any]) -> Refusal | None:
-    refusal = code_owner_refusal(agency, slot, body.get("dossier_code", ""))
+def intake_refusal(agencies: frozenset[str], slots: Mapping[str, int], body: dict[str, Any]) -> Refusal | None:
+    refusal = code_owner_refusal(slots, body.get("dossier_code", ""))
     if refusal is not None:
         return refusal
     d = (body.get("payload") or {}).get("dossier") or {}

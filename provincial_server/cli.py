@@ -55,8 +55,9 @@ def _default_blob_dir(url: str) -> Path:
 
 def cmd_agency_add(args, db) -> int:
     serves = [c.strip() for c in (args.serves or "").split(",") if c.strip()]
-    ProvincialService(db).add_agency(args.code, args.name, args.province or "", serves)
-    print(f"Đã lưu cơ quan {args.code}" + (f" (tiếp nhận hộ: {', '.join(serves)})" if serves else ""))
+    grew = ProvincialService(db).add_agency(args.code, args.name, args.province or "", serves)
+    print(f"Đã lưu cơ quan {args.code}" + (f" (tiếp nhận hộ: {', '.join(serves)})" if serves else "")
+          + (". Các quầy đã đăng ký của cơ quan nhận danh sách mới và dãy số mã ở lần đồng bộ tới." if grew else ""))
     return 0
 
 
@@ -87,6 +88,8 @@ def cmd_publish(args, db) -> int:
         items = data.get("values", data) if isinstance(data, dict) else data
     elif args.kind == "catalogue":
         items = data.get("procedures", data) if isinstance(data, dict) else data
+    elif args.kind == "location_free":  # the shape of `counter-app location-free import`'s file
+        items = data.get("entries", data) if isinstance(data, dict) else data
     elif args.kind == "calendar_swaps":  # the shape of resources/calendar/vn-swaps.json
         items = data.get("swaps", data) if isinstance(data, dict) else data
     else:
@@ -225,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--json", action="store_true")
     ss.set_defaults(func=cmd_set_status)
     for kind, command in (("catalogue", "catalogue"), ("calendar", "calendar"), ("settings", "settings"),
-                          ("calendar_swaps", "swaps")):
+                          ("calendar_swaps", "swaps"), ("location_free", "location-free")):
         pp = sub.add_parser(f"publish-{command}", help=f"phát hành {kind} cho các quầy")
         pp.add_argument("file")
         pp.add_argument("--agency", help="chỉ cho một cơ quan (mặc định: mọi quầy)")

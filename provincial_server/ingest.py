@@ -17,7 +17,8 @@ One batch is one transaction. For each event, in the order sent:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from provincial_server import authz, guard
 from provincial_server.chain import CHAIN_BROKEN, NOT_NEIGHBOURS, DeviceChain
 from provincial_server.chain import MESSAGE as CHAIN_MESSAGE
 from provincial_server.models import Device, Dossier, Event, Quarantine
+from provincial_server.slots import device_slots
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class DeviceScope:
     agency: str
     serves: frozenset[str]
     slot: int = 0
+    slots: Mapping[str, int] = field(default_factory=dict)  # agency → code slot (provincial_server/slots.py)
 
     @property
     def agencies(self) -> frozenset[str]:
@@ -116,7 +119,7 @@ class Ingest:
             return {"uuid": uuid, "result": protocol.REJECTED, "reason": "agency_not_served",
                     "message": f"Thiết bị không được phép gửi hồ sơ của cơ quan {body.get('agency')}."}
         intake = is_intake(body)
-        refusal = authz.intake_refusal(self.scope.agencies, self.scope.agency, self.scope.slot, body) if (
+        refusal = authz.intake_refusal(self.scope.agencies, self.scope.slots, body) if (
             intake and (dossier is None or dossier.intake_uuid != uuid)) else None
         if refusal is not None:  # identity, not claim: see provincial_server/authz.py
             self._quarantine(body, digest, refusal[0])
@@ -213,4 +216,4 @@ class Ingest:
 
 def device_scope(session: Session, device: Device) -> DeviceScope:
     serves = authz.device_agencies(session, device) - {device.agency}
-    return DeviceScope(device.id, device.agency, frozenset(serves), device.slot)
+    return DeviceScope(device.id, device.agency, frozenset(serves), device.slot, device_slots(session, device))

@@ -56,6 +56,19 @@ class Device(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # reversible
 
 
+class CodeSlot(Base):
+    """A device's slot in an agency's dossier-code space (``<agency>-<yyMMdd>-<slot:02d><n:04d>``):
+    one for its own agency (the same number as ``Device.slot``) and one for every agency its agency
+    serves. Unique per (agency, slot) across every device that issues codes for that agency, so the
+    commune's own counters and the regional counters serving it never collide, offline."""
+
+    __tablename__ = "code_slot"
+    __table_args__ = (UniqueConstraint("device_id", "agency", name="uq_code_slot_device_agency"),)
+    agency: Mapped[str] = mapped_column(ForeignKey("agency.code"), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+
+
 class EnrollCode(Base):
     __tablename__ = "enroll_code"
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

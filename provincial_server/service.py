@@ -13,16 +13,17 @@ from counter_app.core import escrow, protocol
 from counter_app.core.protocol import secret_hash
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Status
+from counter_app.core.location_free import entry_to_dict, parse_list
 from counter_app.core.model import Agency as AgencyValue
 from counter_app.core.setting_defs import BY_KEY, Who, apply_province, may_change
 from counter_app.core.settings import CounterSettings
 from counter_app.core.swaps import parse_swaps
 from counter_app.core.text import nfc_deep
-from provincial_server import guard
+from provincial_server import guard, slots
 from provincial_server.db import ServerDatabase
 from provincial_server.ingest import DeviceScope, Ingest, device_scope
 from provincial_server.models import (
-    Agency, AgencyServes, Change, Device, Dossier, EnrollCode, Event, KeyEscrow, Quarantine, ServerSetting,
+    Agency, AgencyServes, Change, CodeSlot, Device, Dossier, EnrollCode, Event, KeyEscrow, Quarantine, ServerSetting,
 )
 
 ENROLL_CODE_HOURS = 72
@@ -82,7 +83,9 @@ class ProvincialService:
         self.db = db
 
     # -- administration -----------------------------------------------------------------------
-    def add_agency(self, code: str, name: str, province: str = "", serves: list[str] = ()) -> None:
+    def add_agency(self, code: str, name: str, province: str = "", serves: list[str] = ()) -> bool:
+        """Add or rename an agency and add to what it serves; True when the served list grew (its
+        enrolled counters are then sent their new slots, provincial_server/slots.py)."""
         code, name = code.strip(), nfc_deep(name.strip())
         if not code or not name:
             raise ServerError("Cần mã và tên cơ quan.")
@@ -91,12 +94,23 @@ class ProvincialService:
             agency.name, agency.province = name, nfc_deep(province)
             s.add(agency)
             s.flush()
+            added = False
             for served in serves:
                 if s.get(Agency, served) is None:
                     s.add(Agency(code=served, name=served, province=province))
                     s.flush()
                 if s.get(AgencyServes, (code, served)) is None:
                     s.add(AgencyServes(agency=code, served=served))
+                    added = True
+            if added:  # the agency's enrolled counters get their slots and the list at the next pull
+                self.db.lock_change_feed(s)
+                s.flush()
+                change, full = slots.serves_change(s, code, utcnow())
+                if full:
+                    raise ServerError(f"Cơ quan {', '.join(full)} đã dùng hết 99 dãy số mã hồ sơ; "
+                                      "không thêm được thiết bị tiếp nhận hộ.", 409, "no free code slot")
+                s.add(change)
+        return added
 
     def create_enroll_code(self, agency: str, hours: int = ENROLL_CODE_HOURS) -> dict[str, Any]:
         shown, raw = protocol.one_time_code()
@@ -160,8 +174,7 @@ class ProvincialService:
                 raise ServerError("Mã đăng ký thiết bị không đúng, đã dùng hoặc đã hết hạn; "
                                   "xin quản trị tỉnh cấp mã mới.", 400, "invalid enrollment code",
                                   reason="invalid_enroll_code", agency=row.agency if row is not None else None)
-            used = set(s.scalars(select(Device.slot).where(Device.agency == row.agency)))
-            slot = next((n for n in range(1, MAX_SLOT + 1) if n not in used), None)
+            slot = slots.free_slot(s, row.agency)  # not taken by its devices nor by counters serving it
             if slot is None:
                 raise ServerError("Cơ quan đã dùng hết số thiết bị (99).", 409, "no free device slot")
             token = secrets.token_urlsafe(32)
@@ -169,6 +182,9 @@ class ProvincialService:
                             token_hash=secret_hash(token), enrolled_at=now, client_version=client_version)
             s.add(device)
             s.flush()
+            s.add(CodeSlot(agency=row.agency, slot=slot, device_id=device.id))
+            s.flush()
+            slots.assign_served(s, device)  # a full served agency: that agency's intakes wait for a slot
             row.used_at, row.device_id = now, device.id
             row.nonce_hash = secret_hash(nonce) if nonce else None
             return self._enrolled(s, device, token)
@@ -182,11 +198,11 @@ class ProvincialService:
     @staticmethod
     def _enrolled(s, device: Device, token: str) -> dict[str, Any]:
         agency = s.get(Agency, device.agency)
-        served = [s.get(Agency, c) for c in s.scalars(
-            select(AgencyServes.served).where(AgencyServes.agency == device.agency))]
+        mine = slots.device_slots(s, device)
+        served = [s.get(Agency, c) for c in slots.served_codes(s, device.agency)]
         return protocol.EnrollAnswer(device_id=device.id, token=token, device_slot=device.slot,
                                      agency=_agency_info(agency),
-                                     serves=tuple(_agency_info(a) for a in served)).to_dict()
+                                     serves=tuple(slots.agency_info(a, mine.get(a.code)) for a in served)).to_dict()
 
     def authenticate(self, token: str | None, source: str = "") -> DeviceScope:
         now = utcnow()
@@ -346,8 +362,13 @@ class ProvincialService:
         settings ``{key: value}`` (one change; only keys the province decides, checked here so that
         a typo is refused at the province rather than at every counter)."""
         if kind not in (protocol.CHANGE_CATALOGUE, protocol.CHANGE_CALENDAR, protocol.CHANGE_SETTINGS,
-                        protocol.CHANGE_SWAPS):
+                        protocol.CHANGE_SWAPS, protocol.CHANGE_LOCATION_FREE):
             raise ServerError(f"Không phát hành được loại thay đổi {kind}.")
+        if kind == protocol.CHANGE_LOCATION_FREE:  # the whole list, checked as the counter will check it
+            try:
+                items = [entry_to_dict(e) for e in parse_list(items)]
+            except ValidationError as exc:
+                raise ServerError(exc.message, detail=exc.detail or "") from exc
         if kind == protocol.CHANGE_SETTINGS:
             items = province_settings(items)
         if kind == protocol.CHANGE_SWAPS:  # checked as the counter will check it: a bad list is refused here
@@ -365,7 +386,8 @@ class ProvincialService:
                     s.add(Change(agency=agency, kind=kind, created_at=now, data=nfc_deep(item)))
                 return len(items)
             data = ({"values": items} if kind == protocol.CHANGE_SETTINGS else {"swaps": items}
-                    if kind == protocol.CHANGE_SWAPS else {"overrides": nfc_deep(items)})
+                    if kind == protocol.CHANGE_SWAPS else {"entries": items}
+                    if kind == protocol.CHANGE_LOCATION_FREE else {"overrides": nfc_deep(items)})
             s.add(Change(agency=agency, kind=kind, created_at=now, data=data))
             return 1
 

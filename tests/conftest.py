@@ -71,6 +71,16 @@ def app(tmp_path, clock):
     a.close()
 
 
+def receivable_anywhere(app, *codes: str) -> None:
+    """Mark procedures (default: the tests' 1.001612) location-independent by the catalogue's flag,
+    as a counter with no provincial list loaded reads it (core.location_free)."""
+    from dataclasses import replace
+
+    procedures = {p.code: p for p in app.catalogue.procedures()}
+    app.catalogue.import_procedures([replace(procedures[c], location_independent=True)
+                                     for c in codes or ("1.001612",)])
+
+
 def applicant(**kw):
     from counter_app.core.intake import ApplicantInput
     from counter_app.core.model import Gender

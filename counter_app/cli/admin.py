@@ -16,12 +16,14 @@ def cmd_init(args) -> int:
 
     app = CounterApp.initialise(data_dir(args), agency_code=args.agency_code,
                                 agency_name=args.agency_name, province=args.province or "", desk=args.desk,
-                                catalogue_file=Path(args.catalogue) if args.catalogue else None)
+                                catalogue_file=Path(args.catalogue) if args.catalogue else None,
+                                serves=args.serves or "")
     args.opened.append(app)
     count = len(app.catalogue.procedures())
     s = app.ctx.settings
     data = {"data_dir": str(app.data_dir), "agency_code": s.agency.code, "agency_name": s.agency.name,
-            "desk": s.desk, "procedures": count, "settings": settings_to_values(s)}
+            "desk": s.desk, "procedures": count, "settings": settings_to_values(s),
+            "serves": [{"code": a.code, "name": a.name} for a in app.ctx.served_agencies]}
     data["encrypted"] = app.encrypted
     data["recovery_key"] = app.recovery_key
     from counter_app.cli.support import recovery_notice
@@ -30,7 +32,9 @@ def cmd_init(args) -> int:
               "CHÚ Ý: máy không có kho mật khẩu của hệ điều hành nên cơ sở dữ liệu CHƯA được mã hóa; "
               "cài kho mật khẩu rồi chạy: counter-app encrypt.")
     emit(args, data, f"Đã khởi tạo quầy {s.desk} của {s.agency.name} ({s.agency.code}) tại {app.data_dir}; "
-                     f"danh mục có {count} thủ tục.\n{notice}")
+                     f"danh mục có {count} thủ tục."
+                     + "".join(f"\nTiếp nhận hộ: {a.name} ({a.code})" for a in app.ctx.served_agencies)
+                     + f"\n{notice}")
     return 0
 
 
@@ -66,6 +70,28 @@ def cmd_catalogue_list(args) -> int:
     emit(args, {"procedures": [procedure_to_dict(p) for p in procs]},
          "\n".join(f"{p.code}  {'' if p.active else '[ngừng] '}{p.name}  "
                    f"({'?' if p.working_days is None else p.working_days} ngày làm việc)" for p in procs))
+    return 0
+
+
+def cmd_location_free(args) -> int:
+    from counter_app.app import load_json
+    from counter_app.core.location_free import CHANNELS, PLACES, entry_to_dict, parse_list
+
+    app = open_app(args)
+    if getattr(args, "location-free_command") == "import":
+        n = app.catalogue.import_location_free(parse_list(load_json(Path(args.file))))
+        emit(args, {"entries": n}, f"Đã nhập danh mục thủ tục không phụ thuộc địa giới: {n} dòng.")
+        return 0
+    entries = app.catalogue.location_free()
+    names = {p.code: p.name for p in app.catalogue.procedures()}
+    emit(args, {"entries": [entry_to_dict(e) for e in entries]}, "\n".join(
+        f"{e.procedure_code}  {names.get(e.procedure_code, '(không có trong danh mục của quầy)')}  "
+        f"QĐ {e.decision} ngày {e.decision_date:%d/%m/%Y}, hiệu lực {e.effective_from:%d/%m/%Y}"
+        + (f"; bãi bỏ theo QĐ {e.removed_by} từ {e.removed_on:%d/%m/%Y}" if e.removed_by else "")
+        + (f"; nơi nộp: {', '.join(PLACES[p] for p in e.places)}" if e.places else "")
+        + (f"; cách nộp: {', '.join(CHANNELS[c] for c in e.channels)}" if e.channels else "")
+        for e in entries) or "Chưa nạp danh mục thủ tục không phụ thuộc địa giới (quầy dùng cờ "
+                             "location_independent của danh mục thủ tục).")
     return 0
 
 
@@ -157,6 +183,8 @@ def register(cli) -> None:
     sp.add_argument("--province")
     sp.add_argument("--desk", type=int, default=1)
     sp.add_argument("--catalogue", help="tệp danh mục JSON thay cho danh mục có sẵn")
+    sp.add_argument("--serves", help="cơ quan quầy tiếp nhận hộ (quầy phi địa giới): MÃ=Tên,MÃ=Tên "
+                                     "(chỉ MÃ khi tên đã có trong dữ liệu đơn vị hành chính đi kèm)")
 
     catalogue = cli.group("catalogue", "danh mục thủ tục")
     ci = catalogue.add("import", cmd_catalogue_import, "nhập danh mục từ tệp JSON")
@@ -168,6 +196,10 @@ def register(cli) -> None:
     catalogue.add("list", cmd_catalogue_list, "liệt kê thủ tục").add_argument(
         "--all", action="store_true", help="gồm cả thủ tục đã ngừng áp dụng")
     catalogue.add("export", cmd_catalogue_export, "xuất danh mục ra JSON").add_argument("--out")
+
+    free = cli.group("location-free", "danh mục thủ tục không phụ thuộc địa giới hành chính của tỉnh")
+    free.add("import", cmd_location_free, "thay danh mục từ tệp JSON {\"entries\": [...]}").add_argument("file")
+    free.add("list", cmd_location_free, "liệt kê danh mục (kèm quyết định công bố, bãi bỏ)")
 
     agency = cli.group("agency", "cơ quan mà quầy tiếp nhận hồ sơ hộ (quầy liên thông)")
     aa = agency.add("add", cmd_agency, "thêm cơ quan được tiếp nhận hộ")

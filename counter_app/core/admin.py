@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +14,7 @@ from counter_app.core.codes import validate_prefix, validate_slot
 from counter_app.core.errors import ValidationError
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
+from counter_app.core.location_free import ListedProcedure, is_location_independent
 from counter_app.core.model import Agency, AgencyAlias, Dossier, DossierSummary, Procedure
 from counter_app.core.ports import UnitOfWork
 from counter_app.core.settings import CounterSettings, settings_to_values
@@ -40,6 +41,27 @@ def make_agency(code: str, name: str, province: str = "", own: bool = True) -> A
     return Agency(code=validate_prefix(code), name=name, province=clean(province), own=own)
 
 
+def parse_serves(text: str, known: Mapping[str, str], own_code: str) -> list[Agency]:
+    """``CODE=Name,CODE=Name`` (``init --serves``): the agencies a shared counter receives for. A bare
+    CODE takes its name from ``known`` (the bundled administrative-unit data) when it is there."""
+    out: dict[str, Agency] = {}
+    for piece in (p.strip() for p in (text or "").split(",")):
+        if not piece:
+            continue
+        code, _, name = piece.partition("=")
+        code = validate_prefix(code)
+        name = clean(name) or known.get(code, "")
+        if not name:
+            raise ValidationError(f"Chưa biết tên cơ quan {code}: ghi dạng {code}=Tên cơ quan.",
+                                  "served agency without a name")
+        if code == own_code:
+            raise ValidationError(f"{code} là cơ quan của quầy, không phải cơ quan tiếp nhận hộ.", "serves own agency")
+        if code in out:
+            raise ValidationError(f"Cơ quan {code} được ghi hai lần trong --serves.", "duplicate served agency")
+        out[code] = Agency(code=code, name=name, own=False)
+    return list(out.values())
+
+
 class SetupService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow = uow_factory
@@ -49,13 +71,15 @@ class SetupService:
             return any(a.own for a in uow.settings.load_agencies())
 
     def initialise(self, settings: CounterSettings, procedures: Sequence[Procedure],
-                   copy_schedules: Sequence[CertifiedCopyFeeSchedule]) -> None:
+                   copy_schedules: Sequence[CertifiedCopyFeeSchedule], serves: Sequence[Agency] = ()) -> None:
         validate_slot(settings.desk)
         validate_slot(settings.device_slot)
         with self._uow() as uow:
             if any(a.own for a in uow.settings.load_agencies()):
                 raise ValidationError("Quầy đã được khởi tạo trong thư mục dữ liệu này.", "already initialised")
             uow.settings.save_agency(settings.agency)
+            for served in serves:
+                uow.settings.save_agency(served)
             for key, value in settings_to_values(settings).items():
                 uow.settings.set(key, value)
             for p in procedures:
@@ -131,6 +155,25 @@ class CatalogueService:
     def procedures(self, *, include_closed: bool = True) -> list[Procedure]:
         with self._uow() as uow:
             return uow.catalogue.all(include_closed=include_closed)
+
+    def import_location_free(self, entries: Sequence[ListedProcedure]) -> int:
+        """Replace the province's location-independent list (the file is the whole list)."""
+        with self._uow() as uow:
+            uow.catalogue.replace_location_free(entries)
+            uow.commit()
+        return len(entries)
+
+    def location_free(self) -> list[ListedProcedure]:
+        with self._uow() as uow:
+            return uow.catalogue.location_free()
+
+    def location_free_codes(self, day: date) -> frozenset[str]:
+        """Codes of the procedures a counter may receive for another agency on ``day``: the list in
+        force then, or the catalogue's flag while no list is loaded (core.location_free)."""
+        with self._uow() as uow:
+            entries = uow.catalogue.location_free()
+            return frozenset(p.code for p in uow.catalogue.all(include_closed=False)
+                             if is_location_independent(p, entries, day))
 
 
 def parse_overrides(text: str, fmt: str) -> list[CalendarOverride]:

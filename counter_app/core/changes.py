@@ -57,7 +57,7 @@ NOTHING = Changes()
 TABLE_KINDS = {
     "dossier": "dossiers", "dossier_document": "dossiers", "dossier_fee": "dossiers",
     "dossier_event": "dossiers", "code_sequence": "dossiers", "register_sequence": "dossiers",
-    "procedure": "catalogue",
+    "procedure": "catalogue", "location_free": "catalogue",
     "calendar_override": "calendar", "calendar_swap": "calendar",
     "setting": "settings", "agency": "settings", "agency_alias": "settings", "fee_schedule": "settings",
     "officer": "officers",

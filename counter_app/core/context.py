@@ -28,6 +28,7 @@ class CounterContext:
     served_agencies: tuple[Agency, ...] = field(default=())
     agency_aliases: tuple[AgencyAlias, ...] = field(default=())  # former names and codes (core.units)
     province_names: tuple[str, ...] = field(default=())  # current and former, stripped from typed names
+    enrolled: bool = False  # joined to the provincial server: codes for served agencies need its slots
 
     def agency(self, code: str | None) -> Agency | None:
         """The own agency or one this counter serves, by code (None: the own agency)."""

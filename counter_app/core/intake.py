@@ -14,8 +14,9 @@ from counter_app.core.context import CounterContext, new_event_uuid
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.fees import schedule_on
 from counter_app.core.lifecycle import Action, Status
+from counter_app.core.location_free import ListedProcedure, is_location_independent
 from counter_app.core.model import (
-    Applicant, ApplicantKind, Channel, DocumentLine, Dossier, DossierEvent, FeeLine, FeeRule, Gender,
+    Agency, Applicant, ApplicantKind, Channel, DocumentLine, Dossier, DossierEvent, FeeLine, FeeRule, Gender,
     Procedure, ReturnMethod,
 )
 from counter_app.core.ports import Clock, UnitOfWork
@@ -199,6 +200,37 @@ def resolve_received_at(value: datetime | None, now: datetime, backdate_reason: 
     return value.replace(microsecond=0)
 
 
+def check_location_free(procedure: Procedure, agency: Agency, entries: Sequence[ListedProcedure],
+                        day: date) -> None:
+    """A counter receives for an agency other than its own only procedures on the province's
+    location-independent list in force on the day of receipt (core.location_free)."""
+    if not is_location_independent(procedure, entries, day):
+        raise ValidationError(
+            f"Thủ tục {procedure.code} «{procedure.name}» không thuộc danh mục thủ tục không phụ thuộc địa giới "
+            f"hành chính đang có hiệu lực ngày {day:%d/%m/%Y}: quầy này không tiếp nhận hồ sơ thủ tục này cho "
+            f"{agency.name} ({agency.code}). Hướng dẫn người nộp đến nộp tại {agency.name}.",
+            "location-bound procedure for another agency")
+
+
+def code_space(ctx: CounterContext, agency_code: str) -> tuple[str, int]:
+    """(prefix, slot) of the codes this device issues for ``agency_code``: the competent agency's
+    prefix and this device's slot in it, so codes stay unique across every device issuing codes
+    for that agency while offline. Own agency: the configured prefix and device slot. A served
+    agency: the slot the provincial server assigned. An enrolled counter the server has not yet
+    given a slot there (an agency added locally, a pull still to come) issues the code in its own
+    agency's space, which only it fills with its slot, so the code is unique all the same; a
+    standalone counter (never enrolled) has no other issuer to collide with and uses its desk slot."""
+    settings = ctx.settings
+    if agency_code == settings.agency.code:
+        return settings.prefix, settings.device_slot
+    agency = ctx.agency(agency_code)
+    if agency is not None and agency.slot is not None:
+        return agency.code, agency.slot
+    if ctx.enrolled:
+        return settings.prefix, settings.device_slot
+    return agency_code, settings.device_slot
+
+
 class IntakeService:
     """Receives and refuses dossiers. Each call is one transaction: code, dossier, first event and
     outbox row commit together or not at all; printing happens only after it returns."""
@@ -239,6 +271,8 @@ class IntakeService:
                 "quản trị viên thêm bằng: counter-app agency add (tên cũ: counter-app agency alias).",
                 "competent agency not served here")
         competent = found.code
+        if competent != ctx.settings.agency.code:
+            check_location_free(procedure, found, uow.catalogue.location_free(), received_at.date())
         if not 1 <= request.sets <= MAX_SETS:
             raise ValidationError(f"Số bộ hồ sơ phải từ 1 đến {MAX_SETS}.", f"sets {request.sets}")
         return_address = clean_optional(request.return_address)
@@ -315,7 +349,8 @@ class IntakeService:
         settings = self._ctx.settings
         with self._uow() as uow:
             draft = self._build(uow, request, refused=refused)
-            code = uow.dossiers.allocate_code(settings.prefix, draft.received_at.date(), settings.device_slot)
+            prefix, slot = code_space(self._ctx, draft.competent_agency)
+            code = uow.dossiers.allocate_code(prefix, draft.received_at.date(), slot)
             register = None
             if not refused:
                 register = uow.dossiers.allocate_register(settings.desk, draft.received_at.year,

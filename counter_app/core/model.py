@@ -109,6 +109,9 @@ class Agency:
     name: str
     province: str = ""
     own: bool = True  # False: an agency this counter receives dossiers for (regional counter)
+    # This device's slot in the agency's code space, assigned by the provincial server (None: not
+    # assigned; a standalone counter uses its desk slot, see core.intake.code_slot).
+    slot: int | None = None
 
 
 @dataclass(frozen=True)

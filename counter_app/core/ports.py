@@ -10,6 +10,7 @@ from counter_app.core.calendar import CalendarOverride
 from counter_app.core.certification import CertItem, Certification, CertKind, EntryDraft, NumberingRequest, RegisterNumber
 from counter_app.core.certification import RegisterEntry as CertRegisterEntry
 from counter_app.core.fees import CertifiedCopyFeeSchedule
+from counter_app.core.location_free import ListedProcedure
 from counter_app.core.swaps import PublishedSwap
 from counter_app.core.model import (
     Agency, AgencyAlias, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry,
@@ -71,6 +72,11 @@ class CatalogueRepository(Protocol):
 
     def close_or_delete_missing(self, keep: Iterable[str]) -> tuple[list[str], list[str]]:
         """Procedures not in ``keep``: referenced ones closed, others deleted; returns both lists."""
+
+    def location_free(self) -> list[ListedProcedure]:
+        """The province's location-independent list as loaded (every entry, removed ones too)."""
+
+    def replace_location_free(self, entries: Sequence[ListedProcedure]) -> None: ...
 
 
 class SettingsRepository(Protocol):

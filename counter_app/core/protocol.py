@@ -50,7 +50,13 @@ CHANGE_STATUS = "status"  # processing state set in the provincial system
 CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere whose return point is this counter
 # {"values": {key: value}}: counter settings the province decides (``core.setting_defs``, Who.PROVINCE)
 CHANGE_SETTINGS = "settings"
-CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS, CHANGE_SWAPS)
+# {"entries": [...]} (core.location_free): the province's whole location-independent list.
+CHANGE_LOCATION_FREE = "location_free"
+# {"serves": [AgencyInfo], "slots": {device_id: {agency: slot}}}: an agency's served list changed;
+# each counter of that agency keeps the served agencies and its own device's code slots.
+CHANGE_SERVES = "serves"
+CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS, CHANGE_SWAPS,
+                CHANGE_LOCATION_FREE, CHANGE_SERVES)
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -193,6 +199,7 @@ class AgencyInfo(Wire):
     code: str
     name: str
     province: str = ""
+    slot: int | None = None  # in an enrollment answer's ``serves``: the device's code slot in that agency
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -107,6 +107,13 @@ def bundled_aliases(data: Mapping[str, Any]) -> tuple[AgencyAlias, ...]:
         for x in data.get("aliases", ()))
 
 
+def known_agency_names(data: Mapping[str, Any]) -> dict[str, str]:
+    """Code → current name of the agencies the bundled data names (its optional ``agencies`` list of
+    ``{"code", "name"}``), for ``init --serves CODE`` without a name."""
+    return {a["code"]: a["name"] for a in data.get("agencies") or ()
+            if isinstance(a, dict) and isinstance(a.get("code"), str) and isinstance(a.get("name"), str)}
+
+
 def province_names(data: Mapping[str, Any]) -> tuple[str, ...]:
     """Every province name, former and current, in the bundled data's ``provinces`` list."""
     names = {n for x in data.get("provinces", ()) for n in (x.get("former_name"), x.get("name")) if n}

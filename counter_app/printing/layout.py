@@ -212,7 +212,18 @@ class FormRenderer(ABC):
 
     def header(self, *, number: bool = True, extra_left=(), extra_right=()) -> Table:
         return office_header(self.width, self.f, self.common, self.s, self.issued_at().astimezone(TZ).date(),
-                             self.number_text() if number else None, extra_left, extra_right)
+                             self.number_text() if number else None, extra_left, extra_right,
+                             parent_lines=self.issuer_lines())
+
+    def issuer_lines(self) -> tuple[str, ...] | None:
+        """A dossier received for another agency (a shared counter, phi địa giới) is issued in the
+        name of the agency that decides it, by its current name; the bold unit line stays this
+        counter's, which received it. None: the configured header."""
+        d = getattr(self, "d", None)
+        competent = getattr(d, "competent_agency", None)
+        if not competent or competent == self.job.settings.agency.code:
+            return None
+        return (self.job.agency_name(competent).upper(),)
 
     def title(self, text: str | None = None) -> Paragraph:
         return Paragraph(esc(text or self.form["title"]), self.s.title)

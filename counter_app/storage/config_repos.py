@@ -16,11 +16,12 @@ from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.model import (
     Agency, AgencyAlias, DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument,
 )
+from counter_app.core.location_free import ListedProcedure
 from counter_app.core.text import fold
 from counter_app.core.officers import Officer
 from counter_app.storage.models import (
     CalendarSwapRow,
-    AgencyAliasRow, AgencyRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
+    AgencyAliasRow, AgencyRow, LocationFreeRow, OfficerRow, CalendarOverrideRow, DossierRow, FeeScheduleRow, ProcedureRow, SettingRow,
 )
 
 COPY_RULE = "certified_copy_pages"
@@ -75,6 +76,20 @@ class SqlCatalogueRepository:
             setattr(row, k, v)
         return "updated"
 
+    def location_free(self) -> list[ListedProcedure]:
+        rows = self.s.scalars(select(LocationFreeRow).order_by(LocationFreeRow.procedure_code,
+                                                               LocationFreeRow.effective_from))
+        return [ListedProcedure(r.procedure_code, r.decision, r.decision_date, r.effective_from, r.removed_by,
+                                r.removed_on, tuple(r.places or ()), tuple(r.channels or ())) for r in rows]
+
+    def replace_location_free(self, entries: Sequence[ListedProcedure]) -> None:
+        self.s.execute(delete(LocationFreeRow))
+        self.s.flush()
+        self.s.add_all(LocationFreeRow(procedure_code=e.procedure_code, decision=e.decision,
+                                       decision_date=e.decision_date, effective_from=e.effective_from,
+                                       removed_by=e.removed_by, removed_on=e.removed_on, places=list(e.places),
+                                       channels=list(e.channels)) for e in entries)
+
     def close_or_delete_missing(self, keep: Iterable[str]) -> tuple[list[str], list[str]]:
         keep = set(keep)
         closed, deleted = [], []
@@ -96,13 +111,17 @@ class SqlSettingsRepository:
 
     def load_agencies(self) -> list[Agency]:
         rows = self.s.scalars(select(AgencyRow).order_by(AgencyRow.own.desc(), AgencyRow.code))
-        return [Agency(r.code, r.name, r.province, r.own) for r in rows]
+        return [Agency(r.code, r.name, r.province, r.own, r.code_slot) for r in rows]
 
     def save_agency(self, agency: Agency) -> None:
+        """Add or update; a ``slot`` of None keeps the slot the server assigned earlier."""
         if agency.own:
             for row in self.s.scalars(select(AgencyRow).where(AgencyRow.own.is_(True))):
                 row.own = False
-        self.s.merge(AgencyRow(code=agency.code, name=agency.name, province=agency.province, own=agency.own))
+        row = self.s.get(AgencyRow, agency.code)
+        slot = agency.slot if agency.slot is not None else (row.code_slot if row is not None else None)
+        self.s.merge(AgencyRow(code=agency.code, name=agency.name, province=agency.province, own=agency.own,
+                               code_slot=slot))
 
     def load_agency_aliases(self) -> list[AgencyAlias]:
         rows = self.s.scalars(select(AgencyAliasRow).order_by(AgencyAliasRow.agency_code, AgencyAliasRow.id))

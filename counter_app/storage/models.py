@@ -46,6 +46,8 @@ class AgencyRow(Base):
     name: Mapped[str] = mapped_column(String(300))
     province: Mapped[str] = mapped_column(String(100), default="")
     own: Mapped[bool] = mapped_column(Boolean, default=False)
+    # This device's slot in the agency's code space, from the provincial server (NULL: not assigned).
+    code_slot: Mapped[int | None] = mapped_column(Integer)
 
 
 class AgencyAliasRow(Base):
@@ -87,6 +89,22 @@ class ProcedureRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class LocationFreeRow(Base):
+    """One entry of the province's location-independent list (core.location_free)."""
+
+    __tablename__ = "location_free"
+    __table_args__ = (UniqueConstraint("procedure_code", "decision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(40), index=True)
+    decision: Mapped[str] = mapped_column(String(100))
+    decision_date: Mapped[date] = mapped_column(Date)
+    effective_from: Mapped[date] = mapped_column(Date)
+    removed_by: Mapped[str | None] = mapped_column(String(100))
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    places: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class CalendarOverrideRow(Base):

@@ -20,7 +20,9 @@ from counter_app.core.admin import parse_overrides
 from counter_app.core.calendar import TZ
 from counter_app.core.catalogue import parse_procedure
 from counter_app.core.errors import ValidationError
-from counter_app.core.outbox import CURSOR, LAST_SUCCESS
+from counter_app.core.location_free import parse_list
+from counter_app.core.model import Agency
+from counter_app.core.outbox import CURSOR, DEVICE_ID, LAST_SUCCESS
 from counter_app.core.serialize import iso
 from counter_app.core.setting_defs import apply_province
 from counter_app.core.swaps import parse_swaps
@@ -266,6 +268,16 @@ class SyncEngine:
         elif kind == protocol.CHANGE_SETTINGS:
             outcome = self._apply_settings(uow, data.get("values") or {})
             report.settings_changed = True
+        elif kind == protocol.CHANGE_LOCATION_FREE:
+            try:
+                uow.catalogue.replace_location_free(parse_list(data))
+                outcome = "replaced"
+            except ValidationError:
+                outcome = "invalid"  # checked at the province before publishing; never stalls the feed
+            report.settings_changed = True
+        elif kind == protocol.CHANGE_SERVES:
+            outcome = self._apply_serves(uow, data)
+            report.settings_changed = True
         else:
             outcome = "ignored"  # a newer server's change kind: skip, never stall
         key = f"{kind}:{outcome}"
@@ -282,6 +294,22 @@ class SyncEngine:
         if refused:
             log.warning("settings from the province refused: %s", refused)
         return "applied" if applied and not refused else "partly" if applied else "invalid"
+
+    @staticmethod
+    def _apply_serves(uow, data: dict[str, Any]) -> str:
+        """The agencies this counter's agency serves, with this device's code slot in each."""
+        mine = (data.get("slots") or {}).get(str(uow.sync_state.get(DEVICE_ID))) or {}
+        own = next(a for a in uow.settings.load_agencies() if a.own)
+        for item in data.get("serves") or []:
+            try:
+                info = protocol.AgencyInfo.from_dict(item)
+            except protocol.WireError:
+                return "invalid"
+            slot = mine.get(info.code)
+            if info.code != own.code:
+                uow.settings.save_agency(Agency(info.code, info.name, info.province, False,
+                                                slot if isinstance(slot, int) and not isinstance(slot, bool) else None))
+        return "applied"
 
     def _apply_deferred(self, report: SyncReport) -> None:
         with self._uow() as uow:

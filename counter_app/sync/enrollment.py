@@ -64,7 +64,7 @@ class EnrollmentService:
         with self._uow() as uow:
             uow.settings.set("device_slot", answer.device_slot)
             for served in answer.serves:
-                uow.settings.save_agency(Agency(served.code, served.name, served.province, False))
+                uow.settings.save_agency(Agency(served.code, served.name, served.province, False, served.slot))
             previous = uow.sync_state.get(SERVER_URL)
             uow.sync_state.set(SERVER_URL, url)
             uow.sync_state.set(DEVICE_ID, answer.device_id)
@@ -74,4 +74,5 @@ class EnrollmentService:
             uow.commit()
         return {"server": url, "device_id": answer.device_id, "device_slot": answer.device_slot,
                 "agency": answer.agency.code, "agency_name": answer.agency.name,
-                "serves": [s.code for s in answer.serves]}
+                "serves": [s.code for s in answer.serves],
+                "slots": {s.code: s.slot for s in answer.serves if s.slot is not None}}

@@ -24,6 +24,16 @@ def run_json(data, *args):
     return json.loads(run(data, *args, "--json").stdout)
 
 
+def list_anywhere(data, *codes):
+    """Load a provincial location-independent list naming ``codes`` (default 1.001193, the civil
+    status procedure these tests receive for another agency) with `location-free import`."""
+    path = data.parent / "location-free.json"
+    path.write_text(json.dumps({"entries": [
+        {"procedure_code": c, "decision": "2608/QĐ-UBND", "decision_date": "2025-11-24",
+         "effective_from": "2025-11-24"} for c in codes or ("1.001193",)]}, ensure_ascii=False), encoding="utf-8")
+    return run_json(data, "location-free", "import", str(path))
+
+
 def table_counts(data):
     con = sqlite3.connect(data / "counter.sqlite")
     try:
@@ -215,8 +225,10 @@ def test_no_subcommand_opens_the_window(data, tmp_path):
 def test_regional_counter_receives_for_a_served_agency(data):
     listed = run_json(data, "agency", "add", "--code", "H52.102", "--name", "UBND xã Bình Nghi")["agencies"]
     assert [(a["code"], a["own"]) for a in listed] == [("H52.101", True), ("H52.102", False)]
+    list_anywhere(data)
     out = run_json(data, "intake", "--procedure", "1.001193", "--name", "Lý Văn Tư", "--agency", "H52.102")
-    assert out["receiving_agency"] == "H52.102" and out["code"].startswith("H52.101-")
+    # The code is the competent agency's (standalone counter: in this desk's slot).
+    assert out["receiving_agency"] == "H52.102" and out["code"].startswith("H52.102-")
     refused = run(data, "intake", "--procedure", "1.001193", "--name", "A", "--agency", "H99.999", ok=False)
     assert refused.returncode == 1 and "không tiếp nhận hồ sơ cho cơ quan" in refused.stderr
 

@@ -3,7 +3,7 @@
 import pytest
 from pypdf import PdfReader
 
-from tests.cli.test_cli import run, run_json, table_counts
+from tests.cli.test_cli import list_anywhere, run, run_json, table_counts
 
 
 @pytest.fixture(scope="module")
@@ -11,6 +11,7 @@ def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("former") / "data"
     run_json(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ", "--province", "Gia Lai")
     run_json(d, "agency", "add", "--code", "H52.102", "--name", "UBND xã Bình Nghi")
+    list_anywhere(d)
     return d
 
 

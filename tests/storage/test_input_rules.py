@@ -10,7 +10,7 @@ from counter_app.core.calendar import TZ
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.errors import StorageError, ValidationError
 from counter_app.core.text import ascii_digits, clean
-from tests.conftest import applicant, request
+from tests.conftest import applicant, receivable_anywhere, request
 
 
 def table_counts(app):
@@ -71,6 +71,7 @@ def test_the_competent_agency_must_be_one_this_counter_serves(app):
         app.intake.receive(request(competent_agency="H99.999"))
     assert table_counts(app) == before
     app.setup.add_served_agency(make_agency("H52.200", "Phòng Tư pháp", own=False))
+    receivable_anywhere(app)
     assert app.intake.receive(request(competent_agency="H52.200")).competent_agency == "H52.200"
 
 

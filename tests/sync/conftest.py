@@ -9,7 +9,7 @@ import keyring
 import pytest
 from counter_app.storage.cipher import open_store
 
-from tests.conftest import request
+from tests.conftest import receivable_anywhere, request
 from tests.sync.servers import ROOT, PostgresCluster, ServerProcess
 from tests.testkeyring import FileKeyring
 
@@ -137,6 +137,7 @@ def make_counter(tmp_path):
         data_dir = tmp_path / name
         enroll(data_dir, province.url, province.code(agency), clock=clock)
         counter = Counter(CounterApp.open(data_dir, clock))
+        receivable_anywhere(counter.app)  # so a regional counter may receive the tests' procedure for A and B
         if url:
             counter.engine.client.base_url = url
         made.append(counter)
