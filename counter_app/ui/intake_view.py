@@ -19,8 +19,7 @@ from counter_app.core.model import ApplicantKind, Channel, DocumentKind, Documen
 from counter_app.core.postal import PostalIntake
 from counter_app.core.prints import FormKind
 from counter_app.core.text import fold
-from counter_app.core.errors import ValidationError
-from counter_app.core.units import search_agencies
+from counter_app.ui.competent_agency import CompetentAgencyField
 from counter_app.ui.postal_fields import PostalFields
 from counter_app.ui.common import (
     fmt_time, heading, parse_dmy, read_card, screen_layout, show_error, vnd, watch_date,
@@ -51,6 +50,8 @@ class IntakeView(QWidget):
 
     def load_procedures(self) -> None:
         self.procedures = self.core.catalogue.procedures(include_closed=False)
+        # Receivable for another agency today: the province's list in force, or the catalogue's flag.
+        self.free_codes = self.core.catalogue.location_free_codes(self.core.clock.now().date())
         self._keys = {p.code: fold(f"{p.code} {p.local_code or ''} {p.name}") for p in self.procedures}
 
     def on_changes(self, changes) -> None:
@@ -89,10 +90,8 @@ class IntakeView(QWidget):
         self.channel = QComboBox()
         for label, value in (("Tại quầy", Channel.COUNTER), ("Bưu chính", Channel.POST), ("Trực tuyến", Channel.ONLINE)):
             self.channel.addItem(label, value)
-        self.competent = QLineEdit()  # typed as on the papers: code or name, current or former
-        self.competent.setPlaceholderText("Mã hoặc tên cơ quan, kể cả tên cũ (không cần dấu); trống: cơ quan của quầy")
-        self.competent_hint = QLabel()
-        self.competent.textEdited.connect(self.show_competent)
+        self.competent_field = CompetentAgencyField(self.core, self.competent_changed)
+        self.competent, self.competent_hint = self.competent_field.edit, self.competent_field.hint
         self.return_at = QComboBox()  # an agency code, or POST_RETURN
         self.fill_return_points()
         self.postal_box = PostalFields()
@@ -186,7 +185,10 @@ class IntakeView(QWidget):
         self.matches.clear()
         recent = self.local.get("recent_procedures") or []
         rank = {code: i for i, code in enumerate(recent)}
-        found = [p for p in self.procedures if all(w in self._keys[p.code] for w in words)]
+        # Another agency named: only what the province lets any counter receive for it.
+        pool = self.procedures if self.competent_field.other() is None else [
+            p for p in self.procedures if p.code in self.free_codes]
+        found = [p for p in pool if all(w in self._keys[p.code] for w in words)]
         # Recently used first, then names that start with what was typed, then the shortest names.
         found.sort(key=lambda p: (rank.get(p.code, len(rank)), not fold(p.name).startswith(query), len(p.name)))
         for p in found[:30]:
@@ -203,6 +205,7 @@ class IntakeView(QWidget):
         code = item.data(Qt.UserRole)
         self.procedure = next(p for p in self.procedures if p.code == code)
         self.chosen.setText(f"{self.procedure.code} – {self.procedure.name}")
+        self.competent_field.allow(self.procedure.code in self.free_codes)
         self.docs.blockSignals(True)
         self.docs.setRowCount(0)
         for d in self.procedure.documents:  # only the required ones are ticked as submitted
@@ -260,7 +263,8 @@ class IntakeView(QWidget):
         if p.working_days is None:
             self.due.setText("Thủ tục chưa có thời hạn giải quyết trong danh mục.")
         else:
-            due = self.core.ctx.calendar.due_at(self.core.clock.now(), p.working_days)
+            calendar = self.core.ctx.calendar.for_agency(self.competent_field.calendar_agency())
+            due = calendar.due_at(self.core.clock.now(), p.working_days)
             self.due.setText(f"{tr('Hẹn trả')}: {fmt_time(due)}")
         try:
             from counter_app.core.intake import compute_fees
@@ -301,10 +305,9 @@ class IntakeView(QWidget):
         return typed or self.procedure is not None
 
     def new_dossier(self) -> None:
-        for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address,
-                  self.competent):
+        for w in (self.name, self.id_number, self.dob, self.phone, self.email, self.address, self.return_address):
             w.clear()
-        self.competent_hint.clear()
+        self.competent_field.clear()
         self.gender.setCurrentIndex(0)
         self.sets.setValue(1)
         self.fill_return_points()  # an agency added since the last dossier is offered at once
@@ -327,31 +330,13 @@ class IntakeView(QWidget):
             self.return_at.addItem(f"Tại quầy {agency.name} ({agency.code})", agency.code)
         self.return_at.addItem("Qua dịch vụ bưu chính công ích", POST_RETURN)
 
-    def competent_matches(self) -> list:
-        """Agencies the typed text names: the exact one if any, else every partial match."""
-        ctx, text = self.core.ctx, self.competent.text()
-        try:
-            exact = ctx.find_agency(text)
-        except ValidationError:  # a name two agencies share: the hint lists them, intake will ask for the code
-            exact = None
-        return [(exact, None)] if exact else search_agencies(text, ctx.agencies, ctx.agency_aliases)
-
     def competent_code(self) -> str | None:
-        """The one agency the text names; otherwise the text itself, for intake to refuse with its reason."""
-        if not self.competent.text().strip():
-            return None
-        matches = self.competent_matches()
-        return matches[0][0].code if len(matches) == 1 else self.competent.text()
+        return self.competent_field.code()
 
-    def show_competent(self) -> None:
-        """Which agency the typed text means, by its current name (what the papers will say)."""
-        if not self.competent.text().strip():
-            self.competent_hint.clear()
-            return
-        matches = self.competent_matches()
-        self.competent_hint.setText("Không tìm thấy cơ quan." if not matches else "; ".join(
-            f"→ {a.name} ({a.code})" + (f", trước đây: {old.former_name}" if old else "")
-            for a, old in matches[:4]))
+    def competent_changed(self) -> None:
+        """The procedure list narrows (or widens) and the due date moves to that agency's calendar."""
+        self.filter_procedures(self.picker.text())
+        self.update_summary()
 
     def postal(self) -> PostalIntake | None:
         if self.channel.currentData() != Channel.POST:

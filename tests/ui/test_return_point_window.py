@@ -2,6 +2,7 @@
 
 from PySide6.QtCore import Qt
 
+from tests.conftest import receivable_anywhere
 from tests.ui.conftest import finish, press, settle, type_text
 
 
@@ -60,6 +61,8 @@ def test_competent_agency_is_found_by_its_former_name_without_diacritics(qtbot, 
     view = window.intake
     core.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", own=False))
     core.setup.add_agency_alias(AgencyAlias("H52.102", "UBND xã Tây Bình", "000.21.33.H08", date(2025, 6, 30)))
+    receivable_anywhere(core, "1.001193")
+    view.load_procedures()
     _pick(view, "1193", "Phan Văn Cư")
     type_text(view.competent, "tay binh")
     assert view.competent_hint.text() == "→ UBND xã Bình Nghi (H52.102), trước đây: UBND xã Tây Bình"
