@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import request
+from tests.conftest import receivable_anywhere, request
 from tests.sync.conftest import AGENCY_B, memory_keyring, province  # noqa: F401 (fixtures)
 from tests.ui.conftest import shortcut
 
@@ -53,6 +53,7 @@ def test_rejected_items_show_their_reason_and_can_be_sent_again(qtbot, enrolled,
     from counter_app.core.model import Agency
 
     enrolled.setup.add_served_agency(Agency(AGENCY_B, "UBND xã Định Hòa", "Gia Lai", False))
+    receivable_anywhere(enrolled)
     window = _window(qtbot, enrolled)
     try:
         code = enrolled.intake.receive(request(receiving_agency=AGENCY_B)).code
