@@ -6,17 +6,24 @@ from datetime import date, datetime
 
 import pytest
 
-from counter_app.core.calendar import TZ
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.lifecycle import STAFF_HANDOVER
 from counter_app.core.officers import Operator
 from counter_app.core.staff import HandoverDirection, counter_operator
 from counter_app.printing.staff_handover import render_staff_handover_pdf
 from tests.conftest import outbox_count, request
-from tests.printing.conftest import Pdf, assert_clean_fonts, printer  # noqa: F401 (a fixture)
+from counter_app.core.prints import FormKind
+from counter_app.printing.forms import render
+from tests.printing.conftest import Pdf, assert_clean_fonts
 
 POST = "Bưu điện xã Định Mỹ"
 PW = "mật-khẩu-2026"
+
+
+@pytest.fixture
+def printer(app):
+    """A recorded print of a form, read back (each print is an event: a second one is a reprint)."""
+    return lambda code, form: (Pdf(app.prints.produce(code, FormKind(form), "Phạm Thị An", render)[0]),)
 
 
 @pytest.fixture
