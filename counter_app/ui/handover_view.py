@@ -201,6 +201,7 @@ class StaffHandoverPanel(QWidget):
         self.direction = QComboBox()
         for d in HandoverDirection:
             self.direction.addItem(d.label_vi[:1].upper() + d.label_vi[1:], d.value)
+        self.direction.currentIndexChanged.connect(lambda _i: self.refresh())  # the list shows that direction
         self.record_button = QPushButton("Ghi nhận bàn giao")
         self.record_button.clicked.connect(lambda: self.record())
         form = QFormLayout()
