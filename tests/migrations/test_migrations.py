@@ -117,7 +117,7 @@ def test_certifications_made_before_signers_were_recorded_count_as_signed_on_the
         app.close()
 
 
-def test_0014_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
+def test_0011_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
     """Issue 15 item 5: accounts made before the organisation existed are the commune's own staff,
     and going back to 0010 keeps them too."""
     from alembic import command

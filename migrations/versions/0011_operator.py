@@ -5,7 +5,7 @@ operates the counter for it (QĐ 468/QĐ-TTg; QĐ 45/2016/QĐ-TTg). NULL, as on 
 account, means the commune's own staff. Who operated the counter for a dossier is kept in its
 intake event, not here: renaming or moving an account later must not change a printed receipt.
 
-Revision ID: 0014
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-01
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
