@@ -162,11 +162,19 @@ PROVINCE_STATUS = "province_status"
 POSTAL_HANDOVER = "postal_handover"
 
 
+# Recorded on each dossier handed between the reception officer (a postal employee where the post
+# operates the counter) and the commune's specialist officer (not a transition): the control
+# sheet's hand-over blocks and the day's hand-over list are printed from it.
+STAFF_HANDOVER = "staff_handover"
+
+
 def event_label_vi(kind: str) -> str:
     if kind == PRINTED:
         return "in biểu mẫu"
     if kind == POSTAL_HANDOVER:
         return "ký biên bản giao nhận với bưu chính"
+    if kind == STAFF_HANDOVER:
+        return "bàn giao hồ sơ giữa cán bộ tiếp nhận và công chức chuyên môn"
     if kind == PROVINCE_STATUS:
         return "cập nhật trạng thái từ tỉnh"
     try:

@@ -15,6 +15,7 @@ from counter_app.core.calendar import TZ
 from counter_app.core.errors import CounterError
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
+from counter_app.ui.handover_view import HandoverView
 from counter_app.ui.holder_view import HolderPanel, HolderRunner
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
@@ -31,7 +32,7 @@ from counter_app.ui.operations import ChangeBridge, op, runner
 
 log = logging.getLogger("counter_app.ui")
 
-SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực")
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực", "Bàn giao")
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
+        self.handover = HandoverView(core, officer)
         self.holder = HolderRunner(core)
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
@@ -69,7 +71,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox,
-                     self.certify):
+                     self.certify, self.handover):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
             self.search.refresh()
         elif row == 5:
             self.outbox.refresh()
+        elif row == 7:
+            self.handover.refresh()
         start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
                  1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
                  6: self.certify.name}.get(row)
