@@ -27,7 +27,6 @@ from provincial_server.models import (
 )
 
 ENROLL_CODE_HOURS = 72
-MAX_SLOT = 99
 # Processing states the province sets (the counter owns receive/refuse/return).
 PROVINCE_STATUSES = (Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.STOPPED, Status.RESULT_READY,
                      Status.WITHDRAWN)

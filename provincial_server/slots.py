@@ -15,9 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
+from counter_app.core.codes import MAX_SLOT  # two digits in the code
 from provincial_server.models import Agency, AgencyServes, Change, CodeSlot, Device
-
-MAX_SLOT = 99
 
 
 def free_slot(s: Session, agency: str) -> int | None:
