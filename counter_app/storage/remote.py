@@ -47,6 +47,12 @@ class SqlRemoteChanges:
         return self.s.scalar(select(OutboxRow.id).where(OutboxRow.dossier_code == code,
                                                         OutboxRow.state != DELIVERED).limit(1)) is not None
 
+    def _must_wait(self, code: str, seq: int) -> bool:
+        """Undelivered local events go first; so does an earlier change of the dossier still
+        deferred (applied out of order, it would leave an older status behind)."""
+        return self._has_undelivered(code) or self.s.scalar(select(SyncDeferredRow.id).where(
+            SyncDeferredRow.dossier_code == code, SyncDeferredRow.change_seq < seq).limit(1)) is not None
+
     def apply_status(self, seq: int, data: dict[str, Any]) -> str:
         """'applied', 'deferred', 'unknown' (no such dossier here) or 'already'."""
         code = data["code"]
@@ -56,7 +62,7 @@ class SqlRemoteChanges:
         if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == data["uuid"])) is not None:
             self._undefer(seq)
             return "already"
-        if self._has_undelivered(code):
+        if self._must_wait(code, seq):
             if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
                 self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
             return "deferred"
@@ -100,7 +106,7 @@ class SqlRemoteChanges:
         if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == event["uuid"])) is not None:
             self._undefer(seq)
             return "already"
-        if self._has_undelivered(code):
+        if self._must_wait(code, seq):
             if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
                 self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="event", data=data))
             return "deferred"
