@@ -98,10 +98,11 @@ def test_a_dossier_of_one_agency_is_not_routed(province, make_counter):
     assert _changes(province, protocol.CHANGE_EVENT) == [] and _changes(province, protocol.CHANGE_DOSSIER) == []
 
 
-def test_an_act_after_another_counter_closed_the_dossier_is_kept_and_flagged(province, make_counter):
+def test_an_act_after_another_counter_closed_the_dossier_is_kept_and_flagged(any_province, make_counter):
     """Not only two returns: R records the citizen's withdrawal while A, offline, marks the result ready.
     The dossier stays withdrawn, both events are kept on the server and on both counters, and the flag
-    reaches both; the province resolves it with a note."""
+    reaches both; the province resolves it with a note. On both databases (the feed lock, JSONB)."""
+    province = any_province
     regional = make_counter(province, AGENCY_R, "regional")
     commune_a = make_counter(province, AGENCY_A, "a")
     (code,) = regional.receive(1, competent_agency=AGENCY_A)
@@ -123,3 +124,50 @@ def test_an_act_after_another_counter_closed_the_dossier_is_kept_and_flagged(pro
     assert resolved["resolved_at"] and resolved["note"] == "Đã xác minh: công dân đã rút"
     assert commune_a.sync().ok
     assert commune_a.app.flags.list() == [] and not commune_a.app.flags.list(open_only=False)[0].open
+
+
+def test_the_receiving_counter_returns_right_after_pulling_the_communes_result(province, make_counter):
+    """R is the return point: its return follows A's result_ready on the server without being held
+    (its prev_uuid is R's own intake) and reaches A; nothing is flagged."""
+    regional = make_counter(province, AGENCY_R, "regional")
+    commune_a = make_counter(province, AGENCY_A, "a")
+    (code,) = regional.receive(1, competent_agency=AGENCY_A)
+    assert regional.sync().ok and commune_a.sync().ok
+    commune_a.app.actions.forward(code, "Cán bộ A")
+    commune_a.app.actions.result_ready(code, "Cán bộ A")
+    assert commune_a.sync().ok and regional.sync().ok
+    returned = regional.app.actions.return_result(code, "Cán bộ R", receiver_name="Nguyễn Văn An")
+    assert "reason" not in returned.events[-1].payload  # R is the return point
+    report = regional.sync()
+    assert report.ok and report.accepted == 1 and report.failed == 0
+    assert _status(province, code) == "returned"
+    assert all(e["applied"] for e in province.events() if e["dossier"] == code)
+    assert commune_a.sync().ok
+    assert commune_a.app.queries.get(code).status == "returned"
+    assert province.service.review_flags(open_only=False) == []
+
+
+def test_resolving_a_flag_needs_a_note_and_happens_once(province, make_counter):
+    import pytest
+
+    from provincial_server.service import ServerError
+
+    regional = make_counter(province, AGENCY_R, "regional")
+    commune_a = make_counter(province, AGENCY_A, "a")
+    (code,) = regional.receive(1, competent_agency=AGENCY_A, return_agency=AGENCY_A)
+    assert regional.sync().ok and commune_a.sync().ok
+    commune_a.app.actions.result_ready(code, "Cán bộ A")
+    assert commune_a.sync().ok and regional.sync().ok
+    commune_a.app.actions.return_result(code, "Cán bộ A")
+    regional.app.actions.return_result(code, "Cán bộ R", reason="Công dân đến quầy khu vực")
+    assert commune_a.sync().ok and regional.sync().ok
+    (flag,) = province.service.review_flags()
+    assert flag["reason"] == "double_return" and flag["agencies"] == sorted([AGENCY_A, AGENCY_R])
+    with pytest.raises(ServerError, match="Cần ghi nội dung xử lý"):
+        province.service.resolve_flag(flag["id"], "  ")
+    with pytest.raises(ServerError, match="Không có cờ kiểm tra số 999"):
+        province.service.resolve_flag(999, "x")
+    province.service.resolve_flag(flag["id"], "Đã xác minh")
+    with pytest.raises(ServerError, match="đã được xử lý"):
+        province.service.resolve_flag(flag["id"], "lần hai")
+    assert province.service.review_flags() == [] and len(province.service.review_flags(open_only=False)) == 1
