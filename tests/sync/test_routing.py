@@ -28,7 +28,10 @@ class CliCounter:
         self.data, self.name = data, name
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "COUNTER_APP_OFFICER": f"Cán bộ {self.name}", "PYTHONIOENCODING": "utf-8"}
+        # Each counter its own machine, so its own OS keyring: the test keyring is a JSON file
+        # rewritten whole, and counters enrolling at once must not overwrite each other's keys.
+        env = {**os.environ, "COUNTER_APP_OFFICER": f"Cán bộ {self.name}", "PYTHONIOENCODING": "utf-8",
+               "TEST_KEYRING_FILE": str(self.data.parent / f"keyring-{self.name}.json")}
         done = subprocess.run([sys.executable, "-m", "counter_app", *args, "--data-dir", str(self.data)], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=180)
         if ok:
