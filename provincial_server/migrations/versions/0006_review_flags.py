@@ -1,6 +1,6 @@
 """review_flag: dossiers two counters acted on in conflict (e.g. returned twice offline)
 
-Revision ID: 0006_review_flags
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = '0006_review_flags'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

@@ -4,8 +4,8 @@ A dossier two counters acted on in conflict (both returned the result, offline) 
 provincial server; the flag (and later its resolution) reaches every counter involved and is kept
 here to be shown with the dossier. A new table only: no existing row is touched.
 
-Revision ID: 0011_routing
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_routing'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
