@@ -27,6 +27,7 @@ from counter_app.core.context import CounterContext, LiveContext, SystemClock
 from counter_app.core.errors import ConfigurationError, CounterError, ValidationError
 from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
+from counter_app.core.flags import FlagService
 from counter_app.core.handover import PostalService
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
@@ -267,6 +268,10 @@ class CounterApp:
     @cached_property
     def queries(self) -> DossierQueries:
         return DossierQueries(self.read_uow)
+
+    @cached_property
+    def flags(self) -> FlagService:
+        return FlagService(self.read_uow)
 
     @cached_property
     def catalogue(self) -> CatalogueService:

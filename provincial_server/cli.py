@@ -130,6 +130,29 @@ def cmd_audit(args, db) -> int:
     return 0
 
 
+REASONS_VI = {"double_return": "hai quầy cùng trả kết quả", "final_state_conflict": "thao tác trên hồ sơ đã kết thúc"}
+
+
+def _flag_line(f) -> str:
+    state = (f"đã xử lý {f['resolved_at']} ({f['resolved_by']}): {f['note']}" if f["resolved_at"]
+             else "chờ kiểm tra")
+    return (f"#{f['id']} {f['code']} – {REASONS_VI.get(f['reason'], f['reason'])}; sự kiện: "
+            f"{', '.join(f['events'])}; cơ quan: {', '.join(f['agencies'])}; {state}")
+
+
+def cmd_flags(args, db) -> int:
+    out = ProvincialService(db).review_flags(open_only=not args.all)
+    _emit(args, out, "\n".join(_flag_line(f) for f in out) or "Không có hồ sơ nào cần kiểm tra.")
+    return 0
+
+
+def cmd_flag_resolve(args, db) -> int:
+    who = args.by or f"cli:{os.environ.get('USER', '')}"
+    out = ProvincialService(db).resolve_flag(args.id, args.note, who)
+    _emit(args, out, f"Đã xử lý: {_flag_line(out)}")
+    return 0
+
+
 def cmd_escrow_keygen(args, db) -> int:
     """The province's escrow key pair: the private key goes to a file for the IT team's offline
     store (never to the server); the public key is published to counters with publish-settings."""
@@ -251,6 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--limit", type=int, default=100)
     au.add_argument("--json", action="store_true")
     au.set_defaults(func=cmd_audit)
+    fl = sub.add_parser("flags", help="hồ sơ cần kiểm tra (hai quầy trả cùng một kết quả, …)")
+    fl.add_argument("--all", action="store_true", help="cả các cờ đã xử lý")
+    fl.add_argument("--json", action="store_true")
+    fl.set_defaults(func=cmd_flags)
+    fr = sub.add_parser("flag-resolve", help="ghi nhận đã kiểm tra một hồ sơ bị gắn cờ")
+    fr.add_argument("id", type=int)
+    fr.add_argument("--note", required=True, help="nội dung xử lý")
+    fr.add_argument("--by", help="người xử lý (mặc định: người dùng hệ thống)")
+    fr.add_argument("--json", action="store_true")
+    fr.set_defaults(func=cmd_flag_resolve)
     es = sub.add_parser("escrow", help="lưu giữ khóa khôi phục của các quầy").add_subparsers(
         dest="escrow_cmd", required=True, parser_class=Parser)
     ek = es.add_parser("keygen", help="tạo cặp khóa lưu giữ của tỉnh (khóa bí mật ra tệp)")

@@ -13,6 +13,9 @@ One batch is one transaction. For each event, in the order sent:
   and applied as soon as the predecessor arrives, so a later event never overtakes an earlier one.
   When it would be released, its device is checked again against the dossier; if that device may
   not act on it the event is moved to quarantine (not_authorised) and never applied.
+- an intake, and every applied event, of a dossier that involves several agencies is routed to them
+  through the change feed; an event contradicting a final state another event gave the dossier is
+  kept without changing it and the dossier is flagged for review; see provincial_server/routing.py.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
-from provincial_server import authz, guard
+from provincial_server import authz, guard, routing
 from provincial_server.chain import CHAIN_BROKEN, NOT_NEIGHBOURS, DeviceChain
 from provincial_server.chain import MESSAGE as CHAIN_MESSAGE
 from provincial_server.models import Device, Dossier, Event, Quarantine
@@ -72,8 +75,10 @@ def _may_act(scope: DeviceScope, dossier: Dossier | None, body: dict[str, Any]) 
 
 
 class Ingest:
-    def __init__(self, session: Session, scope: DeviceScope, now: datetime) -> None:
+    def __init__(self, session: Session, scope: DeviceScope, now: datetime,
+                 lock_feed: Callable[[Session], None] = lambda s: None) -> None:
         self.s = session
+        self.router = routing.Router(session, now, lock_feed)
         self.scope = scope
         self.now = now
         self.dossiers: dict[str, Dossier | None] = {}
@@ -135,9 +140,10 @@ class Ingest:
             dossier = _dossier_from_intake(body, self.now)
             self.s.add(dossier)
             self.dossiers[code] = dossier
+            self.router.intake(dossier, body)
             applied = True
         elif dossier is not None and (body.get("prev_uuid") is None or body["prev_uuid"] in self.applied):
-            self._apply(dossier, body)
+            self._apply(dossier, body, self.scope.agency, self.scope.device_id)
             applied = True
         if applied:
             self.applied.add(uuid)
@@ -154,7 +160,18 @@ class Ingest:
                 "received_at": self.now,
                 "applied": applied, "body": body}
 
-    def _apply(self, dossier: Dossier, body: dict[str, Any]) -> None:
+    def _apply(self, dossier: Dossier, body: dict[str, Any], actor: str, device_id: int) -> None:
+        """The event's new state, routed to the dossier's other agencies; or, when it contradicts a
+        final state another event gave the dossier, kept without changing it and flagged."""
+        if routing.is_conflict(dossier, body):
+            self.router.flag(dossier, body, actor, device_id)
+        else:
+            self._set_state(dossier, body)
+            if dossier.status in routing.FINAL:
+                self.router.closed(dossier, body)
+        self.router.event(dossier, body, actor)
+
+    def _set_state(self, dossier: Dossier, body: dict[str, Any]) -> None:
         dossier.status = body["status_after"]
         dossier.status_source = "counter"
         dossier.updated_at = self.now
@@ -199,7 +216,7 @@ class Ingest:
                 if not authz.held_event_allowed(self.s, device_id, dossier):
                     self._refuse_held(seq, device_id, body)
                     continue
-                self._apply(dossier, body)
+                self._apply(dossier, body, self.s.get(Device, device_id).agency, device_id)
                 self.s.execute(update(Event).where(Event.seq == seq).values(applied=True))
                 self.applied.add(uuid)
                 frontier.add(uuid)

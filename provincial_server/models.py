@@ -201,3 +201,20 @@ class KeyEscrow(Base):
     sealed: Mapped[str] = mapped_column(Text)
     public_key_fingerprint: Mapped[str] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UtcTime)
+
+
+class ReviewFlag(Base):
+    """A dossier the province must look at: two counters did what only one may (two returns of the
+    same result, offline on both sides). Both events stay in ``event``; the dossier keeps the state
+    the first one gave it. Sent to every counter involved; a province operator resolves it with a note."""
+
+    __tablename__ = "review_flag"
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    event_uuids: Mapped[list[str]] = mapped_column(Json)  # the events in conflict, in arrival order
+    agencies: Mapped[list[str]] = mapped_column(Json)  # the agencies whose counters were told
+    raised_at: Mapped[datetime] = mapped_column(UtcTime, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)

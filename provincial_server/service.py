@@ -19,7 +19,7 @@ from counter_app.core.setting_defs import BY_KEY, Who, apply_province, may_chang
 from counter_app.core.settings import CounterSettings
 from counter_app.core.swaps import parse_swaps
 from counter_app.core.text import nfc_deep
-from provincial_server import guard, slots
+from provincial_server import guard, routing, slots
 from provincial_server.db import ServerDatabase
 from provincial_server.ingest import DeviceScope, Ingest, device_scope
 from provincial_server.models import (
@@ -256,7 +256,7 @@ class ProvincialService:
     # -- push, pull, reconcile ----------------------------------------------------------------
     def push(self, scope: DeviceScope, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         with self.db.transaction() as s:
-            results = Ingest(s, scope, utcnow()).push(events)
+            results = Ingest(s, scope, utcnow(), self.db.lock_change_feed).push(events)
             device = s.get(Device, scope.device_id)
             device.last_seen_at = utcnow()
         return results
@@ -338,7 +338,7 @@ class ProvincialService:
                 d.result_ready_at = now.isoformat()
             change = {"code": code, "uuid": str(uuidlib.uuid4()), "status_before": before,
                       "status": status.value, "at": now.isoformat(), "note": nfc_deep(note)}
-            targets = {d.receiving_agency}
+            targets = {d.receiving_agency, d.competent_agency}
             if return_at and return_at != d.return_agency:
                 d.return_agency = return_at
                 s.add(Change(agency=return_at, kind=protocol.CHANGE_DOSSIER, created_at=now,
@@ -347,6 +347,15 @@ class ProvincialService:
             for agency in sorted(targets):
                 s.add(Change(agency=agency, kind=protocol.CHANGE_STATUS, created_at=now, data=change))
         return change
+
+    def review_flags(self, *, open_only: bool = True) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            return routing.flags(s, open_only=open_only)
+
+    def resolve_flag(self, flag_id: int, note: str, who: str = "cli") -> dict[str, Any]:
+        with self.db.transaction() as s:
+            return routing.resolve(routing.Router(s, utcnow(), self.db.lock_change_feed), flag_id,
+                                   nfc_deep(note), who)
 
     @staticmethod
     def _dossier_change(s, d: Dossier) -> dict[str, Any]:

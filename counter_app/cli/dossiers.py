@@ -89,9 +89,22 @@ def cmd_show(args) -> int:
     from counter_app.core.lifecycle import event_label_vi
     from counter_app.core.serialize import dossier_to_dict
 
-    dossier = open_app(args).queries.get(args.code)
-    history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {event_label_vi(e.kind)}  ({e.officer})" for e in dossier.events)
-    emit(args, dossier_to_dict(dossier), f"{dossier_text(dossier)}\nLịch sử:\n{history}")
+    app = open_app(args)
+    dossier = app.queries.get(args.code)
+    flags = app.flags.for_dossier(dossier.code)
+    history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {event_label_vi(e.kind)}  ({e.officer})"
+                        + (f" – tại quầy {e.payload['routed_from']}" if (e.payload or {}).get("routed_from") else "")
+                        for e in dossier.events)
+    warning = "".join(f"\nCẦN KIỂM TRA: {f.text_vi()}" for f in flags)
+    emit(args, {**dossier_to_dict(dossier), "review_flags": [f.as_dict() for f in flags]},
+         f"{dossier_text(dossier)}{warning}\nLịch sử:\n{history}")
+    return 0
+
+
+def cmd_flags(args) -> int:
+    flags = open_app(args).flags.list(open_only=not args.all)
+    emit(args, [f.as_dict() for f in flags],
+         "\n".join(f"{f.dossier_code}  {f.text_vi()}" for f in flags) or "Không có hồ sơ nào cần kiểm tra.")
     return 0
 
 
@@ -127,7 +140,7 @@ def cmd_action(args) -> int:
         case "return":
             a = act.return_result(args.code, officer, receiver_name=args.receiver_name,
                                   receiver_id=args.receiver_id, rating=args.rating,
-                                  fees_collected_vnd=args.fees_collected)
+                                  fees_collected_vnd=args.fees_collected, reason=args.reason)
     _emit_dossier(args, a, f"Đã ghi nhận: {Status(a.status).label_vi}.")
     return 0
 
@@ -182,12 +195,15 @@ def _action_arguments(sp, name: str) -> None:
         sp.add_argument("--receiver-id")
         sp.add_argument("--rating", type=int, choices=range(1, 6), metavar="1-5")
         sp.add_argument("--fees-collected", type=int)
+        sp.add_argument("--reason", help="lý do trả tại quầy này khi quầy không phải nơi trả đã chọn (bắt buộc khi đó)")
 
 
 def register(cli) -> None:
     _intake_arguments(cli.add("intake", cmd_intake, "tiếp nhận hồ sơ"), refusal=False)
     _intake_arguments(cli.add("refuse", cmd_refuse, "từ chối tiếp nhận (Mẫu 03)"), refusal=True)
     cli.add("show", cmd_show, "xem hồ sơ và lịch sử").add_argument("code")
+    cli.add("flags", cmd_flags, "hồ sơ tỉnh gắn cờ cần kiểm tra (hai quầy cùng trả kết quả, …)").add_argument(
+        "--all", action="store_true", help="cả các cờ tỉnh đã xử lý")
     for name, help_ in (("list", "liệt kê hồ sơ"), ("search", "tìm theo mã, số định danh, điện thoại, họ tên")):
         sp = cli.add(name, cmd_list, help_)
         if name == "search":

@@ -124,7 +124,9 @@ class DossierService:
 
     def return_result(self, code: str, officer: str, *, receiver_name: str | None = None,
                       receiver_id: str | None = None, rating: int | None = None,
-                      fees_collected_vnd: int | None = None) -> Dossier:
+                      fees_collected_vnd: int | None = None, reason: str | None = None) -> Dossier:
+        """``reason``: required when this counter is not the dossier's return point (the citizen came
+        here instead); it goes with the event to the province and the other counters."""
         receiver_id = clean(receiver_id).replace(" ", "") or None
         if receiver_id:
             cccd.validate_personal_id(receiver_id, self._ctx.provinces)
@@ -134,4 +136,18 @@ class DossierService:
             raise ValidationError("Số tiền thu không được âm.", "negative fee")
         payload = {"receiver_name": clean(receiver_name) or None, "receiver_id": receiver_id,
                    "rating": rating, "fees_collected_vnd": fees_collected_vnd}
+        where = self.return_point_elsewhere(code)
+        if where is not None:
+            payload["off_return_point"] = where
+            payload["reason"] = _required(reason, f"lý do trả kết quả tại quầy này (nơi trả đã chọn: {where})",
+                                          lines=True)
         return self._apply(code, Action.RETURN, officer, payload)
+
+    def return_point_elsewhere(self, code: str) -> str | None:
+        """The dossier's return point when it is not this counter (an agency code or ``post``), else None."""
+        with self._uow() as uow:
+            d = uow.dossiers.get(clean(code).upper())
+        # A dossier received on this counter (desk > 0; routed copies have none) in the name of an
+        # agency it serves is returned here by default: that is still this counter.
+        here = {self._ctx.settings.agency.code} | ({d.receiving_agency} if d.desk else set())
+        return None if d.return_at in here else d.return_at

@@ -17,7 +17,8 @@ from counter_app.core.model import (
 )
 from counter_app.core.postal import BatchItem, PostalBatch
 
-if TYPE_CHECKING:  # core.outbox builds on these ports
+if TYPE_CHECKING:  # core.outbox and core.flags build on these ports
+    from counter_app.core.flags import ReviewFlag
     from counter_app.core.outbox import OutboxItem
 
 
@@ -168,7 +169,10 @@ class RemoteChangeRepository(Protocol):
 
     def apply_status(self, seq: int, data: dict[str, Any]) -> str: ...
 
-    def deferred(self) -> list[tuple[int, dict[str, Any]]]: ...
+    def apply_event(self, seq: int, data: dict[str, Any]) -> str:
+        """Another counter's event on a dossier held here (routing): recorded without an outbox row."""
+
+    def deferred(self) -> list[tuple[int, str, dict[str, Any]]]: ...
 
     def import_dossier(self, data: dict[str, Any]) -> str: ...
 
@@ -289,6 +293,16 @@ class PostalBatchRepository(Protocol):
         """Hand-overs between the counter and the specialists, by their time of hand-over."""
 
 
+class ReviewFlagRepository(Protocol):
+    """Review flags pulled from the provincial server (``core.flags``)."""
+
+    def apply(self, data: dict[str, Any]) -> str: ...
+
+    def list(self, *, open_only: bool = True) -> list[ReviewFlag]: ...
+
+    def for_dossier(self, code: str) -> list[ReviewFlag]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -306,6 +320,7 @@ class UnitOfWork(Protocol):
     catch_up: CatchUpRepository
     holder_desks: HolderDeskRepository
     postal: PostalBatchRepository
+    flags: ReviewFlagRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

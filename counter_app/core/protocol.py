@@ -47,7 +47,13 @@ CHANGE_CALENDAR = "calendar"  # the whole override list of an agency
 # it skips it instead of reading it as an (empty) office override list.
 CHANGE_SWAPS = "calendar_swaps"
 CHANGE_STATUS = "status"  # processing state set in the provincial system
-CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere whose return point is this counter
+CHANGE_DOSSIER = "dossier"  # a dossier received elsewhere for this counter's agency, or returned here
+# {"code", "event": {uuid, kind, at, officer, status_before, status_after, payload}, "agency", "status",
+# "due_at"}: another counter's event on a dossier this counter's agency is involved in (routing).
+CHANGE_EVENT = "event"
+# {"id", "code", "reason", "events": [uuid…], "raised_at", "resolved_at", "note"}: a dossier flagged
+# for the province's review (two conflicting returns), sent again when it is resolved.
+CHANGE_FLAG = "flag"
 # {"values": {key: value}}: counter settings the province decides (``core.setting_defs``, Who.PROVINCE)
 CHANGE_SETTINGS = "settings"
 # {"entries": [...]} (core.location_free): the province's whole location-independent list.
@@ -56,7 +62,7 @@ CHANGE_LOCATION_FREE = "location_free"
 # each counter of that agency keeps the served agencies and its own device's code slots.
 CHANGE_SERVES = "serves"
 CHANGE_KINDS = (CHANGE_CATALOGUE, CHANGE_CALENDAR, CHANGE_STATUS, CHANGE_DOSSIER, CHANGE_SETTINGS, CHANGE_SWAPS,
-                CHANGE_LOCATION_FREE, CHANGE_SERVES)
+                CHANGE_EVENT, CHANGE_FLAG, CHANGE_LOCATION_FREE, CHANGE_SERVES)
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -432,3 +432,18 @@ class PostalBatchItemRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     item: Mapped[str] = mapped_column(String(13), index=True)
     dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
+
+
+class ReviewFlagRow(Base):
+    """A dossier the province flagged for review (two counters returned it offline), as pulled."""
+
+    __tablename__ = "review_flag"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_id: Mapped[int] = mapped_column(Integer, unique=True)
+    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    raised_at: Mapped[str] = mapped_column(String(40))  # the server's times, ISO 8601 as sent
+    resolved_at: Mapped[str | None] = mapped_column(String(40))
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""Applying what the provincial server sends back: processing status and dossiers returned here.
+"""Applying what the provincial server sends back: processing status, dossiers routed here (received
+elsewhere for this counter's agency or returned here) and other counters' events on them.
 
 The server owns processing state; the counter owns intake facts. A status change is never applied
 over a dossier that still has undelivered local events: it is parked in ``sync_deferred`` and
@@ -8,6 +9,7 @@ without outbox rows (it came from the server; sending it back would be an echo).
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.core.calendar import TZ
-from counter_app.core.lifecycle import PROVINCE_STATUS, Status
+from counter_app.core.lifecycle import PROVINCE_STATUS, Action, Status
 from counter_app.core.text import fold, nfc_deep
 from counter_app.storage.chain import dossier_state_hash
 from counter_app.storage.models import (
@@ -45,6 +47,12 @@ class SqlRemoteChanges:
         return self.s.scalar(select(OutboxRow.id).where(OutboxRow.dossier_code == code,
                                                         OutboxRow.state != DELIVERED).limit(1)) is not None
 
+    def _must_wait(self, code: str, seq: int) -> bool:
+        """Undelivered local events go first; so does an earlier change of the dossier still
+        deferred (applied out of order, it would leave an older status behind)."""
+        return self._has_undelivered(code) or self.s.scalar(select(SyncDeferredRow.id).where(
+            SyncDeferredRow.dossier_code == code, SyncDeferredRow.change_seq < seq).limit(1)) is not None
+
     def apply_status(self, seq: int, data: dict[str, Any]) -> str:
         """'applied', 'deferred', 'unknown' (no such dossier here) or 'already'."""
         code = data["code"]
@@ -54,7 +62,7 @@ class SqlRemoteChanges:
         if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == data["uuid"])) is not None:
             self._undefer(seq)
             return "already"
-        if self._has_undelivered(code):
+        if self._must_wait(code, seq):
             if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
                 self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
             return "deferred"
@@ -69,18 +77,63 @@ class SqlRemoteChanges:
         self._undefer(seq)
         return "applied"
 
+    def _moved_return_point(self, row: DossierRow, agency: str | None) -> str:
+        """A dossier held here whose return point the province moved: 'moved' (recorded as the
+        province's event, which binds the new state), or 'known'."""
+        if not agency or agency == row.return_agency or row.return_method != "counter":
+            return "known"
+        before, row.return_agency = row.return_agency, agency
+        self.s.add(DossierEventRow(uuid=str(uuidlib.uuid4()), dossier_id=row.id, kind=PROVINCE_STATUS,
+                                   at=datetime.now(TZ), officer=PROVINCE_OFFICER, status_before=row.status,
+                                   status_after=row.status,
+                                   payload={"note": f"Nơi trả kết quả: {agency}", "return_agency_before": before,
+                                            "return_agency": agency},
+                                   state_hash=dossier_state_hash(self.s, row.id)))
+        return "moved"
+
     def _undefer(self, seq: int) -> None:
         for r in self.s.scalars(select(SyncDeferredRow).where(SyncDeferredRow.change_seq == seq)):
             self.s.delete(r)
 
-    def deferred(self) -> list[tuple[int, dict[str, Any]]]:
-        return [(r.change_seq, r.data) for r in self.s.scalars(select(SyncDeferredRow).order_by(SyncDeferredRow.change_seq))]
+    def apply_event(self, seq: int, data: dict[str, Any]) -> str:
+        """Another counter's event (or this counter's own, coming back): 'applied', 'deferred',
+        'unknown' or 'already'. The dossier takes the status the server gave it after the event,
+        so every counter of the dossier ends in the server's state, conflicts included."""
+        code, event = data["code"], data["event"]
+        row = self.s.scalars(select(DossierRow).where(DossierRow.code == code)).one_or_none()
+        if row is None:
+            return "unknown"
+        if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == event["uuid"])) is not None:
+            self._undefer(seq)
+            return "already"
+        if self._must_wait(code, seq):
+            if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
+                self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="event", data=data))
+            return "deferred"
+        payload = nfc_deep(dict(event.get("payload") or {}))
+        row.status = Status(data.get("status") or event["status_after"]).value
+        if payload.get("new_due_at"):
+            row.due_at = _when(payload["new_due_at"])
+        if event["kind"] == Action.RESCHEDULE.value:
+            row.reschedule_count = (row.reschedule_count or 0) + 1
+        payload["routed_from"] = data.get("agency")  # which agency's counter did it
+        self.s.add(DossierEventRow(uuid=event["uuid"], dossier_id=row.id, kind=event["kind"], at=_when(event["at"]),
+                                   officer=event.get("officer") or "", status_before=event.get("status_before"),
+                                   status_after=event["status_after"], payload=payload,
+                                   state_hash=dossier_state_hash(self.s, row.id)))
+        self._undefer(seq)
+        return "applied"
+
+    def deferred(self) -> list[tuple[int, str, dict[str, Any]]]:
+        return [(r.change_seq, r.kind, r.data)
+                for r in self.s.scalars(select(SyncDeferredRow).order_by(SyncDeferredRow.change_seq))]
 
     def import_dossier(self, data: dict[str, Any]) -> str:
         """A dossier received at another counter whose result is returned here: 'added' or 'known'."""
         d = nfc_deep(data["dossier"])
-        if self.s.scalar(select(DossierRow.id).where(DossierRow.code == d["code"])) is not None:
-            return "known"
+        known = self.s.scalars(select(DossierRow).where(DossierRow.code == d["code"])).one_or_none()
+        if known is not None:
+            return self._moved_return_point(known, d.get("return_agency"))
         if self.s.get(ProcedureRow, d["procedure_code"]) is None:
             # Another commune's procedure may be missing from this catalogue: keep it closed to intake.
             self.s.add(ProcedureRow(code=d["procedure_code"], name=d["procedure_name"],

@@ -14,6 +14,7 @@ from counter_app.storage.certifications import SqlCertifications, SqlCertRegiste
 from counter_app.core.changes import Changes
 from counter_app.core.errors import StorageError, ValidationError
 from counter_app.storage.db import Database, written_tables
+from counter_app.storage.flags import SqlReviewFlags
 from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.postal import SqlPostalBatches
 from counter_app.storage.dossiers import SqlDossierRepository
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.certifications = SqlCertifications(self.session)
         self.holder_desks = SqlHolderDesks(self.session)
         self.postal = SqlPostalBatches(self.session)
+        self.flags = SqlReviewFlags(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

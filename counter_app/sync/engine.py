@@ -245,6 +245,12 @@ class SyncEngine:
                 report.deferred += 1
         elif kind == protocol.CHANGE_DOSSIER:
             outcome = uow.remote.import_dossier(data)
+        elif kind == protocol.CHANGE_EVENT:
+            outcome = uow.remote.apply_event(seq, data)
+            if outcome == "deferred":
+                report.deferred += 1
+        elif kind == protocol.CHANGE_FLAG:
+            outcome = uow.flags.apply(data)
         elif kind == protocol.CHANGE_CATALOGUE:
             try:
                 outcome = uow.catalogue.upsert(parse_procedure(data, f"Thủ tục {data.get('code')}"))
@@ -313,8 +319,10 @@ class SyncEngine:
 
     def _apply_deferred(self, report: SyncReport) -> None:
         with self._uow() as uow:
-            waiting = uow.remote.deferred()
-            still = sum(1 for seq, data in waiting if uow.remote.apply_status(seq, data) == "deferred")
+            still = 0
+            for seq, kind, data in uow.remote.deferred():
+                apply = uow.remote.apply_event if kind == "event" else uow.remote.apply_status
+                still += apply(seq, data) == "deferred"
             uow.commit()
         report.deferred = still
 

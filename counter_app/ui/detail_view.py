@@ -61,6 +61,13 @@ class DossierDialog(QDialog):
             value_label.setWordWrap(True)
             form.addRow(label, value_label)
         self.layout_.addLayout(form)
+        self.flag_labels = []
+        for flag in self.core.flags.for_dossier(d.code):  # the province's review, shown until resolved
+            label = QLabel(("<b>CẦN KIỂM TRA:</b> " if flag.open else "Đã kiểm tra: ") + flag.text_vi())
+            label.setWordWrap(True)
+            label.setStyleSheet("color:#b00020" if flag.open else "color:#555")
+            self.flag_labels.append(label)
+            self.layout_.addWidget(label)
         history = QTableWidget(len(d.events), 4)
         history.setHorizontalHeaderLabels(["Thời điểm", "Việc", "Cán bộ", "Chi tiết"])
         history.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
@@ -169,7 +176,10 @@ class DossierDialog(QDialog):
             return lambda: act.supplied(code, who)
         if action is Action.RETURN:
             receiver = self.dossier.applicant.full_name
-            return lambda: act.return_result(code, who, receiver_name=receiver)
+            elsewhere = act.return_point_elsewhere(code)
+            reason = None if elsewhere is None else self.ask(
+                f"Quầy này không phải nơi trả đã chọn ({elsewhere}). Lý do trả kết quả tại quầy này:")
+            return lambda: act.return_result(code, who, receiver_name=receiver, reason=reason)
         if action is Action.WITHDRAW:
             reason = self.ask("Lý do rút hồ sơ (có thể bỏ trống):", required=False)
             return lambda: act.withdraw(code, who, reason)

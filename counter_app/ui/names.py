@@ -80,7 +80,11 @@ def event_detail(kind: str, payload: Mapping[str, Any], status_after: str | None
             parts.append(f"hẹn mới: {fmt_datetime(datetime.fromisoformat(payload['new_due_at']))}")
         except (TypeError, ValueError):
             pass
+    if payload.get("off_return_point"):
+        parts.append(f"không phải nơi trả đã chọn ({payload['off_return_point']})")
     for key in ("reason", "note", "receiver_name"):
         if payload.get(key):
             parts.append(("người nhận: " if key == "receiver_name" else "") + str(payload[key]))
+    if payload.get("routed_from"):
+        parts.append(f"tại quầy {payload['routed_from']}")
     return "; ".join(parts)

@@ -72,6 +72,10 @@ class ReturnView(QWidget):
         self.fees.setRange(0, 100_000_000)
         self.fees.setSingleStep(1000)
         self.fees.setSuffix(" đồng")
+        # Asked only when this counter is not the return point chosen at intake (issue 15 item 3).
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Bắt buộc: vì sao trả tại quầy này thay vì nơi trả đã chọn")
+        self.elsewhere: str | None = None
         self.commit_button = QPushButton("Ghi nhận trả kết quả (Ctrl+S)")
         self.commit_button.clicked.connect(self.commit)
         self.commit_button.setEnabled(False)
@@ -81,6 +85,9 @@ class ReturnView(QWidget):
         form.addRow("Số định danh người nhận (nếu ủy quyền)", self.receiver_id)
         form.addRow("Phí, lệ phí đã thu", self.fees)
         form.addRow("Mức độ hài lòng", self.rating)
+        form.addRow("Lý do trả tại quầy này", self.reason)
+        self.form = form
+        form.setRowVisible(self.reason, False)
         layout = QVBoxLayout()
         layout.addWidget(heading(tr("Trả kết quả")))
         layout.addLayout(form)
@@ -101,12 +108,22 @@ class ReturnView(QWidget):
             return
         status = Status(d.status)
         ready = status is Status.RESULT_READY
+        elsewhere = self.core.actions.return_point_elsewhere(d.code)
+        where = ""
+        if elsewhere is not None:
+            agency = self.core.ctx.agency(elsewhere)
+            place = "qua bưu chính" if elsewhere == "post" else f"tại quầy {agency.name if agency else elsewhere}"
+            where = (f"<br><span style='color:#b00020'>Nơi trả đã chọn khi tiếp nhận: {place}. "
+                     "Trả tại quầy này cần ghi lý do.</span>")
         self.info.setText(f"<b>{d.applicant.full_name}</b> – {d.procedure_name}<br>"
                           f"Trạng thái: <b>{status.label_vi}</b>; hẹn trả: {fmt_time(d.due_at)}; "
                           f"phí: {vnd(d.total_fee_vnd)}"
-                          + ("" if ready else f"<br><span style='color:#b00020'>{why_not_returnable(d)}</span>"))
+                          + ("" if ready else f"<br><span style='color:#b00020'>{why_not_returnable(d)}</span>")
+                          + (where if ready else ""))
         self._reset_fields()
         self.dossier = d
+        self.elsewhere = elsewhere if ready else None
+        self.form.setRowVisible(self.reason, self.elsewhere is not None)
         if ready:
             self.receiver.setText(d.applicant.full_name)
             self.fees.setValue(d.total_fee_vnd)
@@ -119,9 +136,11 @@ class ReturnView(QWidget):
     def _reset_fields(self) -> None:
         """Nothing from the previous dossier stays on screen (receiver, fee, rating)."""
         self.dossier = None
+        self.elsewhere = None
         self.commit_button.setEnabled(False)
-        for w in (self.receiver, self.receiver_id):
+        for w in (self.receiver, self.receiver_id, self.reason):
             w.clear()
+        self.form.setRowVisible(self.reason, False)
         self.fees.setValue(0)
         self.rating.setCurrentIndex(0)
 
@@ -130,6 +149,12 @@ class ReturnView(QWidget):
             return None
         code, who = self.dossier.code, self.officer.full_name
         receiver, receiver_id = self.receiver.text(), self.receiver_id.text() or None
+        reason = self.reason.text().strip() or None
+        if self.elsewhere is not None and reason is None:
+            show_error(self, ValidationError("Quầy này không phải nơi trả kết quả đã chọn khi tiếp nhận: "
+                                             "ghi lý do trả tại quầy này.", "return away from the return point"))
+            self.reason.setFocus()
+            return None
         from PySide6.QtWidgets import QMessageBox
 
         # A legal hand-over: one more key (Enter takes Yes) so a stray Ctrl+S does not record it.
@@ -139,15 +164,13 @@ class ReturnView(QWidget):
             return None
         rating, fees = self.rating.currentData(), self.fees.value()
         return op(self, lambda: self.core.actions.return_result(
-            code, who, receiver_name=receiver, receiver_id=receiver_id, rating=rating, fees_collected_vnd=fees),
+            code, who, receiver_name=receiver, receiver_id=receiver_id, rating=rating, fees_collected_vnd=fees,
+            reason=reason),
             busy=[self.commit_button]).success(self._returned).run()
 
     def _returned(self, d) -> None:
         self.returned.emit(d.code)
         self.info.setText(f"Đã trả kết quả hồ sơ {d.code}.")
-        self.dossier = None
-        self.commit_button.setEnabled(False)
-        for w in (self.code, self.receiver, self.receiver_id):
-            w.clear()
-        self.rating.setCurrentIndex(0)
+        self._reset_fields()
+        self.code.clear()
         self.code.setFocus()

@@ -121,3 +121,32 @@ def test_catalogue_reimport_updates_in_place_and_never_deletes_a_used_procedure(
 def test_procedure_without_time_limit_cannot_be_received(app):
     with pytest.raises(ValidationError, match="chưa có thời hạn"):
         app.intake.receive(request("2.002516"))  # the portal did not settle its time limit
+
+
+def test_a_return_away_from_the_return_point_needs_a_reason(app):
+    """Issue 15 item 3: the result chosen to be returned at another counter (here: the competent
+    commune's) may still be handed over here, but only with a recorded reason."""
+    from counter_app.core.admin import make_agency
+
+    app.setup.add_served_agency(make_agency("H52.102", "UBND xã Định Hòa", "Gia Lai", own=False))
+    d = app.intake.receive(request(competent_agency="H52.102", return_agency="H52.102"))
+    app.actions.result_ready(d.code, "Cán bộ A")
+    before = outbox_count(app)
+    assert app.actions.return_point_elsewhere(d.code) == "H52.102"
+    with pytest.raises(ValidationError, match="Phải ghi rõ lý do trả kết quả tại quầy này .nơi trả đã chọn: H52.102"):
+        app.actions.return_result(d.code, "Cán bộ A", reason="   ")
+    assert outbox_count(app) == before and app.queries.get(d.code).status == "result_ready"
+    returned = app.actions.return_result(d.code, "Cán bộ A", reason="Công dân ở gần quầy này hơn")
+    assert returned.events[-1].payload["reason"] == "Công dân ở gần quầy này hơn"
+    assert returned.events[-1].payload["off_return_point"] == "H52.102"
+
+
+def test_a_return_at_the_return_point_asks_no_reason(app):
+    from counter_app.core.admin import make_agency
+
+    app.setup.add_served_agency(make_agency("H52.102", "UBND xã Định Hòa", "Gia Lai", own=False))
+    here = app.intake.receive(request(competent_agency="H52.102"))  # returned here by default
+    app.actions.result_ready(here.code, "Cán bộ A")
+    assert app.actions.return_point_elsewhere(here.code) is None
+    returned = app.actions.return_result(here.code, "Cán bộ A")
+    assert "reason" not in returned.events[-1].payload and returned.status == "returned"

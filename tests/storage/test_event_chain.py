@@ -13,7 +13,7 @@ import pytest
 from counter_app.app import CounterApp
 from counter_app.core import protocol
 from counter_app.storage.maintenance import check_database
-from tests.conftest import ROOT, request
+from tests.conftest import ROOT, outbox_count, request
 
 MIGRATIONS = ROOT / "migrations"
 FIXTURES = ROOT / "tests" / "migrations" / "fixtures"
@@ -240,3 +240,27 @@ def test_a_wholesale_rewrite_is_summarised_not_listed_line_by_line(app, store, m
     sql(app, "UPDATE dossier SET applicant_name = 'Người khác'")
     problems = check(app).problems
     assert len(problems) == 3 and problems[-1] == "… và 1 vấn đề khác về chuỗi sự kiện."
+
+
+def test_routed_events_and_a_moved_return_point_are_bound_to_the_state(app, store):
+    """Issue 15 item 3: another counter's events recorded here (no outbox row) and the province's
+    move of the return point each bind the dossier's new state; an edit after them is caught."""
+    code = _import_dossier(app)
+    before = outbox_count(app)
+    with app.uow() as uow:
+        ready = uow.remote.apply_event(11, {"code": code, "agency": "H52.102", "status": "returned", "due_at": None,
+                                            "event": {"uuid": str(uuidlib.uuid4()), "kind": "returned",
+                                                      "at": "2026-06-02T09:00:00+07:00", "officer": "Cán bộ xã",
+                                                      "status_before": "result_ready", "status_after": "returned",
+                                                      "payload": {"receiver_name": "Lê Thị Cúc"}}})
+        moved = uow.remote.import_dossier({"status": "returned", "events": [], "dossier": {
+            "code": code, "return_agency": "H52.102"}})
+        uow.commit()
+    assert (ready, moved) == ("applied", "moved")
+    d = app.queries.get(code)
+    assert d.status == "returned" and d.return_agency == "H52.102"
+    assert d.events[-2].payload["routed_from"] == "H52.102" and d.events[-1].kind == "province_status"
+    assert outbox_count(app) == before  # nothing to send back: it came from the server
+    assert check(app).ok, check(app).problems
+    sql(app, "UPDATE dossier SET return_agency = 'H52.999' WHERE code = ?", (code,))
+    assert any(code in p for p in check(app).problems)

@@ -88,7 +88,11 @@ def test_a_dossier_received_at_a_shared_counter_is_returned_at_the_commune(provi
     assert province.service.stats()["agencies"][AGENCY_B]["events"] == 2
     regional_report = regional.sync()
     assert regional_report.ok
-    assert regional.app.queries.get(code).status == "result_ready"
+    # Routed back (issue 15 item 3): the regional counter that received it sees the return at B.
+    there = regional.app.queries.get(code)
+    assert there.status == "returned"
+    assert [e.kind for e in there.events][-1] == "returned"
+    assert there.events[-1].payload["routed_from"] == AGENCY_B
 
 
 

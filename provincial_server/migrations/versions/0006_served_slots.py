@@ -7,7 +7,7 @@ at the next pull; until then they keep issuing codes under their own agency's pr
 server still accepts.
 
 Revision ID: 0006_served_slots
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = '0006_served_slots'
-down_revision = '0005'
+down_revision = '0006'  # 0006_review_flags
 branch_labels = None
 depends_on = None
 
