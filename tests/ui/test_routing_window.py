@@ -12,9 +12,10 @@ ELSEWHERE = "H52.102"
 
 def _ready_elsewhere(core) -> str:
     from counter_app.core.admin import make_agency
-    from tests.conftest import request
+    from tests.conftest import receivable_anywhere, request
 
     core.setup.add_served_agency(make_agency(ELSEWHERE, "UBND xã Định Hòa", "Gia Lai", own=False))
+    receivable_anywhere(core)  # received here for another agency: a location-independent procedure
     d = core.intake.receive(request(competent_agency=ELSEWHERE, return_agency=ELSEWHERE))
     core.actions.result_ready(d.code, "Cán bộ B")
     return d.code
