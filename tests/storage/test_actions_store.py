@@ -8,7 +8,7 @@ from counter_app.storage.cipher import open_store
 
 from counter_app.core.calendar import TZ
 from counter_app.core.errors import IllegalTransition, NotFound, ValidationError
-from tests.conftest import outbox_count, request
+from tests.conftest import outbox_count, receivable_anywhere, request
 
 
 def history(app, code):
@@ -129,6 +129,7 @@ def test_a_return_away_from_the_return_point_needs_a_reason(app):
     from counter_app.core.admin import make_agency
 
     app.setup.add_served_agency(make_agency("H52.102", "UBND xã Định Hòa", "Gia Lai", own=False))
+    receivable_anywhere(app)
     d = app.intake.receive(request(competent_agency="H52.102", return_agency="H52.102"))
     app.actions.result_ready(d.code, "Cán bộ A")
     before = outbox_count(app)
@@ -145,6 +146,7 @@ def test_a_return_at_the_return_point_asks_no_reason(app):
     from counter_app.core.admin import make_agency
 
     app.setup.add_served_agency(make_agency("H52.102", "UBND xã Định Hòa", "Gia Lai", own=False))
+    receivable_anywhere(app)
     here = app.intake.receive(request(competent_agency="H52.102"))  # returned here by default
     app.actions.result_ready(here.code, "Cán bộ A")
     assert app.actions.return_point_elsewhere(here.code) is None
