@@ -162,11 +162,17 @@ PROVINCE_STATUS = "province_status"
 POSTAL_HANDOVER = "postal_handover"
 
 
+# Recorded on each dossier of a paper hand-over list to the competent agency (not a transition).
+PAPER_TRANSFER = "paper_transferred"
+
+
 def event_label_vi(kind: str) -> str:
     if kind == PRINTED:
         return "in biểu mẫu"
     if kind == POSTAL_HANDOVER:
         return "ký biên bản giao nhận với bưu chính"
+    if kind == PAPER_TRANSFER:
+        return "bàn giao hồ sơ giấy cho cơ quan giải quyết"
     if kind == PROVINCE_STATUS:
         return "cập nhật trạng thái từ tỉnh"
     try:

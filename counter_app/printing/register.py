@@ -23,7 +23,7 @@ from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from counter_app.printing.layout import PAPER, Styles, esc, office_header
 from counter_app.printing.templates import load_form_set
 
-_WRAPPED = {"procedure", "applicant", "address", "competent", "code"}
+_WRAPPED = {"procedure", "applicant", "address", "competent", "code", "return_at"}
 
 
 def _when(value: datetime | None) -> str:
@@ -41,7 +41,13 @@ def row_values(i: int, line: RegisterLine) -> dict[str, str]:
         # number, so the hand-over list can be checked against the book.
         via = f"Nộp qua bưu chính: {line.postal_item}" if line.postal_item else "Nộp qua bưu chính"
         note = f"{via}\n{note}" if note else via
+    if line.return_method == "post":
+        return_at = "Bưu chính"
+    else:
+        return_at = line.return_agency or line.receiving_agency or ""
+    paper = f"{_when(line.paper_at)}\n{line.paper_batch}" if line.paper_at else ""
     return {
+        "paper": paper, "return_at": return_at,
         "serial": str(line.serial or i), "code": line.code, "procedure": line.procedure_name,
         "sets": str(line.sets), "applicant": line.applicant_name, "address": contact,
         "competent": line.competent_agency, "received": _when(line.received_at), "due": _when(line.due_at),
@@ -148,10 +154,13 @@ class _GridPainter:
         return y
 
 
-def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date) -> bytes:
+def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date,
+                        kind: str = "register", subtitle: str | None = None) -> bytes:
+    """``kind`` "register" (Mẫu 06/07) or "register_cross" (Sổ theo dõi hồ sơ phi địa giới);
+    ``subtitle`` says what a filtered register holds."""
     register_fonts()
     form_set = load_form_set(settings.forms.form_set)
-    form, common = form_set.form("register"), form_set.common
+    form, common = form_set.form(kind), form_set.common
     s = Styles(9)
     cols = form["columns"]
     pagesize = PAPER[form.get("paper", "A4-landscape")]
@@ -160,8 +169,9 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
     scale = width / (sum(col["width"] for col in cols) * mm)
     widths = [col["width"] * mm * scale for col in cols]
     printed = datetime.now(TZ)
-    footer = nfc(common["footer"].format(number=form["number"], set_name=form_set.name,
-                                         time=f"{printed:%H:%M %d/%m/%Y}"))
+    footer = nfc(common["office_footer"].format(time=f"{printed:%H:%M %d/%m/%Y}") if form.get("office_document")
+                 else common["footer"].format(number=form["number"], set_name=form_set.name,
+                                              time=f"{printed:%H:%M %d/%m/%Y}"))
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=pagesize, initialFontName=FAMILY)
     c.setTitle(nfc(form["title"]))
@@ -183,8 +193,10 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
 
     # First page: the office header, the title and the period, drawn with the same flowables as the slips.
     y = pagesize[1] - top
+    subtitles = [t for t in (form.get("subtitle"), subtitle) if t]
     for flowable in (office_header(width, settings.forms, common, s, printed.date()),
                      Paragraph(esc(form["title"]), s.title),
+                     *(Paragraph(esc(t), s.center) for t in subtitles),
                      Paragraph(esc(_period(form, first, last)), s.center_italic)):
         _, h = flowable.wrap(width, y)
         flowable.drawOn(c, left, y - h)
@@ -204,13 +216,13 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
 
 
 def write_register_xlsx(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date,
-                        out: Path) -> None:
+                        out: Path, kind: str = "register") -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     form_set = load_form_set(settings.forms.form_set)
-    form = form_set.form("register")
+    form = form_set.form(kind)
     cols = form["columns"]
     wb = Workbook()
     ws = wb.active

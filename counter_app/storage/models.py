@@ -413,3 +413,27 @@ class PostalBatchItemRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     item: Mapped[str] = mapped_column(String(13), index=True)
     dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
+
+
+class TransferBatchRow(Base):
+    """A hand-over list of paper files to one competent agency (danh sách bàn giao hồ sơ)."""
+
+    __tablename__ = "transfer_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    to_agency: Mapped[str] = mapped_column(String(35), index=True)
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    handed_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    giver: Mapped[str] = mapped_column(String(100))
+    receiver: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[TransferBatchItemRow]] = relationship(
+        order_by="TransferBatchItemRow.position", cascade="all, delete-orphan")
+
+
+class TransferBatchItemRow(Base):
+    __tablename__ = "transfer_batch_item"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("transfer_batch.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    dossier_code: Mapped[str] = mapped_column(String(60), unique=True)  # a paper file goes over once

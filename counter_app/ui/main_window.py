@@ -27,11 +27,12 @@ from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
 from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
+from counter_app.ui.transfer_view import TransferView
 from counter_app.ui.operations import ChangeBridge, op, runner
 
 log = logging.getLogger("counter_app.ui")
 
-SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực")
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực", "Bàn giao")
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
         self.holder = HolderRunner(core)
+        self.transfers = TransferView(core, officer, self.local)
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
             self.holder_panel = HolderPanel(core, self.local, self.holder)
@@ -69,7 +71,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox,
-                     self.certify):
+                     self.certify, self.transfers):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.intake.on_changes(changes)
         self.outbox.on_changes(changes)
         self.accounts.on_changes(changes)
+        self.transfers.on_changes(changes)
         if changes.dossiers and self.stack.currentWidget() is self.search:
             self.search.refresh()
         if changes.settings:
@@ -167,9 +170,11 @@ class MainWindow(QMainWindow):
             self.search.refresh()
         elif row == 5:
             self.outbox.refresh()
+        elif row == 7:
+            self.transfers.refresh()
         start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
                  1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
-                 6: self.certify.name}.get(row)
+                 6: self.certify.name, 7: self.transfers.table}.get(row)
         if start is not None:
             start.setFocus()
             if row == 1:
