@@ -56,6 +56,13 @@ def row_values(i: int, line: RegisterLine) -> dict[str, str]:
     }
 
 
+def _values(kind: str, i: int, line: RegisterLine) -> dict[str, str]:
+    values = row_values(i, line)
+    if kind != "register":  # a book of its own numbers its rows itself, not by the register's serials
+        values["serial"] = str(i)
+    return values
+
+
 def _period(form: dict, first: date, last: date) -> str:
     return form["period"].format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
 
@@ -203,7 +210,7 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
         y -= h + 1 * mm
     painter = _GridPainter(c, cols, widths, left, pagesize[1] - top, bottom)
     y = painter.head(y - 2 * mm)
-    y = painter.rows([row_values(n, line) for n, line in enumerate(lines, 1)], y, new_page)
+    y = painter.rows([_values(kind, n, line) for n, line in enumerate(lines, 1)], y, new_page)
     sign = Paragraph(f"<b>{esc(form['signatures'][0])}</b><br/><i>{esc(common['sign_hint'])}</i>", s.center)
     _, h = sign.wrap(width / 3, pagesize[1])
     if y - h - 4 * mm < bottom:
@@ -266,7 +273,7 @@ def write_register_xlsx(lines: list[RegisterLine], settings: CounterSettings, fi
                 cell.font = bold
     body = Alignment(wrap_text=True, vertical="center")
     for i, line in enumerate(lines, 1):
-        values = row_values(i, line)
+        values = _values(kind, i, line)
         r = top + 2 + i
         for k, col in enumerate(cols, 1):
             value = values[col["key"]]

@@ -20,7 +20,7 @@ from counter_app.core.text import nfc
 from counter_app.core.transfer import TransferBatch
 from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from counter_app.printing.handover import signature_row
-from counter_app.printing.layout import PAPER, FormRenderer, Styles, esc, office_header, time_text
+from counter_app.printing.layout import PAPER, FormRenderer, Styles, esc, office_header, running_name, time_text
 from counter_app.printing.templates import FormSet, load_form_set
 
 _KIND_COLUMN = {DocumentKind.ORIGINAL: 2, DocumentKind.CERTIFIED_COPY: 3, DocumentKind.PHOTOCOPY: 4}
@@ -80,7 +80,8 @@ class TransferSheetRenderer(FormRenderer):
                  self.line("applicant", name=d.applicant.full_name), self.line("address", address=d.applicant.address),
                  self.line("phone", phone=d.applicant.phone),
                  self.line("received", time=time_text(d.received_at, self.common)),
-                 self.line("time_limit", days=days), self.line("due", time=time_text(d.due_at, self.common)),
+                 self.line("time_limit", days=None if days is None else
+                           f["lines"]["same_day"] if days == 0 else FormSet.fill(f["lines"]["days"], days=days)), self.line("due", time=time_text(d.due_at, self.common)),
                  self.line("return_by", place=self.return_place(), time=time_text(d.due_at, self.common)),
                  Spacer(1, 2 * mm), self.documents_table(), Spacer(1, 3 * mm),
                  Paragraph(f"<b>{esc(f['lines']['part_give'])}</b>", s.left),
@@ -110,7 +111,7 @@ def render_transfer_list_pdf(batch: TransferBatch, dossiers: list[Dossier], sett
     left, right, top, bottom = 15 * mm, 12 * mm, 12 * mm, 12 * mm
     width = pagesize[0] - left - right
     printed = (printed_at or datetime.now(TZ)).astimezone(TZ)
-    counter = settings.forms.unit_name
+    counter = running_name(settings.forms.unit_name, common)
 
     def decorate(canvas, doc) -> None:
         canvas.saveState()
@@ -162,7 +163,7 @@ def render_transfer_list_pdf(batch: TransferBatch, dossiers: list[Dossier], sett
              FormSet.fill(esc(lines["handed"]), time=f"<b>{esc(time_text(batch.handed_at, common))}</b>"),
              FormSet.fill(esc(lines["count"]), count=f"<b>{len(dossiers)}</b>",
                           sets=f"<b>{sum(d.sets for d in dossiers)}</b>")]
-    titles = [FormSet.fill(t, counter_upper=counter.upper()) for t in form["signatures"]]
+    titles = [FormSet.fill(t, counter_upper=settings.forms.unit_name.upper()) for t in form["signatures"]]
     sign = signature_row(list(zip(titles, (batch.giver, batch.receiver, None))), width, s, common["sign_hint"])
     story = [office_header(width, settings.forms, common, s, batch.handed_at.astimezone(TZ).date()),
              Spacer(1, 2 * mm), Paragraph(esc(form["title"]), s.title), Spacer(1, 2 * mm),

@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
         self.outbox.on_changes(changes)
         self.accounts.on_changes(changes)
         self.transfers.on_changes(changes)
+        if changes.context:
+            self.register.fill_agencies()
         if changes.dossiers and self.stack.currentWidget() is self.search:
             self.search.refresh()
         if changes.settings:

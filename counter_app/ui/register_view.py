@@ -33,10 +33,7 @@ class RegisterView(QWidget):
             b.clicked.connect(lambda _=False, s=suffix: self.export(s))
             buttons.addWidget(b)
         self.receiving, self.competent, self.channel = QComboBox(), QComboBox(), QComboBox()
-        for combo in (self.receiving, self.competent):
-            combo.addItem("(tất cả)", None)
-            for a in core.ctx.agencies:
-                combo.addItem(f"{a.name} ({a.code})", a.code)
+        self.fill_agencies()
         self.channel.addItem("(tất cả)", None)
         for key, label in CHANNEL_NAMES.items():
             self.channel.addItem(label[:1].upper() + label[1:], key)
@@ -55,6 +52,16 @@ class RegisterView(QWidget):
         layout.addWidget(self.status)
         layout.addStretch()
         screen_layout(self, layout)
+
+    def fill_agencies(self) -> None:
+        """The agencies the counter knows now (an agency added later appears without a restart)."""
+        for combo in (self.receiving, self.competent):
+            chosen = combo.currentData()
+            combo.clear()
+            combo.addItem("(tất cả)", None)
+            for a in self.core.ctx.agencies:
+                combo.addItem(f"{a.name} ({a.code})", a.code)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
 
     def export(self, suffix: str, path: str | None = None) -> Op | None:
         if path is None:
