@@ -128,7 +128,7 @@ class PaperTransferService:
             raise ValidationError("Phải ghi họ tên người nhận hồ sơ của cơ quan giải quyết.", "receiver missing")
         if len(receiver) > 200:
             raise ValidationError("Tên người nhận quá dài (tối đa 200 ký tự).", "receiver too long")
-        if self._ctx.agency(to_agency) is None or to_agency == "":
+        if self._ctx.agency(to_agency) is None:
             raise ValidationError(f"Cơ quan {to_agency} không thuộc các cơ quan quầy này phục vụ.",
                                   "unknown competent agency")
         now = self._clock.now()

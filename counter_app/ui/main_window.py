@@ -121,7 +121,11 @@ class MainWindow(QMainWindow):
         self.clock_label = QLabel()
         self.sync_label = QLabel()
         self.update_sync_label()
-        for w in (self.officer_label, self.desk_label, self.sync_label, self.clock_label):
+        self.late_label = QLabel()  # paper files past their one working day: seen from every screen
+        self.late_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.update_late_label()
+        self.periodic.timeout.connect(self.update_late_label)
+        for w in (self.late_label, self.officer_label, self.desk_label, self.sync_label, self.clock_label):
             bar.addPermanentWidget(w)
         self._tick()
         self.clock = QTimer(self, interval=1000)
@@ -137,6 +141,11 @@ class MainWindow(QMainWindow):
             self.sync_label.setToolTip(report.clock_warning)
         self.sync_label.setText(text)
 
+    def update_late_label(self) -> None:
+        late = len(self.core.transfers.late())
+        self.late_label.setText(f"⚠ {late} hồ sơ giấy quá hạn bàn giao (Alt+8)" if late else "")
+        self.late_label.setVisible(bool(late))
+
     def on_changes(self, changes) -> None:
         """The one change signal: each view refreshes what it shows."""
         if changes.dossiers or changes.outbox:
@@ -147,6 +156,8 @@ class MainWindow(QMainWindow):
         self.outbox.on_changes(changes)
         self.accounts.on_changes(changes)
         self.transfers.on_changes(changes)
+        if changes.dossiers or changes.context:
+            self.update_late_label()
         if changes.context:
             self.register.fill_agencies()
         if changes.dossiers and self.stack.currentWidget() is self.search:

@@ -26,6 +26,8 @@ def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtb
     other = core.intake.receive(request(competent_agency=C))
     core.intake.receive(request())  # decided here: never on the list
     clock.set("2026-06-11T10:00")  # a working day and more after the receipt: all three are late
+    window.update_late_label()  # the status bar's five-minute check, now (the files became late with the clock)
+    assert window.late_label.text() == "⚠ 3 hồ sơ giấy quá hạn bàn giao (Alt+8)"
     shortcut(qtbot, window, Qt.Key_8, Qt.AltModifier)
     view = window.transfers
     assert window.stack.currentWidget() is view
@@ -62,6 +64,7 @@ def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtb
     finish(qtbot, view.record())
     settle(qtbot)
     assert view.rows == [] and core.transfers.waiting() == []
+    qtbot.waitUntil(lambda: window.late_label.text() == "", timeout=5_000)
     assert "0 hồ sơ" in view.summary.text() and "quá hạn" not in view.summary.text()
 
     # The other ready-made lists on the same screen; recording is only offered for the first.
