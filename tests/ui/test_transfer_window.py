@@ -105,3 +105,21 @@ def test_the_register_screen_exports_a_filtered_register_and_the_cross_boundary_
     text = Pdf((tmp_path / "own.pdf").read_bytes()).text()
     assert own.code in text and for_b.code not in text
     assert "cơ quan giải quyết: UBND xã Định Mỹ; kênh: trực tiếp tại quầy" in text
+
+
+def test_the_dossier_window_prints_the_transfer_sheet_only_for_a_dossier_decided_elsewhere(qtbot, window, core):
+    from counter_app.core.prints import FormKind
+
+    core.setup.add_served_agency(make_agency(B, "UBND xã Bình Nghi", own=False))
+    for_b = core.intake.receive(request(competent_agency=B))
+    own = core.intake.receive(request())
+    dialog = window.open_dossier(for_b.code)
+    dialog.setProperty("answered", True)
+    qtbot.addWidget(dialog)
+    assert dialog.print_buttons[FormKind.TRANSFER].text() == "In Giấy bàn giao hồ sơ"
+    dialog.close()
+    other = window.open_dossier(own.code)
+    other.setProperty("answered", True)
+    qtbot.addWidget(other)
+    assert FormKind.TRANSFER not in other.print_buttons
+    other.close()
