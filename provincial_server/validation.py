@@ -18,7 +18,9 @@ from typing import Any
 
 from counter_app.core import protocol
 from counter_app.core.errors import IllegalTransition
-from counter_app.core.lifecycle import PAPER_TRANSFER, POSTAL_HANDOVER, PRINTED, Action, Status, transition
+from counter_app.core.lifecycle import (
+    PAPER_TRANSFER, POSTAL_HANDOVER, PRINTED, STAFF_HANDOVER, Action, Status, transition,
+)
 from provincial_server.service import ServerError
 
 MAX_SAFE_INT = 2 ** 53  # exact in every JSON reader (JavaScript, PostgreSQL's jsonb, SQLite)
@@ -31,8 +33,8 @@ TOO_DEEP = "\x00too_deep"  # what a container nested past the parser's limit is 
 
 # Certification notes (counter_app.core.certify.VOIDED/NUMBERED/SIGNED) travel as their own kinds.
 ACTIONS = frozenset(a.value for a in Action)
-EVENT_KINDS = ACTIONS | {PRINTED, POSTAL_HANDOVER, PAPER_TRANSFER, "certificate_voided", "certificate_numbered",
-                         "certificate_signed"}
+EVENT_KINDS = ACTIONS | {PRINTED, POSTAL_HANDOVER, STAFF_HANDOVER, PAPER_TRANSFER, "certificate_voided",
+                         "certificate_numbered", "certificate_signed"}
 INTAKE_KINDS = frozenset({Action.RECEIVE.value, Action.REFUSE.value})
 STATUSES = frozenset(s.value for s in Status)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -257,6 +259,16 @@ def _check_dossier(d: Any) -> None:
                 check_int(item["amount_vnd"], f"{w}.fees[{i}].amount_vnd", 0)
 
 
+def _check_staff_handover(payload: dict[str, Any]) -> None:
+    """A hand-over between the counter and a specialist names both people, its direction and time."""
+    if payload.get("direction") not in ("to_specialist", "to_counter"):
+        raise Invalid(INVALID, "payload.direction: expected to_specialist or to_counter")
+    for key in ("giver", "receiver"):
+        if not isinstance(payload.get(key), str) or not payload[key].strip() or len(payload[key]) > 200:
+            raise Invalid(INVALID, f"payload.{key}: expected a name of 1-200 characters")
+    check_moment(payload.get("handed_at"), "payload.handed_at")
+
+
 def _check_transition(kind: str, before: str | None, after: str) -> None:
     """The statuses an event claims are the ones the life cycle gives for its kind: an intake starts
     ``received`` or ``refused``, an action moves along ``lifecycle``'s table, a note keeps the status."""
@@ -267,7 +279,7 @@ def _check_transition(kind: str, before: str | None, after: str) -> None:
             ok = transition(before, Action(kind)).after.value == after
         except IllegalTransition:
             ok = False
-    else:  # printed, certificate notes
+    else:  # printed, hand-overs, certificate notes
         ok = before == after
     if not ok:
         raise Invalid(BAD_TRANSITION, f"{kind}: {before} → {after} is not a transition of the life cycle")
@@ -327,6 +339,8 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     if "dossier" in payload:
         _check_dossier(payload["dossier"])
     check_moment(payload.get("new_due_at"), "payload.new_due_at", optional=True)
+    if item["kind"] == STAFF_HANDOVER:
+        _check_staff_handover(payload)
     if item["kind"] == PAPER_TRANSFER:
         _check_paper_transfer(payload, now)
     return protocol.event_body(item)

@@ -34,7 +34,7 @@ def _return_point(args) -> tuple[ReturnMethod, str | None]:
     return wanted, None if wanted is ReturnMethod.POST else at
 
 
-def _intake_request(args):
+def _intake_request(args, app):
     from counter_app.core.intake import ApplicantInput, IntakeRequest
     from counter_app.core.postal import PostalIntake, parse_yes_no
 
@@ -48,8 +48,13 @@ def _intake_request(args):
     if args.postal_item is not None or args.channel == Channel.POST.value:
         postal = PostalIntake(item=args.postal_item or "", employee=args.postal_employee,
                               seal_intact=parse_yes_no(args.seal_intact), fee_vnd=args.postal_fee)
+    # An account of the organisation operating the counter (the post) receives under its full name,
+    # and the receipt names that organisation too; anyone else as before.
+    account = app.officers.account_named(args.officer)
+    officer, operator = ((account.full_name, account.organisation) if account and account.organisation
+                         else (args.officer, None))
     return IntakeRequest(
-        procedure_code=args.procedure, postal=postal, applicant=applicant, officer=args.officer,
+        procedure_code=args.procedure, postal=postal, applicant=applicant, officer=officer, operator=operator,
         documents=[parse_document(d) for d in args.document] if args.document else None,
         channel=Channel(args.channel),
         received_at=parse_local_datetime(args.received_at) if args.received_at else None,
@@ -67,13 +72,15 @@ def _emit_dossier(args, dossier, headline: str) -> None:
 
 
 def cmd_intake(args) -> int:
-    dossier = open_app(args).intake.receive(_intake_request(args))
+    app = open_app(args)
+    dossier = app.intake.receive(_intake_request(args, app))
     _emit_dossier(args, dossier, "Đã tiếp nhận hồ sơ.")
     return 0
 
 
 def cmd_refuse(args) -> int:
-    dossier = open_app(args).intake.refuse(_intake_request(args), args.reason)
+    app = open_app(args)
+    dossier = app.intake.refuse(_intake_request(args, app), args.reason)
     _emit_dossier(args, dossier, "Đã ghi nhận từ chối tiếp nhận hồ sơ.")
     return 0
 

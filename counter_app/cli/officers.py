@@ -1,4 +1,5 @@
-"""``counter-app officer …``: the counter's local accounts (list, add, passwd, role, disable, enable).
+"""``counter-app officer …``: the counter's local accounts (list, add, passwd, role, organisation,
+disable, enable).
 
 The command line acts as an administrator: whoever can run it on the data folder can already write
 the database file (``core.officers``). Passwords are never arguments: they are typed at a hidden
@@ -21,14 +22,15 @@ def _operator(args):
 
 
 def _as_dict(o) -> dict:
-    return {"username": o.username, "full_name": o.full_name, "role": o.role, "active": o.active}
+    return {"username": o.username, "full_name": o.full_name, "role": o.role, "active": o.active,
+            "organisation": o.organisation}
 
 
 def _line(o) -> str:
     from counter_app.core.officers import ROLE_LABELS
 
     return f"{o.username:<20}  {o.full_name:<30}  {ROLE_LABELS.get(o.role, o.role):<14}" + (
-        "" if o.active else "  [đã khóa]")
+        f"  {o.organisation}" if o.organisation else "") + ("" if o.active else "  [đã khóa]")
 
 
 def read_passwords(args, prompts: list[str], *, confirm_last: bool = True) -> list[str]:
@@ -60,10 +62,13 @@ def cmd_add(args) -> int:
     from counter_app.core.officers import ROLE_LABELS
 
     app = open_app(args)
-    app.officers.check_new(args.username, args.name, args.role)  # a refusal before the password is asked
+    # a refusal before the password is asked
+    app.officers.check_new(args.username, args.name, args.role, args.organisation)
     (password,) = read_passwords(args, ["Mật khẩu (≥ 8 ký tự): "])
-    o = app.officers.add(_operator(args), args.username, args.name, password, args.role)
-    emit(args, _as_dict(o), f"Đã thêm cán bộ {o.username} ({o.full_name}), vai trò {ROLE_LABELS[o.role]}.")
+    o = app.officers.add(_operator(args), args.username, args.name, password, args.role,
+                         organisation=args.organisation)
+    emit(args, _as_dict(o), f"Đã thêm cán bộ {o.username} ({o.full_name}), vai trò {ROLE_LABELS[o.role]}"
+         + (f", thuộc {o.organisation}." if o.organisation else "."))
     return 0
 
 
@@ -90,6 +95,13 @@ def cmd_role(args) -> int:
     return 0
 
 
+def cmd_organisation(args) -> int:
+    o = open_app(args).officers.set_organisation(_operator(args), args.username, args.organisation)
+    emit(args, _as_dict(o), f"{o.username} ({o.full_name}): thuộc {o.organisation}." if o.organisation else
+         f"{o.username} ({o.full_name}): cán bộ của cơ quan (không thuộc đơn vị vận hành khác).")
+    return 0
+
+
 def cmd_active(args) -> int:
     active = args.officer_command == "enable"
     o = open_app(args).officers.set_active(_operator(args), args.username, active)
@@ -106,6 +118,8 @@ def register(cli) -> None:
     add.add_argument("username", help="tên đăng nhập: 3–40 ký tự a-z 0-9 . _ -")
     add.add_argument("--name", required=True, help="họ tên (ghi trong lịch sử hồ sơ)")
     add.add_argument("--role", default="officer", metavar="officer|admin", help="vai trò (mặc định officer)")
+    add.add_argument("--organisation", help="đơn vị của cán bộ khi không phải cơ quan, vd. «Bưu điện xã …» "
+                     "(bưu chính công ích vận hành quầy)")
     add.add_argument("--password-stdin", action="store_true", help=stdin_help)
     pw = officer.add("passwd", cmd_passwd, "đặt lại mật khẩu (quản trị viên), hoặc tự đổi với --old")
     pw.add_argument("username")
@@ -114,6 +128,10 @@ def register(cli) -> None:
     role = officer.add("role", cmd_role, "đổi vai trò (không bỏ quyền của quản trị viên cuối cùng)")
     role.add_argument("username")
     role.add_argument("role", metavar="officer|admin")
+    org = officer.add("organisation", cmd_organisation, "ghi đơn vị của cán bộ (bưu điện vận hành quầy); "
+                      "bỏ trống để là cán bộ của cơ quan")
+    org.add_argument("username")
+    org.add_argument("organisation", nargs="?", default=None, help="tên đơn vị, vd. «Bưu điện xã Định Mỹ»")
     officer.add("disable", cmd_active, "khóa tài khoản: không đăng nhập được, lịch sử giữ nguyên").add_argument(
         "username")
     officer.add("enable", cmd_active, "mở lại tài khoản đã khóa").add_argument("username")

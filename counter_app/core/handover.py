@@ -167,6 +167,11 @@ class PostalService:
             dossiers = {x.dossier_code: uow.dossiers.get(x.dossier_code) for x in batch.items if x.dossier_code}
         return batch, dossiers
 
+    def batches(self, first: date, last: date) -> list[PostalBatch]:
+        """The lists of the days from ``first`` to ``last``, signed or not, newest day first."""
+        with self._uow() as uow:
+            return uow.postal.of_days(first, last)
+
     def get(self, code: str) -> tuple[PostalBatch, dict[str, Dossier]]:
         with self._uow() as uow:
             batch = uow.postal.get(clean(code).upper())

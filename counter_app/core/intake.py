@@ -66,6 +66,9 @@ class IntakeRequest:
     backdate_reason: str | None = None  # why received_at lies far from now (late data entry)
     extra_fees: Sequence[FeeLine] = field(default_factory=tuple)
     postal: PostalIntake | None = None  # channel POST: the phiếu gửi and what came with it
+    # The organisation operating the counter when the receiving officer is not the commune's own
+    # staff (the postal unit, from the officer's account); kept in the intake event for the receipt.
+    operator: str | None = None
 
 
 def normalise_phone(phone: str | None) -> str | None:
@@ -334,6 +337,8 @@ class IntakeService:
                 payload["reason"] = reason
             if request.channel is Channel.POST and request.postal is not None:
                 payload["postal"] = postal_to_dict(normalise_postal(request.postal))
+            if clean(request.operator):
+                payload["operator"] = {"organisation": clean(request.operator), "officer": draft.receiving_officer}
             backdate = clean(request.backdate_reason)
             if backdate and request.received_at is not None:
                 payload["backdate_reason"] = backdate

@@ -162,6 +162,12 @@ PROVINCE_STATUS = "province_status"
 POSTAL_HANDOVER = "postal_handover"
 
 
+# Recorded on each dossier handed between the reception officer (a postal employee where the post
+# operates the counter) and the commune's specialist officer (not a transition): the control
+# sheet's hand-over blocks and the day's hand-over list are printed from it.
+STAFF_HANDOVER = "staff_handover"
+
+
 # Recorded on each dossier of a paper hand-over list to the competent agency (not a transition).
 PAPER_TRANSFER = "paper_transferred"
 
@@ -171,6 +177,8 @@ def event_label_vi(kind: str) -> str:
         return "in biểu mẫu"
     if kind == POSTAL_HANDOVER:
         return "ký biên bản giao nhận với bưu chính"
+    if kind == STAFF_HANDOVER:
+        return "bàn giao hồ sơ giữa cán bộ tiếp nhận và công chức chuyên môn"
     if kind == PAPER_TRANSFER:
         return "bàn giao hồ sơ giấy cho cơ quan giải quyết"
     if kind == PROVINCE_STATUS:

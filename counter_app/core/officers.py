@@ -34,6 +34,7 @@ ROLES = ("officer", "admin")
 ROLE_LABELS = {"officer": "Cán bộ", "admin": "Quản trị viên"}
 MIN_PASSWORD = 8
 MAX_FULL_NAME = 100  # dossier events keep the name in a 100-character column
+MAX_ORGANISATION = 200
 # OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane (about 30 ms
 # here). Changing them makes every older hash be replaced at its officer's next login.
 ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_LANES = 2, 19 * 1024, 1
@@ -46,6 +47,9 @@ class Officer:
     full_name: str
     role: str = "officer"
     active: bool = True
+    # The organisation the officer works for when it is not the commune: the postal unit that
+    # operates the counter for it (QĐ 468/QĐ-TTg). None for the commune's own staff.
+    organisation: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -134,6 +138,14 @@ def check_full_name(full_name: str) -> str:
     return full_name
 
 
+def check_organisation(organisation: str | None) -> str | None:
+    """The organisation as stored: None (or empty) for the commune's own staff."""
+    value = clean(organisation or "")
+    if len(value) > MAX_ORGANISATION:
+        raise ValidationError(f"Tên đơn vị dài quá {MAX_ORGANISATION} ký tự.", "organisation too long")
+    return value or None
+
+
 def check_role(role: str) -> str:
     role = clean(role).lower()
     if role not in ROLES:
@@ -161,10 +173,22 @@ class OfficerService:
         with self._uow() as uow:
             return self._get(uow, username)
 
-    def check_new(self, username: str, full_name: str, role: str = "officer") -> str:
+    def account_named(self, name: str) -> Officer | None:
+        """The active account a face names the officer by (login, or a full name only one account
+        has), or None (a command-line user without an account)."""
+        text = clean(name)
+        with self._uow() as uow:
+            found = uow.officers.get(text.lower())
+            if found is not None:
+                return found[0] if found[0].active else None
+            named = [o for o in uow.officers.all() if o.active and o.full_name == text]
+        return named[0] if len(named) == 1 else None
+
+    def check_new(self, username: str, full_name: str, role: str = "officer", organisation: str | None = None) -> str:
         """What ``add`` checks before the password (a face asks for it only then): the stored
-        username, free, with a valid name and role."""
-        officer = Officer(check_username(username), check_full_name(full_name), check_role(role))
+        username, free, with a valid name, role and organisation."""
+        officer = Officer(check_username(username), check_full_name(full_name), check_role(role),
+                          organisation=check_organisation(organisation))
         with self._uow() as uow:
             if uow.officers.get(officer.username) is not None:
                 raise ValidationError(f"Tên đăng nhập «{officer.username}» đã có.", "duplicate username")
@@ -208,10 +232,11 @@ class OfficerService:
         log.info("officer account %s: password changed by its owner", officer.username)
 
     # -- administration -----------------------------------------------------------------------
-    def create(self, username: str, full_name: str, password: str, role: str = "officer") -> Officer:
+    def create(self, username: str, full_name: str, password: str, role: str = "officer",
+               organisation: str | None = None) -> Officer:
         """The first account, made by the set-up wizard before anyone can log in. Once an
         administrator exists, accounts are added by one (``add``)."""
-        officer, hashed = self._new(username, full_name, password, role)
+        officer, hashed = self._new(username, full_name, password, role, organisation=organisation)
         with self._uow() as uow:
             if any(o.active and o.is_admin for o in uow.officers.all()):
                 raise ValidationError("Quầy đã có quản trị viên; tài khoản mới do quản trị viên thêm trong Cài đặt.",
@@ -221,8 +246,8 @@ class OfficerService:
         return officer
 
     def add(self, by: Officer | Operator, username: str, full_name: str, password: str,
-            role: str = "officer", confirm: str | None = None) -> Officer:
-        officer, hashed = self._new(username, full_name, password, role, confirm)
+            role: str = "officer", confirm: str | None = None, organisation: str | None = None) -> Officer:
+        officer, hashed = self._new(username, full_name, password, role, confirm, organisation)
         with self._uow() as uow:
             self._authorise(uow, by)
             self._insert(uow, officer, hashed)
@@ -247,11 +272,17 @@ class OfficerService:
     def set_active(self, by: Officer | Operator, username: str, active: bool) -> Officer:
         return self._update(by, username, "active", bool(active))
 
+    def set_organisation(self, by: Officer | Operator, username: str, organisation: str | None) -> Officer:
+        """The organisation the account works for (the postal unit), or None for the commune's staff.
+        Receipts already printed keep the operator recorded on their dossier."""
+        return self._update(by, username, "organisation", check_organisation(organisation))
+
     # -- inside ---------------------------------------------------------------------------------
     @staticmethod
-    def _new(username: str, full_name: str, password: str, role: str, confirm: str | None = None
-             ) -> tuple[Officer, str]:
-        officer = Officer(check_username(username), check_full_name(full_name), check_role(role))
+    def _new(username: str, full_name: str, password: str, role: str, confirm: str | None = None,
+             organisation: str | None = None) -> tuple[Officer, str]:
+        officer = Officer(check_username(username), check_full_name(full_name), check_role(role),
+                          organisation=check_organisation(organisation))
         check_new_password(password, confirm)
         return officer, hash_password(password)
 
@@ -295,10 +326,13 @@ class OfficerService:
                                           "nhờ một quản trị viên khác.", "own account")
             if field == "role":
                 uow.officers.set_role(before.username, value)
+            elif field == "organisation":
+                uow.officers.set_organisation(before.username, value)
             else:
                 uow.officers.set_active(before.username, value)
             uow.commit()
-        change = f"role {before.role} -> {after.role}" if field == "role" else (
-            "enabled" if after.active else "disabled")
+        change = {"role": f"role {before.role} -> {after.role}",
+                  "organisation": f"organisation {before.organisation!r} -> {after.organisation!r}"}.get(
+            field, "enabled" if after.active else "disabled")
         log.info("officer account %s: %s by %s", before.username, change, _who(by))
         return after

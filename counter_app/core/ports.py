@@ -120,6 +120,8 @@ class OfficerRepository(Protocol):
     def set_active(self, username: str, active: bool) -> None:
         """Accounts are deactivated, never deleted: dossier histories keep their names."""
 
+    def set_organisation(self, username: str, organisation: str | None) -> None: ...
+
 
 class OutboxRepository(Protocol):
     """Events waiting for the provincial server, in device order; a lease marks a batch in flight."""
@@ -276,6 +278,11 @@ class PostalBatchRepository(Protocol):
     def posted(self, start: datetime, end: datetime) -> list[tuple[str, str]]: ...
 
     def signed(self, direction: str | None = None) -> list[PostalBatch]: ...
+
+    def of_days(self, first: date, last: date) -> list[PostalBatch]: ...
+
+    def staff_handovers(self, start: datetime, end: datetime) -> list[tuple[str, DossierEvent]]:
+        """Hand-overs between the counter and the specialists, by their time of hand-over."""
 
 
 class TransferRepository(Protocol):

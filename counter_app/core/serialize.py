@@ -65,6 +65,9 @@ def dossier_to_dict(d: Dossier, *, include_events: bool = True) -> dict[str, Any
         "reschedule_count": d.reschedule_count,
     }
     if include_events:
+        from counter_app.core.staff import counter_operator  # it builds on this module
+
+        out["operator"] = counter_operator(d)
         out["events"] = [event_to_dict(e) for e in d.events]
     return out
 

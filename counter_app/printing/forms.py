@@ -15,9 +15,10 @@ from reportlab.platypus import (
     Flowable, Frame, KeepInFrame, KeepTogether, Paragraph, Spacer, Table, TableStyle,
 )
 
-from counter_app.core.lifecycle import Action
+from counter_app.core.lifecycle import STAFF_HANDOVER, Action
 from counter_app.core.model import DocumentKind, ReturnMethod
 from counter_app.core.prints import FormKind, PrintJob
+from counter_app.core.staff import HandoverDirection, counter_operator, handovers_of
 from counter_app.core.text import nfc
 from counter_app.printing.fonts import FAMILY
 from counter_app.printing.layout import FormRenderer, Styles, esc, money, time_text
@@ -118,8 +119,12 @@ class ReceiptRenderer(FormRenderer):
         cutoff = job.settings.hours.cutoff
         story = [self.header(number=False, extra_left=[self.barcode()]), self.title_with_qr(copy_line),
                  Spacer(1, 1.5 * mm),
-                 self.line("unit", unit=self.unit_name()),
-                 self.line("applicant", name=a.full_name)]
+                 self.line("unit", unit=self.unit_name())]
+        operator = counter_operator(d)
+        if operator:  # the post operates the counter for the commune (QĐ 468): both are named
+            story.append(self.line("operator", name=operator.get("officer") or d.receiving_officer,
+                                   organisation=operator["organisation"], unit=self.job.agency_name(d.receiving_agency)))
+        story.append(self.line("applicant", name=a.full_name))
         if a.id_number:
             story.append(self.line("id_number", id_number=a.id_number))
         story += [self.line("address", address=a.address), self.line("contact", phone=a.phone, email=a.email),
@@ -330,11 +335,18 @@ class ControlSheetRenderer(FormRenderer):
         counter = FormSet.fill(f["counter_unit"], counter=self.counter_name())
         competent = self.job.agency_name(d.competent_agency)
         unit = {"counter": counter, None: competent}
+        staff = iter(handovers_of(d))
         blocks = []
         for event in d.events:
             if event.kind in self._HANDOVERS:
                 giver, taker = self._HANDOVERS[event.kind]
                 blocks.append(self.block(unit[giver], unit[taker], time_text(event.at, self.common), self.mark(event.at)))
+            elif event.kind == STAFF_HANDOVER:  # by name: the reception officer may work for the post
+                h = next(staff)
+                sides = (counter, competent) if h.direction is HandoverDirection.TO_SPECIALIST else (competent, counter)
+                blocks.append(self.block(*(f"{u} – {p.name}" + (f" ({p.organisation})" if p.organisation else "")
+                                           for u, p in zip(sides, (h.giver, h.receiver))),
+                                         time_text(h.handed_at, self.common), self.mark(h.handed_at)))
         while len(blocks) < f.get("min_blocks", 4):
             blocks.append(self.block("", "", f["time_blank"], ""))
         t = f["table"]

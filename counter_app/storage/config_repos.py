@@ -182,15 +182,17 @@ class SqlOfficerRepository:
 
     def all(self) -> list[Officer]:
         rows = self.s.scalars(select(OfficerRow).order_by(OfficerRow.username))
-        return [Officer(r.username, r.full_name, r.role, r.active) for r in rows]
+        return [Officer(r.username, r.full_name, r.role, r.active, r.organisation) for r in rows]
 
     def get(self, username: str) -> tuple[Officer, str] | None:
         r = self.s.get(OfficerRow, username)
-        return None if r is None else (Officer(r.username, r.full_name, r.role, r.active), r.password_hash)
+        return None if r is None else (Officer(r.username, r.full_name, r.role, r.active, r.organisation),
+                                       r.password_hash)
 
     def add(self, officer: Officer, password_hash: str) -> None:
         self.s.add(OfficerRow(username=officer.username, full_name=officer.full_name, role=officer.role,
-                              active=officer.active, password_hash=password_hash))
+                              active=officer.active, organisation=officer.organisation,
+                              password_hash=password_hash))
 
     def set_password(self, username: str, password_hash: str) -> None:
         self.s.get(OfficerRow, username).password_hash = password_hash
@@ -200,3 +202,6 @@ class SqlOfficerRepository:
 
     def set_active(self, username: str, active: bool) -> None:
         self.s.get(OfficerRow, username).active = active
+
+    def set_organisation(self, username: str, organisation: str | None) -> None:
+        self.s.get(OfficerRow, username).organisation = organisation

@@ -68,6 +68,7 @@ class OfficerRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10), default="officer")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))  # None: the commune's own staff
 
 
 class ProcedureRow(Base):

@@ -8,8 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from counter_app.core.errors import NotFound
-from counter_app.core.lifecycle import Action
+from counter_app.core.lifecycle import STAFF_HANDOVER, Action
+from counter_app.core.model import DossierEvent
 from counter_app.core.postal import BatchItem, Direction, PostalBatch
+from counter_app.core.serialize import iso
+from counter_app.storage.dossiers import _event_from_row
 from counter_app.storage.models import DossierEventRow, DossierRow, PostalBatchItemRow, PostalBatchRow
 
 
@@ -85,6 +88,21 @@ class SqlPostalBatches:
                        DossierEventRow.at < end)
                 .order_by(DossierEventRow.at, DossierEventRow.id))
         return [(i, code) for i, code in self.s.execute(stmt).all()]
+
+    def of_days(self, first: date, last: date) -> list[PostalBatch]:
+        """Every list of the days from ``first`` to ``last``, signed or not, newest day first."""
+        stmt = (select(PostalBatchRow).where(PostalBatchRow.day >= first, PostalBatchRow.day <= last)
+                .options(selectinload(PostalBatchRow.items)).order_by(PostalBatchRow.day.desc(), PostalBatchRow.id))
+        return [_batch(r) for r in self.s.scalars(stmt)]
+
+    def staff_handovers(self, start: datetime, end: datetime) -> list[tuple[str, DossierEvent]]:
+        """(dossier code, event) of the hand-overs between the counter and the specialists made in
+        [start, end), by the time of the hand-over (recorded later, it still counts on its day)."""
+        handed = func.json_extract(DossierEventRow.payload, "$.handed_at")
+        stmt = (select(DossierRow.code, DossierEventRow).join(DossierRow, DossierRow.id == DossierEventRow.dossier_id)
+                .where(DossierEventRow.kind == STAFF_HANDOVER, handed >= iso(start), handed < iso(end))
+                .order_by(handed, DossierEventRow.id))
+        return [(code, _event_from_row(row)) for code, row in self.s.execute(stmt).all()]
 
     def signed(self, direction: str | None = None) -> list[PostalBatch]:
         stmt = select(PostalBatchRow).where(PostalBatchRow.signed_at.is_not(None))

@@ -368,7 +368,8 @@ class IntakeView(QWidget):
             email=self.email.text() or None, address=self.address.text() or None)
         return IntakeRequest(
             procedure_code=self.procedure.code if self.procedure else "", applicant=applicant,
-            officer=self.officer.full_name, documents=self.documents(), channel=Channel(self.channel.currentData()),
+            officer=self.officer.full_name, operator=self.officer.organisation, documents=self.documents(),
+            channel=Channel(self.channel.currentData()),
             return_method=ReturnMethod.POST if at == POST_RETURN else ReturnMethod.COUNTER,
             return_agency=None if at == POST_RETURN else at,
             competent_agency=self.competent_code(),

@@ -15,6 +15,7 @@ from counter_app.core.calendar import TZ
 from counter_app.core.errors import CounterError
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
+from counter_app.ui.handover_view import HandoverView
 from counter_app.ui.holder_view import HolderPanel, HolderRunner
 from counter_app.ui.i18n import tr
 from counter_app.ui.intake_view import IntakeView
@@ -27,7 +28,6 @@ from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
 from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
-from counter_app.ui.transfer_view import TransferView
 from counter_app.ui.operations import ChangeBridge, op, runner
 
 log = logging.getLogger("counter_app.ui")
@@ -53,8 +53,9 @@ class MainWindow(QMainWindow):
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
+        self.handover = HandoverView(core, officer, self.local)
+        self.transfers = self.handover.transfers  # paper files to other agencies: a tab of Bàn giao
         self.holder = HolderRunner(core)
-        self.transfers = TransferView(core, officer, self.local)
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
             self.holder_panel = HolderPanel(core, self.local, self.holder)
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox,
-                     self.certify, self.transfers):
+                     self.certify, self.handover):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -184,10 +185,10 @@ class MainWindow(QMainWindow):
         elif row == 5:
             self.outbox.refresh()
         elif row == 7:
-            self.transfers.refresh()
+            self.handover.refresh()
         start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
                  1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
-                 6: self.certify.name, 7: self.transfers.table}.get(row)
+                 6: self.certify.name, 7: self.handover.tabs}.get(row)
         if start is not None:
             start.setFocus()
             if row == 1:

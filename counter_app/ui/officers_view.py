@@ -11,11 +11,15 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.officers import (
-    ROLE_LABELS, ROLES, Officer, check_full_name, check_new_password, check_role, check_username,
+    ROLE_LABELS, ROLES, Officer, check_full_name, check_new_password, check_organisation, check_role, check_username,
 )
 from counter_app.ui.common import heading
 from counter_app.ui.i18n import tr
 from counter_app.ui.operations import Op, op
+
+
+ORGANISATION = "Đơn vị (nếu không thuộc cơ quan)"
+ORGANISATION_HINT = "ví dụ: Bưu điện xã … (bưu chính vận hành quầy); để trống nếu là cán bộ của cơ quan"
 
 
 class _Form(QDialog):
@@ -70,12 +74,26 @@ class AccountDialog(_Form):
             role.addItem(ROLE_LABELS[r], r)
         self.fields["role"] = role
         self.form.addRow("Vai trò", role)
+        self.line("organisation", ORGANISATION).setPlaceholderText(ORGANISATION_HINT)
         self.line("password", "Mật khẩu (≥ 8 ký tự)", secret=True)
         self.line("confirm", "Nhập lại mật khẩu", secret=True)
 
     def check(self, v: dict[str, str]) -> None:
         check_username(v["username"]), check_full_name(v["full_name"]), check_role(v["role"])
+        check_organisation(v["organisation"])
         check_new_password(v["password"], v["confirm"])
+
+
+class OrganisationDialog(_Form):
+    """The organisation an account works for: the postal unit operating the counter, or none."""
+
+    def __init__(self, officer: Officer, parent=None) -> None:
+        super().__init__(f"Đơn vị – {officer.full_name}", parent)
+        self.line("organisation", ORGANISATION).setText(officer.organisation or "")
+        self.fields["organisation"].setPlaceholderText(ORGANISATION_HINT)
+
+    def check(self, v: dict[str, str]) -> None:
+        check_organisation(v["organisation"])
 
 
 class PasswordDialog(_Form):
@@ -93,7 +111,7 @@ class PasswordDialog(_Form):
 
 
 class OfficersPanel(QWidget):
-    COLUMNS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
+    COLUMNS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Đơn vị", "Trạng thái")
 
     def __init__(self, core, officer: Officer, parent=None) -> None:
         super().__init__(parent)
@@ -132,7 +150,10 @@ class OfficersPanel(QWidget):
         self.role_button.clicked.connect(lambda: self.toggle_role())
         self.active_button = QPushButton("Khóa tài khoản")
         self.active_button.clicked.connect(lambda: self.toggle_active())
-        self.buttons = [self.add_button, self.reset_button, self.role_button, self.active_button, self.own_password]
+        self.organisation_button = QPushButton("Đơn vị…")
+        self.organisation_button.clicked.connect(lambda: self.change_organisation())
+        self.buttons = [self.add_button, self.reset_button, self.role_button, self.active_button,
+                        self.organisation_button, self.own_password]
         row = QHBoxLayout()
         for b in self.buttons:
             row.addWidget(b)
@@ -161,7 +182,8 @@ class OfficersPanel(QWidget):
         chosen = self.selected()
         self.table.setRowCount(len(officers))
         for i, o in enumerate(officers):
-            texts = (o.username, o.full_name, ROLE_LABELS.get(o.role, o.role), "Đang dùng" if o.active else "Đã khóa")
+            texts = (o.username, o.full_name, ROLE_LABELS.get(o.role, o.role), o.organisation or "",
+                     "Đang dùng" if o.active else "Đã khóa")
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.UserRole, o)
@@ -188,6 +210,7 @@ class OfficersPanel(QWidget):
         o = self.selected()
         own = o is not None and o.username == self.officer.username
         self.reset_button.setEnabled(o is not None)
+        self.organisation_button.setEnabled(o is not None)
         self.role_button.setEnabled(o is not None and not own)  # the core refuses it too
         self.active_button.setEnabled(o is not None and not own)
         self.role_button.setText("Bỏ quyền quản trị" if o is not None and o.is_admin else "Cấp quyền quản trị")
@@ -211,7 +234,7 @@ class OfficersPanel(QWidget):
         if v is None:
             return None
         return self._run(lambda: self.core.officers.add(self.officer, v["username"], v["full_name"], v["password"],
-                                                        v["role"], v["confirm"]),
+                                                        v["role"], v["confirm"], v["organisation"]),
                          f"Đã thêm cán bộ {v['username'].strip().lower()}.")
 
     def reset_password(self) -> Op | None:
@@ -224,6 +247,17 @@ class OfficersPanel(QWidget):
         return self._run(lambda: self.core.officers.reset_password(self.officer, target.username, v["password"],
                                                                    v["confirm"]),
                          f"Đã đặt lại mật khẩu cho {target.username}; hãy báo mật khẩu mới cho {target.full_name}.")
+
+    def change_organisation(self) -> Op | None:
+        target = self.selected()
+        if target is None:
+            return None
+        v = self._form(OrganisationDialog(target, self))
+        if v is None:
+            return None
+        organisation = v["organisation"].strip()
+        return self._run(lambda: self.core.officers.set_organisation(self.officer, target.username, organisation),
+                         f"{target.username}: " + (f"thuộc {organisation}." if organisation else "cán bộ của cơ quan."))
 
     def change_own_password(self) -> Op | None:
         v = self._form(PasswordDialog("Đổi mật khẩu của tôi", own=True, parent=self))

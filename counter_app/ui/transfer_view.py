@@ -1,5 +1,6 @@
-"""Bàn giao & danh sách: the paper files waiting to go to their competent agency (late ones in red),
-recorded and printed as a hand-over list; and the other ready-made lists of a regional counter."""
+"""Bàn giao → Cho cơ quan giải quyết khác: the paper files waiting to go to their competent agency
+(late ones in red), recorded and printed as a hand-over list; and the other ready-made lists of a
+regional counter."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ class TransferView(QWidget):
         buttons.addWidget(self.sheet_button)
         form.addRow(buttons)
         layout = QVBoxLayout()
-        layout.addWidget(heading("Bàn giao hồ sơ giấy và danh sách theo dõi"))
+        layout.addWidget(heading("Hồ sơ giấy cho cơ quan giải quyết khác và danh sách theo dõi"))
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)

@@ -7,7 +7,7 @@ once: its code is unique among the items. Only new tables: no dossier column cha
 existing row or chained hash is touched.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 from counter_app.storage.coltypes import LocalDateTime
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -36,7 +36,8 @@ def data(tmp_path_factory):
     run(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ")
     out = json.loads(run(d, "officer", "add", "bich.tt", "--name", "Trần Thị Bích", "--role", "admin",
                          "--password-stdin", "--json", stdin=PW + "\n").stdout)
-    assert out == {"username": "bich.tt", "full_name": "Trần Thị Bích", "role": "admin", "active": True}
+    assert out == {"username": "bich.tt", "full_name": "Trần Thị Bích", "role": "admin", "active": True,
+                   "organisation": None}
     run(d, "officer", "add", "an.nv", "--name", "Nguyễn Văn Ấn", "--password-stdin", stdin=PW + "\n")
     return d
 

@@ -115,3 +115,42 @@ def test_certifications_made_before_signers_were_recorded_count_as_signed_on_the
         assert line.signed_on == cert.received_at.date() and line.signer_name is None
     finally:
         app.close()
+
+
+def test_0011_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
+    """Issue 15 item 5: accounts made before the organisation existed are the commune's own staff,
+    and going back to 0010 keeps them too."""
+    from alembic import command
+    from sqlalchemy import create_engine, pool
+
+    from counter_app.storage.db import sqlite_url
+    from counter_app.storage.migrate import _config
+
+    db = tmp_path / "counter.sqlite"
+
+    def migrate_to(revision: str, down: bool = False) -> None:
+        cfg = _config(MIGRATIONS)
+        engine = create_engine(sqlite_url(db, None), poolclass=pool.NullPool)
+        with engine.connect() as connection:
+            cfg.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(cfg, revision)
+        engine.dispose()
+
+    migrate_to("0010")
+    con = sqlite3.connect(db)
+    con.executemany("INSERT INTO officer (username, full_name, password_hash, role, active) VALUES (?, ?, ?, ?, 1)",
+                    [("bich.tt", "Trần Thị Bích", "x", "admin"), ("an.bd", "Phạm Thị An", "y", "officer")])
+    con.commit()
+    con.close()
+    assert upgrade(db, MIGRATIONS, tmp_path / "backups").after == head_revision(MIGRATIONS)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT username, full_name, organisation FROM officer ORDER BY username").fetchall() == [
+        ("an.bd", "Phạm Thị An", None), ("bich.tt", "Trần Thị Bích", None)]
+    con.execute("UPDATE officer SET organisation = 'Bưu điện xã Định Mỹ' WHERE username = 'an.bd'")
+    con.commit()
+    con.close()
+    migrate_to("0010", down=True)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT username, password_hash FROM officer ORDER BY username").fetchall() == [
+        ("an.bd", "y"), ("bich.tt", "x")]
+    con.close()

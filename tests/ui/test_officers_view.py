@@ -51,8 +51,8 @@ def test_an_administrator_adds_an_officer(qtbot, panel, core, dialogs):
     finish(qtbot, panel.add_officer())
     assert core.officers.authenticate("an.nv", PW).full_name == "Nguyễn Văn Ấn"
     qtbot.waitUntil(lambda: len(rows(panel)) == 2)
-    assert rows(panel) == [("an.nv", "Nguyễn Văn Ấn", "Cán bộ", "Đang dùng"),
-                           ("bich.tt", "Trần Thị Bích", "Quản trị viên", "Đang dùng")]
+    assert rows(panel) == [("an.nv", "Nguyễn Văn Ấn", "Cán bộ", "", "Đang dùng"),
+                           ("bich.tt", "Trần Thị Bích", "Quản trị viên", "", "Đang dùng")]
     assert "Đã thêm cán bộ an.nv" in panel.status.text()
 
 
@@ -91,7 +91,7 @@ def test_reset_role_and_lock_with_confirmation(qtbot, panel, core, dialogs):
     assert not core.officers.get("an.nv").active
     with pytest.raises(ValidationError):
         core.officers.authenticate("an.nv", "quên-rồi-mới")
-    qtbot.waitUntil(lambda: ("an.nv", "Nguyễn Văn Ấn", "Quản trị viên", "Đã khóa") in rows(panel))
+    qtbot.waitUntil(lambda: ("an.nv", "Nguyễn Văn Ấn", "Quản trị viên", "", "Đã khóa") in rows(panel))
     assert panel.active_button.text() == "Mở khóa"
     finish(qtbot, panel.toggle_active())  # unlocking needs no confirmation
     assert core.officers.authenticate("an.nv", "quên-rồi-mới").is_admin
@@ -120,3 +120,18 @@ def test_an_officer_sees_only_their_own_password(qtbot, core, dialogs):
         assert panel.status.text() == "Đã đổi mật khẩu của bạn."
     finally:
         w.clock.stop()
+
+
+def test_an_account_of_the_postal_unit_and_its_receipts(qtbot, panel, core, dialogs):
+    """Issue 15 item 5: the post operates the counter; its officer's account records the organisation."""
+    dialogs.expect(fill({"username": "an.bd", "full_name": "Phạm Thị An", "organisation": "Bưu điện xã Định Mỹ",
+                         "password": PW, "confirm": PW}))
+    finish(qtbot, panel.add_officer())
+    qtbot.waitUntil(lambda: ("an.bd", "Phạm Thị An", "Cán bộ", "Bưu điện xã Định Mỹ", "Đang dùng") in rows(panel))
+    assert core.officers.authenticate("an.bd", PW).organisation == "Bưu điện xã Định Mỹ"
+    panel.select("an.bd")
+    dialogs.expect(fill({"organisation": "x" * 201}, expect_error="dài quá"),
+                   fill({"organisation": ""}))
+    assert panel.change_organisation() is None  # refused in the form: nothing asked of the core
+    finish(qtbot, panel.change_organisation())
+    assert core.officers.get("an.bd").organisation is None and "cán bộ của cơ quan" in panel.status.text()

@@ -29,8 +29,9 @@ def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtb
     window.update_late_label()  # the status bar's five-minute check, now (the files became late with the clock)
     assert window.late_label.text() == "⚠ 3 hồ sơ giấy quá hạn bàn giao (Alt+8)"
     shortcut(qtbot, window, Qt.Key_8, Qt.AltModifier)
+    assert window.stack.currentWidget() is window.handover
     view = window.transfers
-    assert window.stack.currentWidget() is view
+    window.handover.tabs.setCurrentWidget(view)
     assert [x.code for x in view.rows] == [first.code, second.code, other.code]
     assert "3 hồ sơ quá hạn bàn giao" in view.summary.text()
     assert view.table.item(0, 6).text() == "Quá hạn bàn giao"
