@@ -35,6 +35,7 @@ from counter_app.core.outbox import DEVICE_ID, OutboxService
 from counter_app.core.ports import Clock
 from counter_app.core.prints import PrintService, TrackingRegister
 from counter_app.core.staff import StaffHandoverService
+from counter_app.core.transfer import PaperTransferService
 from counter_app.core.settings import (
     CounterSettings, FormSettings, default_form_values, settings_from_values,
 )
@@ -264,6 +265,10 @@ class CounterApp:
     @cached_property
     def staff(self) -> StaffHandoverService:
         return StaffHandoverService(self.uow, self.ctx, self.clock)
+
+    @cached_property
+    def transfers(self) -> PaperTransferService:
+        return PaperTransferService(self.uow, self.read_uow, self.ctx, self.clock)
 
     @cached_property
     def queries(self) -> DossierQueries:

@@ -18,7 +18,9 @@ from typing import Any
 
 from counter_app.core import protocol
 from counter_app.core.errors import IllegalTransition
-from counter_app.core.lifecycle import POSTAL_HANDOVER, PRINTED, STAFF_HANDOVER, Action, Status, transition
+from counter_app.core.lifecycle import (
+    PAPER_TRANSFER, POSTAL_HANDOVER, PRINTED, STAFF_HANDOVER, Action, Status, transition,
+)
 from provincial_server.service import ServerError
 
 MAX_SAFE_INT = 2 ** 53  # exact in every JSON reader (JavaScript, PostgreSQL's jsonb, SQLite)
@@ -31,8 +33,8 @@ TOO_DEEP = "\x00too_deep"  # what a container nested past the parser's limit is 
 
 # Certification notes (counter_app.core.certify.VOIDED/NUMBERED/SIGNED) travel as their own kinds.
 ACTIONS = frozenset(a.value for a in Action)
-EVENT_KINDS = ACTIONS | {PRINTED, POSTAL_HANDOVER, STAFF_HANDOVER, "certificate_voided", "certificate_numbered",
-                         "certificate_signed"}
+EVENT_KINDS = ACTIONS | {PRINTED, POSTAL_HANDOVER, STAFF_HANDOVER, PAPER_TRANSFER, "certificate_voided",
+                         "certificate_numbered", "certificate_signed"}
 INTAKE_KINDS = frozenset({Action.RECEIVE.value, Action.REFUSE.value})
 STATUSES = frozenset(s.value for s in Status)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -283,6 +285,20 @@ def _check_transition(kind: str, before: str | None, after: str) -> None:
         raise Invalid(BAD_TRANSITION, f"{kind}: {before} → {after} is not a transition of the life cycle")
 
 
+def _check_paper_transfer(p: dict[str, Any], now: datetime | None) -> None:
+    """A paper hand-over to the competent agency: which list, to whom, when, who gave and who
+    received the files (the counter's record of the «Danh sách bàn giao hồ sơ»)."""
+    w = "payload"
+    _code(p.get("batch"), f"{w}.batch", 60)
+    _code(p.get("to_agency"), f"{w}.to_agency", 35)
+    check_moment(p.get("handed_at"), f"{w}.handed_at", now=now)
+    check_moment(p.get("deadline"), f"{w}.deadline", optional=True, now=now)
+    _check_text(p.get("giver"), f"{w}.giver", 100, min_len=1)
+    _check_text(p.get("receiver"), f"{w}.receiver", 200, min_len=1)
+    if not isinstance(p.get("late", False), bool):
+        raise Invalid(INVALID, f"{w}.late: expected true or false")
+
+
 def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     """The event as the server will store it, or ``Invalid`` with the first rule it breaks."""
     if not isinstance(item, dict):
@@ -325,6 +341,8 @@ def check_event(item: Any, now: datetime | None = None) -> dict[str, Any]:
     check_moment(payload.get("new_due_at"), "payload.new_due_at", optional=True)
     if item["kind"] == STAFF_HANDOVER:
         _check_staff_handover(payload)
+    if item["kind"] == PAPER_TRANSFER:
+        _check_paper_transfer(payload, now)
     return protocol.event_body(item)
 
 

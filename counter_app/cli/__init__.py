@@ -21,8 +21,8 @@ from counter_app import __version__, paths
 from counter_app.cli.common import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERNAL, VietnameseArgumentParser
 from counter_app.core.errors import CounterError
 
-GROUPS = ("admin", "officers", "dossiers", "printouts", "postal", "staff", "sync", "cert", "cert_sign", "holder",
-          "support")
+GROUPS = ("admin", "officers", "dossiers", "printouts", "postal", "staff", "transfer", "sync", "cert", "cert_sign",
+          "holder", "support")
 log = logging.getLogger("counter_app.cli")
 
 

@@ -19,6 +19,10 @@ def _batch_dict(batch) -> dict:
 def cmd_handover(args) -> int:
     from counter_app.core.postal import Direction
 
+    if args.channel == "paper" or (args.batch or "").upper().startswith("BG-"):
+        from counter_app.cli.transfer import paper_handover
+
+        return paper_handover(args)
     app = open_app(args)
     service = app.postal
     if args.action == "sign":
@@ -39,8 +43,6 @@ def cmd_handover(args) -> int:
         return 0
     from counter_app.printing.handover import render_handover_pdf
 
-    if args.channel != "post":
-        raise ValidationError("Biên bản giao nhận hiện chỉ lập cho kênh bưu chính (--channel post).", "channel")
     if not args.out or not args.batch and not (args.date and args.direction):
         raise ValidationError("Cần --date, --direction và --out để in biên bản giao nhận (hoặc số biên bản và --out "
                               "để in lại).", "missing options")
@@ -79,15 +81,20 @@ def cmd_post(args) -> int:
 
 
 def register(cli) -> None:
-    sp = cli.add("handover", cmd_handover, "biên bản giao nhận với bưu chính: in, ký (sign), đối chiếu (pending)")
+    sp = cli.add("handover", cmd_handover, "biên bản giao nhận với bưu chính: in, ký (sign), đối chiếu (pending); "
+                                           "--channel paper: bàn giao hồ sơ giấy cho cơ quan giải quyết")
     sp.add_argument("action", nargs="?", default="print", choices=["print", "sign", "pending"])
-    sp.add_argument("batch", nargs="?", help="số biên bản (sign; hoặc in lại một biên bản)")
-    sp.add_argument("--channel", default="post", choices=["post"])
+    sp.add_argument("batch", nargs="?", help="số biên bản (sign; hoặc in lại một biên bản / danh sách BG-…)")
+    sp.add_argument("--channel", default="post", choices=["post", "paper"],
+                    help="post: với bưu chính; paper: hồ sơ giấy cho cơ quan giải quyết")
+    sp.add_argument("--to", help="paper: mã cơ quan giải quyết nhận hồ sơ")
+    sp.add_argument("--receiver", help="paper: họ tên người nhận của cơ quan giải quyết")
+    sp.add_argument("--code", action="append", help="paper: mã hồ sơ đưa vào danh sách (lặp lại; mặc định: mọi hồ sơ chờ)")
     sp.add_argument("--date", help="YYYY-MM-DD")
     sp.add_argument("--direction", choices=["in", "out"], help="in: hồ sơ bưu chính giao; out: kết quả giao bưu chính")
     sp.add_argument("--item", action="append", help="số hiệu bưu gửi trên danh sách của bưu chính (lặp lại)")
     sp.add_argument("--out", help="tệp .pdf")
-    sp.add_argument("--at", help="thời điểm hai bên ký, YYYY-MM-DDTHH:MM")
+    sp.add_argument("--at", help="thời điểm hai bên ký (paper: thời điểm bàn giao), YYYY-MM-DDTHH:MM")
     sp.add_argument("--postal-employee", help="họ tên nhân viên bưu chính ký biên bản")
     sp = cli.add("post-result", cmd_post, "giao kết quả cho bưu chính để phát")
     sp.add_argument("code")

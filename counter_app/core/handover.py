@@ -34,7 +34,8 @@ class Unaccounted:
     reason: str
 
 
-def _moment(value: datetime | None, now: datetime) -> datetime:
+def recorded_moment(value: datetime | None, now: datetime) -> datetime:
+    """When a hand-over happened: now by default, a typed local time (not in the future) otherwise."""
     if value is None:
         return now
     value = value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
@@ -92,7 +93,7 @@ class PostalService:
             raise ValidationError("Gửi kết quả qua bưu chính cần tên và địa chỉ người nhận.", "recipient missing")
         if cod_vnd is not None and cod_vnd < 0:
             raise ValidationError("Số tiền thu khi phát không được âm.", "negative COD")
-        handed = _moment(handed_at, self._clock.now())
+        handed = recorded_moment(handed_at, self._clock.now())
 
         def build(d: Dossier) -> dict[str, Any]:
             if posting_outstanding(d) is not None:
@@ -106,7 +107,7 @@ class PostalService:
     def delivered(self, code: str, officer: str, *, receiver_name: str | None = None,
                   delivered_at: datetime | None = None) -> Dossier:
         """The post delivered the result: the dossier is returned (the register's «trả kết quả»)."""
-        at = _moment(delivered_at, self._clock.now())
+        at = recorded_moment(delivered_at, self._clock.now())
 
         def build(d: Dossier) -> dict[str, Any]:
             posted = self._outstanding(d)
@@ -184,7 +185,7 @@ class PostalService:
         officer = clean(officer)
         if not officer:
             raise ValidationError("Chưa xác định cán bộ thực hiện.", "officer missing")
-        at = _moment(signed_at, self._clock.now())
+        at = recorded_moment(signed_at, self._clock.now())
         with self._uow() as uow:
             batch = uow.postal.get(clean(code).upper())
             if batch.signed_at is not None:

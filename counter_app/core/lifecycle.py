@@ -168,6 +168,10 @@ POSTAL_HANDOVER = "postal_handover"
 STAFF_HANDOVER = "staff_handover"
 
 
+# Recorded on each dossier of a paper hand-over list to the competent agency (not a transition).
+PAPER_TRANSFER = "paper_transferred"
+
+
 def event_label_vi(kind: str) -> str:
     if kind == PRINTED:
         return "in biểu mẫu"
@@ -175,6 +179,8 @@ def event_label_vi(kind: str) -> str:
         return "ký biên bản giao nhận với bưu chính"
     if kind == STAFF_HANDOVER:
         return "bàn giao hồ sơ giữa cán bộ tiếp nhận và công chức chuyên môn"
+    if kind == PAPER_TRANSFER:
+        return "bàn giao hồ sơ giấy cho cơ quan giải quyết"
     if kind == PROVINCE_STATUS:
         return "cập nhật trạng thái từ tỉnh"
     try:

@@ -20,6 +20,7 @@ from counter_app.core.postal import BatchItem, PostalBatch
 if TYPE_CHECKING:  # core.outbox and core.flags build on these ports
     from counter_app.core.flags import ReviewFlag
     from counter_app.core.outbox import OutboxItem
+    from counter_app.core.transfer import ListedDossier, TransferBatch
 
 
 class Clock(Protocol):
@@ -59,7 +60,8 @@ class DossierRepository(Protocol):
     def search(self, text_: str, *, status: str | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 50) -> list[DossierSummary]: ...
 
-    def register_lines(self, start: datetime, end: datetime) -> list:
+    def register_lines(self, start: datetime, end: datetime, *, receiving: str | None = None,
+                       competent: str | None = None, channel: str | None = None, cross: bool = False) -> list:
         """Tracking-register rows (``core.prints.RegisterLine``) for dossiers received in [start, end)."""
 
 
@@ -303,6 +305,27 @@ class ReviewFlagRepository(Protocol):
     def for_dossier(self, code: str) -> list[ReviewFlag]: ...
 
 
+class TransferRepository(Protocol):
+    """Paper hand-over lists to competent agencies and the regional counter's ready-made lists."""
+
+    def waiting(self, here: Sequence[str], to_agency: str | None) -> list[ListedDossier]: ...
+
+    def awaiting_result(self, here: Sequence[str], own: str) -> list[ListedDossier]: ...
+
+    def with_post(self) -> list[ListedDossier]: ...
+
+    def next_code(self, to_agency: str, day: date) -> str: ...
+
+    def add(self, batch: TransferBatch) -> None: ...
+
+    def get(self, code: str) -> TransferBatch:
+        """The list with its dossier codes; raises NotFound."""
+
+    def batch_of(self, dossier_code: str) -> TransferBatch | None: ...
+
+    def batches(self, to_agency: str | None, limit: int) -> list[TransferBatch]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -321,6 +344,7 @@ class UnitOfWork(Protocol):
     holder_desks: HolderDeskRepository
     postal: PostalBatchRepository
     flags: ReviewFlagRepository
+    transfers: TransferRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -32,6 +32,7 @@ class FormKind(str, enum.Enum):
     CONTROL = "control"  # Phiếu kiểm soát quá trình giải quyết hồ sơ (2018: 05, 2025: 06)
     STAMPS = "stamps"  # lời chứng "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH" for each copy
     CERT_RECEIPT = "cert_receipt"  # biên nhận chứng thực: documents, numbers, fees, due time
+    TRANSFER = "transfer"  # Giấy bàn giao hồ sơ: the paper file of a dossier decided by another agency
 
     @property
     def title_vi(self) -> str:
@@ -49,6 +50,7 @@ FORM_TITLES_VI: dict[FormKind, str] = {
     FormKind.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     FormKind.STAMPS: "Lời chứng chứng thực bản sao",
     FormKind.CERT_RECEIPT: "Biên nhận yêu cầu chứng thực",
+    FormKind.TRANSFER: "Giấy bàn giao hồ sơ",
 }
 # TT 01/2018/TT-VPCP names the apology form differently.
 _FORM_TITLES_2018 = {FormKind.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả"}
@@ -129,6 +131,10 @@ def check_printable(form: FormKind, dossier: Dossier) -> None:
         problem = "hồ sơ chưa được xin lỗi, hẹn lại ngày trả"
     elif form is FormKind.STOP and status is not Status.STOPPED:
         problem = "hồ sơ không ở trạng thái dừng xử lý"
+    elif form is FormKind.TRANSFER and dossier.competent_agency == dossier.receiving_agency:
+        problem = "hồ sơ do chính cơ quan tiếp nhận giải quyết, không có hồ sơ giấy phải bàn giao"
+    elif form is FormKind.TRANSFER and status is Status.REFUSED:
+        problem = "hồ sơ đã bị từ chối tiếp nhận"
     elif form in CERTIFICATION_FORMS and dossier.procedure_code not in CERTIFICATION_PROCEDURES:
         problem = "hồ sơ không phải yêu cầu chứng thực"
     if problem:
@@ -254,6 +260,11 @@ class RegisterLine:
     receiver_name: str | None
     channel: str = "counter"
     postal_item: str | None = None
+    receiving_agency: str | None = None
+    return_agency: str | None = None
+    return_method: str | None = None
+    paper_at: datetime | None = None  # the paper file handed to the competent agency
+    paper_batch: str | None = None  # on that hand-over list
 
 
 def day_window(first: date, last: date) -> tuple[datetime, datetime]:
@@ -261,6 +272,18 @@ def day_window(first: date, last: date) -> tuple[datetime, datetime]:
         raise ValidationError("Ngày kết thúc phải không trước ngày bắt đầu.", "empty date range")
     return (datetime.combine(first, datetime.min.time(), TZ),
             datetime.combine(last + timedelta(days=1), datetime.min.time(), TZ))
+
+
+CHANNELS = ("counter", "post", "online")
+CHANNEL_NAMES = {"counter": "trực tiếp tại quầy", "post": "qua bưu chính công ích", "online": "trực tuyến"}
+
+
+def register_subtitle(receiving: str | None, competent: str | None, channel: str | None) -> str | None:
+    """What a filtered register holds, printed under its title."""
+    parts = [f"tiếp nhận: {receiving}" if receiving else "", f"cơ quan giải quyết: {competent}" if competent else "",
+             f"kênh: {CHANNEL_NAMES[channel]}" if channel else ""]
+    text = "; ".join(p for p in parts if p)
+    return f"({text})" if text else None
 
 
 class TrackingRegister:
@@ -272,11 +295,29 @@ class TrackingRegister:
     def settings(self) -> CounterSettings:
         return self._ctx.settings
 
-    def lines(self, first: date, last: date) -> list[RegisterLine]:
-        """The register's rows; column (7) names the competent agency (the store keeps its code)."""
+    def _agency_code(self, text: str | None) -> str | None:
+        """An agency typed as its code, or its current or former name (printed lists name it)."""
+        if not clean(text or ""):
+            return None
+        found = self._ctx.find_agency(text)
+        return found.code if found is not None else clean(text).upper()
+
+    def lines(self, first: date, last: date, *, receiving: str | None = None, competent: str | None = None,
+              channel: str | None = None, cross: bool = False) -> list[RegisterLine]:
+        """The register's rows, optionally for one receiving or competent agency, one channel, or
+        (``cross``: the Sổ theo dõi hồ sơ phi địa giới) only the dossiers received here for
+        another agency. Agencies are named (the store keeps their codes)."""
         start, end = day_window(first, last)
+        receiving, competent = (self._agency_code(x) for x in (receiving, competent))
+        if channel and channel not in CHANNELS:
+            raise ValidationError(f"Kênh «{channel}» không có; dùng một trong: {', '.join(CHANNELS)}.", "bad channel")
         with self._uow() as uow:
-            lines = uow.dossiers.register_lines(start, end)
+            lines = uow.dossiers.register_lines(start, end, receiving=receiving, competent=competent,
+                                                channel=channel or None, cross=cross)
         names = {a.code: a.name for a in (self._ctx.settings.agency, *self._ctx.served_agencies)}
-        return [replace(line, competent_agency=names.get(line.competent_agency, line.competent_agency))
-                for line in lines]
+
+        def name(code: str | None) -> str | None:
+            return names.get(code, code) if code else code
+
+        return [replace(line, competent_agency=name(line.competent_agency), receiving_agency=name(line.receiving_agency),
+                        return_agency=name(line.return_agency)) for line in lines]

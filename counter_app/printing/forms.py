@@ -24,6 +24,7 @@ from counter_app.printing.fonts import FAMILY
 from counter_app.printing.layout import FormRenderer, Styles, esc, money, time_text
 from counter_app.printing.letters import ApologyRenderer, RefusalRenderer, StopNoticeRenderer
 from counter_app.printing.templates import FormSet, load_form_set
+from counter_app.printing.transfer import TransferSheetRenderer
 
 class _QrOnce(QrCode):
     """A QR flowable that encodes its value once: choosing the best mask costs ~12 ms, and both
@@ -379,6 +380,7 @@ RENDERERS: dict[FormKind, type[FormRenderer]] = {
     FormKind.APOLOGY: ApologyRenderer,
     FormKind.STOP: StopNoticeRenderer,
     FormKind.CONTROL: ControlSheetRenderer,
+    FormKind.TRANSFER: TransferSheetRenderer,
 }
 
 

@@ -27,6 +27,16 @@ SIDES = {Direction.IN: ("ĐẠI DIỆN BƯU CHÍNH (BÊN GIAO)", "CÁN BỘ TI�
          Direction.OUT: ("CÁN BỘ TRẢ KẾT QUẢ (BÊN GIAO)", "ĐẠI DIỆN BƯU CHÍNH (BÊN NHẬN)")}
 
 
+def signature_row(blocks: list[tuple[str, str | None]], width: float, s: Styles, hint: str) -> Table:
+    """The signature blocks of a hand-over list side by side: title, hint, room to sign, name
+    (shared by the lists with the post and the paper lists to competent agencies)."""
+    sign = Table([[[Paragraph(esc(t), s.center_bold), Paragraph(esc(hint), s.center_italic), Spacer(1, 22 * mm),
+                    Paragraph(f"<b>{esc(n or '')}</b>", s.center)] for t, n in blocks]],
+                 colWidths=[width / len(blocks)] * len(blocks))
+    sign.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FAMILY)]))
+    return sign
+
+
 def _copies(d: Dossier) -> tuple[int, int]:
     originals = sum(x.count for x in d.documents if x.kind is DocumentKind.ORIGINAL)
     return originals, sum(x.count for x in d.documents if x.kind is not DocumentKind.ORIGINAL)
@@ -93,11 +103,7 @@ def render_handover_pdf(batch: PostalBatch, dossiers: dict[str, Dossier], settin
     giver, receiver = SIDES[batch.direction]
     names = ((batch.postal_employee, batch.signed_by or batch.officer) if batch.direction is Direction.IN
              else (batch.signed_by or batch.officer, batch.postal_employee))
-    hint = common["sign_hint"]
-    sign = Table([[[Paragraph(esc(t), s.center_bold), Paragraph(esc(hint), s.center_italic), Spacer(1, 22 * mm),
-                    Paragraph(f"<b>{esc(n or '')}</b>", s.center)] for t, n in ((giver, names[0]), (receiver, names[1]))]],
-                 colWidths=[width / 2] * 2)
-    sign.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FAMILY)]))
+    sign = signature_row([(giver, names[0]), (receiver, names[1])], width, s, common["sign_hint"])
     story = [office_header(width, settings.forms, common, s, when.date()), Spacer(1, 4 * mm),
              Paragraph(esc(TITLES[batch.direction]), s.title), Spacer(1, 3 * mm)]
     story += [Paragraph(esc(nfc(line)), s.body) for line in intro]

@@ -138,6 +138,14 @@ def office_header(width: float, forms: FormSettings, common: dict, s: Styles, pr
     return table
 
 
+def running_name(unit: str, common: dict) -> str:
+    """A unit's name as written in a sentence (the header prints it in capitals)."""
+    for upper, name in common.get("counter_names", {}).items():
+        if fold(unit).startswith(fold(upper)):
+            return name
+    return unit[:1] + unit[1:].lower() if unit.isupper() else unit
+
+
 # Decree 30/2020 margins on A4 (left 30–35, right 15–20, top and bottom 20–25 mm), scaled for A5.
 MARGINS = {"A4": (30 * mm, 15 * mm, 20 * mm, 20 * mm), "A5": (15 * mm, 10 * mm, 10 * mm, 11 * mm)}
 FONT_SIZES = {"A4": 12.0, "A5": 9.5}
@@ -191,11 +199,7 @@ class FormRenderer(ABC):
     def counter_name(self) -> str:
         """The counter as the header names it, in running text ("Trung tâm Phục vụ hành chính
         công"), so that no line names a unit the header does not."""
-        unit = self.f.unit_name
-        for upper, name in self.common.get("counter_names", {}).items():
-            if fold(unit).startswith(fold(upper)):
-                return name
-        return unit[:1] + unit[1:].lower() if unit.isupper() else unit
+        return running_name(self.f.unit_name, self.common)
 
     def agency_name(self) -> str:
         return self.job.settings.agency.name

@@ -23,7 +23,7 @@ from counter_app.printing.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from counter_app.printing.layout import PAPER, Styles, esc, office_header
 from counter_app.printing.templates import load_form_set
 
-_WRAPPED = {"procedure", "applicant", "address", "competent", "code"}
+_WRAPPED = {"procedure", "applicant", "address", "competent", "code", "return_at"}
 
 
 def _when(value: datetime | None) -> str:
@@ -41,13 +41,26 @@ def row_values(i: int, line: RegisterLine) -> dict[str, str]:
         # number, so the hand-over list can be checked against the book.
         via = f"Nộp qua bưu chính: {line.postal_item}" if line.postal_item else "Nộp qua bưu chính"
         note = f"{via}\n{note}" if note else via
+    if line.return_method == "post":
+        return_at = "Bưu chính"
+    else:
+        return_at = line.return_agency or line.receiving_agency or ""
+    paper = f"{_when(line.paper_at)}\n{line.paper_batch}" if line.paper_at else ""
     return {
+        "paper": paper, "return_at": return_at,
         "serial": str(line.serial or i), "code": line.code, "procedure": line.procedure_name,
         "sets": str(line.sets), "applicant": line.applicant_name, "address": contact,
         "competent": line.competent_agency, "received": _when(line.received_at), "due": _when(line.due_at),
         "forwarded": _when(line.forwarded_at), "result": _when(line.result_at),
         "returned": _when(line.returned_at), "receiver": line.receiver_name or "", "note": note,
     }
+
+
+def _values(kind: str, i: int, line: RegisterLine) -> dict[str, str]:
+    values = row_values(i, line)
+    if kind != "register":  # a book of its own numbers its rows itself, not by the register's serials
+        values["serial"] = str(i)
+    return values
 
 
 def _period(form: dict, first: date, last: date) -> str:
@@ -148,10 +161,13 @@ class _GridPainter:
         return y
 
 
-def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date) -> bytes:
+def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date,
+                        kind: str = "register", subtitle: str | None = None) -> bytes:
+    """``kind`` "register" (Mẫu 06/07) or "register_cross" (Sổ theo dõi hồ sơ phi địa giới);
+    ``subtitle`` says what a filtered register holds."""
     register_fonts()
     form_set = load_form_set(settings.forms.form_set)
-    form, common = form_set.form("register"), form_set.common
+    form, common = form_set.form(kind), form_set.common
     s = Styles(9)
     cols = form["columns"]
     pagesize = PAPER[form.get("paper", "A4-landscape")]
@@ -160,8 +176,9 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
     scale = width / (sum(col["width"] for col in cols) * mm)
     widths = [col["width"] * mm * scale for col in cols]
     printed = datetime.now(TZ)
-    footer = nfc(common["footer"].format(number=form["number"], set_name=form_set.name,
-                                         time=f"{printed:%H:%M %d/%m/%Y}"))
+    footer = nfc(common["office_footer"].format(time=f"{printed:%H:%M %d/%m/%Y}") if form.get("office_document")
+                 else common["footer"].format(number=form["number"], set_name=form_set.name,
+                                              time=f"{printed:%H:%M %d/%m/%Y}"))
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=pagesize, initialFontName=FAMILY)
     c.setTitle(nfc(form["title"]))
@@ -183,15 +200,17 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
 
     # First page: the office header, the title and the period, drawn with the same flowables as the slips.
     y = pagesize[1] - top
+    subtitles = [t for t in (form.get("subtitle"), subtitle) if t]
     for flowable in (office_header(width, settings.forms, common, s, printed.date()),
                      Paragraph(esc(form["title"]), s.title),
+                     *(Paragraph(esc(t), s.center) for t in subtitles),
                      Paragraph(esc(_period(form, first, last)), s.center_italic)):
         _, h = flowable.wrap(width, y)
         flowable.drawOn(c, left, y - h)
         y -= h + 1 * mm
     painter = _GridPainter(c, cols, widths, left, pagesize[1] - top, bottom)
     y = painter.head(y - 2 * mm)
-    y = painter.rows([row_values(n, line) for n, line in enumerate(lines, 1)], y, new_page)
+    y = painter.rows([_values(kind, n, line) for n, line in enumerate(lines, 1)], y, new_page)
     sign = Paragraph(f"<b>{esc(form['signatures'][0])}</b><br/><i>{esc(common['sign_hint'])}</i>", s.center)
     _, h = sign.wrap(width / 3, pagesize[1])
     if y - h - 4 * mm < bottom:
@@ -204,13 +223,13 @@ def render_register_pdf(lines: list[RegisterLine], settings: CounterSettings, fi
 
 
 def write_register_xlsx(lines: list[RegisterLine], settings: CounterSettings, first: date, last: date,
-                        out: Path) -> None:
+                        out: Path, kind: str = "register") -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     form_set = load_form_set(settings.forms.form_set)
-    form = form_set.form("register")
+    form = form_set.form(kind)
     cols = form["columns"]
     wb = Workbook()
     ws = wb.active
@@ -254,7 +273,7 @@ def write_register_xlsx(lines: list[RegisterLine], settings: CounterSettings, fi
                 cell.font = bold
     body = Alignment(wrap_text=True, vertical="center")
     for i, line in enumerate(lines, 1):
-        values = row_values(i, line)
+        values = _values(kind, i, line)
         r = top + 2 + i
         for k, col in enumerate(cols, 1):
             value = values[col["key"]]

@@ -23,6 +23,7 @@ from counter_app.storage.models import (
     CodeSequenceRow, CounterRow, DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow,
     RegisterSequenceRow,
 )
+from counter_app.storage.handover_models import TransferBatchItemRow, TransferBatchRow
 
 _DIGITS_RE = re.compile(r"^[\d\s.+\-]+$")
 _FTS = table("dossier_fts", column("rowid"))
@@ -258,9 +259,13 @@ class SqlDossierRepository:
                 .order_by(_FTS.c.rowid.desc()).limit(limit))
         return _summaries(self.s, stmt.params(q=match))
 
-    def register_lines(self, start: datetime, end: datetime) -> list[RegisterLine]:
+    def register_lines(self, start: datetime, end: datetime, *, receiving: str | None = None,
+                       competent: str | None = None, channel: str | None = None,
+                       cross: bool = False) -> list[RegisterLine]:
         """Rows of the tracking register for dossiers received in [start, end), with the time of
-        each hand-over taken from the event history (one query, correlated sub-selects)."""
+        each hand-over taken from the event history (one query, correlated sub-selects); narrowed
+        to a receiving or competent agency, a channel, or (``cross``) the dossiers received at this
+        counter for another agency (desk 0: received elsewhere and imported)."""
 
         def when(kind: str, agg=func.max):
             return (select(agg(DossierEventRow.at)).where(DossierEventRow.dossier_id == DossierRow.id,
@@ -270,12 +275,25 @@ class SqlDossierRepository:
         receiver = (select(func.json_extract(DossierEventRow.payload, "$.receiver_name"))
                     .where(DossierEventRow.dossier_id == DossierRow.id, DossierEventRow.kind == "returned")
                     .order_by(DossierEventRow.id.desc()).limit(1).correlate(DossierRow).scalar_subquery())
+        def paper(column):
+            return (select(column).join(TransferBatchItemRow, TransferBatchItemRow.batch_id == TransferBatchRow.id)
+                    .where(TransferBatchItemRow.dossier_code == DossierRow.code)
+                    .correlate(DossierRow).scalar_subquery())
+
         stmt = (select(DossierRow.register_serial, DossierRow.register_book, DossierRow.code,
                        DossierRow.procedure_name, DossierRow.sets, DossierRow.applicant_name, DossierRow.address,
                        DossierRow.phone, DossierRow.competent_agency, DossierRow.status, DossierRow.received_at,
                        DossierRow.due_at, when("forwarded", func.min), when("result_ready"), when("returned"),
-                       receiver, DossierRow.channel, DossierRow.postal_item)
+                       receiver, DossierRow.channel, DossierRow.postal_item, DossierRow.receiving_agency,
+                       DossierRow.return_agency, DossierRow.return_method, paper(TransferBatchRow.handed_at),
+                       paper(TransferBatchRow.code))
                 .where(DossierRow.received_at >= start, DossierRow.received_at < end,
                        DossierRow.status != "refused")
                 .order_by(DossierRow.received_at, DossierRow.id))
+        for column, value in ((DossierRow.receiving_agency, receiving), (DossierRow.competent_agency, competent),
+                              (DossierRow.channel, channel)):
+            if value:
+                stmt = stmt.where(column == value)
+        if cross:
+            stmt = stmt.where(DossierRow.competent_agency != DossierRow.receiving_agency, DossierRow.desk != 0)
         return [RegisterLine(*row) for row in self.s.execute(stmt).all()]

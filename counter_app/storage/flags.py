@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.core.flags import ReviewFlag
 from counter_app.core.text import nfc_deep
-from counter_app.storage.models import ReviewFlagRow
+from counter_app.storage.handover_models import ReviewFlagRow
 
 
 def _flag(r: ReviewFlagRow) -> ReviewFlag:

@@ -407,43 +407,6 @@ class HolderPairCodeRow(Base):
     nonce_hash: Mapped[str | None] = mapped_column(String(64))
 
 
-class PostalBatchRow(Base):
-    """A hand-over list with the post (biên bản giao nhận) for one day and direction."""
-
-    __tablename__ = "postal_batch"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
-    direction: Mapped[str] = mapped_column(String(3))
-    day: Mapped[date] = mapped_column(Date, index=True)
-    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
-    officer: Mapped[str] = mapped_column(String(100))
-    signed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
-    postal_employee: Mapped[str | None] = mapped_column(String(200))
-    signed_by: Mapped[str | None] = mapped_column(String(100))
-    items: Mapped[list[PostalBatchItemRow]] = relationship(
-        order_by="PostalBatchItemRow.position", cascade="all, delete-orphan")
-
-
-class PostalBatchItemRow(Base):
-    __tablename__ = "postal_batch_item"
-    __table_args__ = (UniqueConstraint("batch_id", "item"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("postal_batch.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    item: Mapped[str] = mapped_column(String(13), index=True)
-    dossier_code: Mapped[str | None] = mapped_column(String(60), index=True)
-
-
-class ReviewFlagRow(Base):
-    """A dossier the province flagged for review (two counters returned it offline), as pulled."""
-
-    __tablename__ = "review_flag"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    server_id: Mapped[int] = mapped_column(Integer, unique=True)
-    dossier_code: Mapped[str] = mapped_column(String(60), index=True)
-    reason: Mapped[str] = mapped_column(String(40))
-    events: Mapped[list[str]] = mapped_column(JSON)
-    raised_at: Mapped[str] = mapped_column(String(40))  # the server's times, ISO 8601 as sent
-    resolved_at: Mapped[str | None] = mapped_column(String(40))
-    resolved_by: Mapped[str | None] = mapped_column(String(100))
-    note: Mapped[str | None] = mapped_column(Text)
+# The hand-over tables (post, paper transfer, review flags) live in their own module to keep this
+# one readable; importing it here registers them on Base for the schema checks.
+from counter_app.storage import handover_models  # noqa: E402,F401

@@ -13,7 +13,8 @@ from counter_app.core.model import DossierEvent
 from counter_app.core.postal import BatchItem, Direction, PostalBatch
 from counter_app.core.serialize import iso
 from counter_app.storage.dossiers import _event_from_row
-from counter_app.storage.models import DossierEventRow, DossierRow, PostalBatchItemRow, PostalBatchRow
+from counter_app.storage.handover_models import PostalBatchItemRow, PostalBatchRow
+from counter_app.storage.models import DossierEventRow, DossierRow
 
 
 def _batch(r: PostalBatchRow) -> PostalBatch:

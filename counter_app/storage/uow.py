@@ -20,6 +20,7 @@ from counter_app.storage.postal import SqlPostalBatches
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
+from counter_app.storage.transfers import SqlPaperTransfers
 
 _DISK_FULL = ("database or disk is full", "disk is full")
 _IO = ("disk i/o error", "unable to open database file", "attempt to write a readonly database")
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.holder_desks = SqlHolderDesks(self.session)
         self.postal = SqlPostalBatches(self.session)
         self.flags = SqlReviewFlags(self.session)
+        self.transfers = SqlPaperTransfers(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

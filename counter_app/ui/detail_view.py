@@ -24,7 +24,8 @@ from counter_app.ui.print_preview import print_form
 FORM_LABELS = {FormKind.RECEIPT: "Giấy tiếp nhận (Mẫu 01)", FormKind.SUPPLEMENT: "Phiếu bổ sung (Mẫu 02)",
                FormKind.REFUSAL: "Phiếu từ chối (Mẫu 03)", FormKind.APOLOGY: "Văn bản xin lỗi (Mẫu 04)",
                FormKind.STOP: "Thông báo dừng", FormKind.CONTROL: "Phiếu kiểm soát",
-               FormKind.STAMPS: "lời chứng (chứng thực)", FormKind.CERT_RECEIPT: "Biên nhận chứng thực"}
+               FormKind.STAMPS: "lời chứng (chứng thực)", FormKind.CERT_RECEIPT: "Biên nhận chứng thực",
+               FormKind.TRANSFER: "Giấy bàn giao hồ sơ"}
 
 
 class DossierDialog(QDialog):

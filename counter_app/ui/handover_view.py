@@ -285,13 +285,19 @@ class StaffHandoverPanel(QWidget):
 
 
 class HandoverView(QWidget):
-    def __init__(self, core, officer, parent=None) -> None:
+    def __init__(self, core, officer, local, parent=None) -> None:
         super().__init__(parent)
+        from counter_app.ui.transfer_view import TransferView
+
         self.postal = PostalBatchesPanel(core, officer)
         self.staff = StaffHandoverPanel(core, officer)
+        self.transfers = TransferView(core, officer, local)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.postal, "Với bưu chính")
         self.tabs.addTab(self.staff, "Với công chức chuyên môn")
+        self.tabs.addTab(self.transfers, "Cho cơ quan giải quyết khác")
+        self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget() is self.transfers
+                                         and self.transfers.refresh())
         layout = QVBoxLayout()
         layout.addWidget(heading("Bàn giao hồ sơ"))
         layout.addWidget(self.tabs, 1)
@@ -300,3 +306,4 @@ class HandoverView(QWidget):
     def refresh(self) -> None:
         self.postal.refresh()
         self.staff.refresh()
+        self.transfers.refresh()

@@ -53,7 +53,8 @@ class MainWindow(QMainWindow):
         self.sync = SyncBridge(core, self)
         self.outbox = OutboxView(core, self.sync, admin=officer.is_admin)
         self.certify = CertificationView(core, officer, self.local)
-        self.handover = HandoverView(core, officer)
+        self.handover = HandoverView(core, officer, self.local)
+        self.transfers = self.handover.transfers  # paper files to other agencies: a tab of Bàn giao
         self.holder = HolderRunner(core)
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
@@ -121,7 +122,11 @@ class MainWindow(QMainWindow):
         self.clock_label = QLabel()
         self.sync_label = QLabel()
         self.update_sync_label()
-        for w in (self.officer_label, self.desk_label, self.sync_label, self.clock_label):
+        self.late_label = QLabel()  # paper files past their one working day: seen from every screen
+        self.late_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.update_late_label()
+        self.periodic.timeout.connect(self.update_late_label)
+        for w in (self.late_label, self.officer_label, self.desk_label, self.sync_label, self.clock_label):
             bar.addPermanentWidget(w)
         self._tick()
         self.clock = QTimer(self, interval=1000)
@@ -137,6 +142,11 @@ class MainWindow(QMainWindow):
             self.sync_label.setToolTip(report.clock_warning)
         self.sync_label.setText(text)
 
+    def update_late_label(self) -> None:
+        late = len(self.core.transfers.late())
+        self.late_label.setText(f"⚠ {late} hồ sơ giấy quá hạn bàn giao (Alt+8)" if late else "")
+        self.late_label.setVisible(bool(late))
+
     def on_changes(self, changes) -> None:
         """The one change signal: each view refreshes what it shows."""
         if changes.dossiers or changes.outbox:
@@ -146,6 +156,11 @@ class MainWindow(QMainWindow):
         self.intake.on_changes(changes)
         self.outbox.on_changes(changes)
         self.accounts.on_changes(changes)
+        self.transfers.on_changes(changes)
+        if changes.dossiers or changes.context:
+            self.update_late_label()
+        if changes.context:
+            self.register.fill_agencies()
         if changes.dossiers and self.stack.currentWidget() is self.search:
             self.search.refresh()
         if changes.settings:
@@ -173,7 +188,7 @@ class MainWindow(QMainWindow):
             self.handover.refresh()
         start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
                  1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
-                 6: self.certify.name}.get(row)
+                 6: self.certify.name, 7: self.handover.tabs}.get(row)
         if start is not None:
             start.setFocus()
             if row == 1:

@@ -17,12 +17,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from counter_app.app import CounterApp
+from counter_app.core.admin import make_agency
 from counter_app.core.calendar import TZ
 from counter_app.core.intake import ApplicantInput, IntakeRequest
 from counter_app.core.model import DocumentKind, DocumentLine, Gender
 from counter_app.core.prints import FormKind
 from counter_app.printing.forms import render
 from counter_app.printing.register import render_register_pdf
+from counter_app.printing.transfer import render_transfer_list_pdf
 
 HERE = Path(__file__).resolve().parent
 DPI = 90
@@ -111,6 +113,30 @@ def main() -> None:
         png(form(hkd.code, FormKind.CONTROL), "06-phieu-kiem-soat")
         lines = app.tracking_register.lines(date(2026, 6, 1), date(2026, 6, 30))
         png(render_register_pdf(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30)), "07-so-theo-doi")
+        # A dossier received here for another commune: its transfer sheet, the hand-over list and
+        # the Sổ theo dõi hồ sơ phi địa giới.
+        app.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", own=False))
+        app.ctx.refresh()
+        clock.set("2026-06-15T09:40")
+        cross = app.intake.receive(IntakeRequest("1.001193", person("Lê Thị Mai", "052196004321", date(1996, 4, 2),
+                                                                    Gender.FEMALE, address="Thôn Hòa Hội, xã Bình Nghi"),
+                                                 officer, competent_agency="H52.102", documents=[
+            DocumentLine("Tờ khai đăng ký khai sinh", DocumentKind.ORIGINAL, 1),
+            DocumentLine("Giấy chứng sinh", DocumentKind.ORIGINAL, 1),
+            DocumentLine("Giấy chứng nhận kết hôn của cha mẹ", DocumentKind.CERTIFIED_COPY, 1)]))
+        app.intake.receive(IntakeRequest("1.001193", person("Trương Văn Lộc", "052091006543", date(1991, 8, 30),
+                                                            Gender.MALE, address="Thôn Thuận Hạnh, xã Bình Nghi"),
+                                         officer, competent_agency="H52.102", sets=2))
+        clock.set("2026-06-16T08:10")
+        batch = app.transfers.record("H52.102", officer, "Đinh Văn Nhận")
+        png(form(cross.code, FormKind.TRANSFER), "08-giay-ban-giao-ho-so")
+        listed, dossiers = app.transfers.get(batch.code)
+        names = {a.code: a.name for a in app.ctx.agencies}
+        png(render_transfer_list_pdf(listed, dossiers, app.ctx.settings, names, printed_at=clock.now()),
+            "09-danh-sach-ban-giao")
+        lines = app.tracking_register.lines(date(2026, 6, 1), date(2026, 6, 30), cross=True)
+        png(render_register_pdf(lines, app.ctx.settings, date(2026, 6, 1), date(2026, 6, 30), "register_cross"),
+            "10-so-phi-dia-gioi")
         app.setup.save_settings(replace(app.ctx.settings, forms=replace(forms, form_set="2018",
                                                                         receipt_layout="a4_halves")))
         app.ctx.refresh()

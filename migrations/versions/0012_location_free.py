@@ -10,7 +10,7 @@ Both are additions: no existing row is rewritten (``agency`` gains a nullable co
 ALTER TABLE ADD COLUMN, no table copy).
 
 Revision ID: 0012_location_free
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_location_free'
-down_revision = '0012'  # 0012_routing
+down_revision = '0013'  # 0013_paper_transfer
 branch_labels = None
 depends_on = None
 

@@ -201,8 +201,8 @@ def test_export_dvcqg_reports_and_skips_a_bad_stored_row(tmp_path, capsys):
 
 def test_the_kinds_the_server_accepts_are_the_kinds_the_counter_writes():
     from counter_app.core.certify import NUMBERED, SIGNED, VOIDED
-    from counter_app.core.lifecycle import POSTAL_HANDOVER, PRINTED, STAFF_HANDOVER, Action
+    from counter_app.core.lifecycle import PAPER_TRANSFER, POSTAL_HANDOVER, PRINTED, STAFF_HANDOVER, Action
     from provincial_server.validation import EVENT_KINDS
 
-    assert EVENT_KINDS == {a.value for a in Action} | {PRINTED, POSTAL_HANDOVER, STAFF_HANDOVER, NUMBERED, SIGNED,
-                                                       VOIDED}
+    assert EVENT_KINDS == {a.value for a in Action} | {PRINTED, POSTAL_HANDOVER, STAFF_HANDOVER, PAPER_TRANSFER,
+                                                       NUMBERED, SIGNED, VOIDED}
