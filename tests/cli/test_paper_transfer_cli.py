@@ -4,7 +4,7 @@ agency (recorded, then printed; reprinted), the ready-made lists and the registe
 import pytest
 from pypdf import PdfReader
 
-from tests.cli.test_cli import run, run_json, table_counts
+from tests.cli.test_cli import list_anywhere, run, run_json, table_counts
 
 INTAKE = ("intake", "--procedure", "1.001193", "--name", "Lý Văn Tư", "--address", "Thôn 3, xã Định Mỹ")
 
@@ -18,6 +18,7 @@ def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("paper") / "data"
     run_json(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ", "--province", "Gia Lai")
     run_json(d, "agency", "add", "--code", "H52.102", "--name", "UBND xã Bình Nghi")
+    list_anywhere(d)
     return d
 
 

@@ -4,7 +4,7 @@ late ones marked, a list recorded and printed, and the list empties; the other r
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from counter_app.core.admin import make_agency
-from tests.conftest import request
+from tests.conftest import receivable_anywhere, request
 from tests.printing.conftest import Pdf
 from tests.ui.conftest import finish, settle, shortcut, type_text
 
@@ -20,6 +20,7 @@ def select_rows(view, rows) -> None:
 
 def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtbot, window, core, clock, dialogs):
     core.setup.add_served_agency(make_agency(B, "UBND xã Bình Nghi", own=False))
+    receivable_anywhere(core)
     core.setup.add_served_agency(make_agency(C, "UBND xã Tây Vinh", own=False))
     first = core.intake.receive(request(competent_agency=B))
     second = core.intake.receive(request(competent_agency=B))
@@ -83,6 +84,7 @@ def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtb
 
 def test_the_register_screen_exports_a_filtered_register_and_the_cross_boundary_book(qtbot, window, core, tmp_path):
     core.setup.add_served_agency(make_agency(B, "UBND xã Bình Nghi", own=False))
+    receivable_anywhere(core)
     for_b = core.intake.receive(request(competent_agency=B))
     own = core.intake.receive(request())
     window.nav.setCurrentRow(3)
@@ -112,6 +114,7 @@ def test_the_dossier_window_prints_the_transfer_sheet_only_for_a_dossier_decided
     from counter_app.core.prints import FormKind
 
     core.setup.add_served_agency(make_agency(B, "UBND xã Bình Nghi", own=False))
+    receivable_anywhere(core)
     for_b = core.intake.receive(request(competent_agency=B))
     own = core.intake.receive(request())
     dialog = window.open_dossier(for_b.code)
