@@ -6,7 +6,7 @@ enrollment order), and each such agency gets a ``serves`` change so its counters
 at the next pull; until then they keep issuing codes under their own agency's prefix, which the
 server still accepts.
 
-Revision ID: 0006_served_slots
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = '0006_served_slots'
-down_revision = '0006'  # 0006_review_flags
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ every existing row: such a counter keeps issuing codes in its desk slot).
 Both are additions: no existing row is rewritten (``agency`` gains a nullable column with plain
 ALTER TABLE ADD COLUMN, no table copy).
 
-Revision ID: 0012_location_free
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-01
 """
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012_location_free'
-down_revision = '0013'  # 0013_paper_transfer
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
