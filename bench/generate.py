@@ -21,7 +21,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, time as dtime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +32,8 @@ from counter_app.storage import cipher
 from counter_app.core.calendar import TZ
 from counter_app.core.codes import format_code
 from counter_app.core.fees import schedule_on
+from counter_app.core.location_free import parse_list
+from counter_app.core.model import Agency
 from counter_app.core.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,6 +70,11 @@ MIX = {
     "1.013225": 1.0,   # giấy phép xây dựng
 }
 OTHER_SHARE = 8.0
+# A regional counter (--agencies N) receives for N-1 communes besides its own agency, only the
+# procedures on the province's location-independent list; these are the ones provinces put on
+# such lists first (certified copies, civil-status extracts and registrations).
+REGIONAL_LIST = ("2.000815", "2.000884", "1.001193", "1.004873", "1.000656", "2.000635")
+REGIONAL_DECISION = ("01/2024/QĐ-BENCH", "2024-01-01")  # synthetic: the data starts in Dec 2024
 OFFICERS = ["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Tuấn", "Rơ Mah H'Blin"]
 MORNING = (7 * 3600 + 30 * 60, 11 * 3600 + 30 * 60)
 AFTERNOON = (13 * 3600 + 30 * 60, 17 * 3600)
@@ -180,11 +187,44 @@ def bench_key(data_dir: Path, create: bool = False) -> bytes | None:
     return key
 
 
-def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> dict:
+def served_agencies(n: int) -> list[Agency]:
+    """n - 1 communes of the same province besides the counter's own agency (codes H52.102 …)."""
+    return [Agency(f"H52.{102 + i}", f"UBND xã Bench {i + 1:02d}", AGENCY["province"], own=False)
+            for i in range(n - 1)]
+
+
+def designate_regional_list(app: CounterApp) -> None:
+    """The province's location-independent list, loaded as a counter loads it (one decision)."""
+    number, day = REGIONAL_DECISION
+    app.catalogue.import_location_free(parse_list({"entries": [
+        {"procedure_code": code, "decision": number, "decision_date": day, "effective_from": day,
+         "places": ["any_commune"], "channels": ["in_person", "post"]} for code in REGIONAL_LIST]}))
+
+
+def load_transfers(con: sqlite3.Connection, handed: dict[tuple[date, str], list[str]], days: list[date]) -> None:
+    """One paper hand-over list per agency and day, taken over the next working morning: a
+    regional counter's history has its files handed over, only the last day's still wait."""
+    following = dict(zip(days, days[1:]))
+    batches, items = [], []
+    for n, ((d, to_agency), codes) in enumerate(sorted(handed.items()), 1):
+        at = stamp(following.get(d, d), 8 * 3600)
+        batches.append((n, f"BG-{to_agency}-{d:%Y%m%d}-1", to_agency, at, at, OFFICERS[0], "Văn thư UBND xã"))
+        items.extend((n, i, c) for i, c in enumerate(codes))
+    con.executemany("INSERT INTO transfer_batch (id, code, to_agency, created_at, handed_at, giver, receiver) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", batches)
+    con.executemany("INSERT INTO transfer_batch_item (batch_id, position, dossier_code) VALUES (?, ?, ?)", items)
+
+
+def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False, agencies: int = 1) -> dict:
     rng = random.Random(seed)
     t0 = time.perf_counter()
     key = bench_key(data_dir, create=True) if encrypt else None
     app = CounterApp.initialise(data_dir, **AGENCY)
+    served = served_agencies(agencies)
+    for agency_ in served:
+        app.setup.add_served_agency(agency_)
+    if served:
+        designate_regional_list(app)
     ctx, today = app.ctx, app.clock.now().date()
     app.close()
     settings = ctx.settings
@@ -197,6 +237,8 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
     con.execute("PRAGMA cache_size=-2000000")    # 2 GB: keeps the random-keyed indexes in memory
     con.execute("PRAGMA temp_store=MEMORY")
     procs, weights = load_procedures(con)
+    li_procs = [(p, w) for p, w in zip(procs, weights) if p[0] in REGIONAL_LIST]
+    competent = [agency, *(a.code for a in served)]
     people = People(ctx.provinces, rng)
     due = DueDates(ctx.calendar)
     copy_schedule = schedule_on(ctx.copy_fee_schedules, today)
@@ -213,6 +255,8 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
     code_seq: list[tuple] = []
     register: Counter[int] = Counter()
     status_tally: Counter[str] = Counter()
+    handed: defaultdict[tuple[date, str], list] = defaultdict(list)  # paper files per day and agency
+    pending: list[tuple[int]] = []  # and those still here
     did = 0
 
     def flush() -> None:
@@ -228,11 +272,21 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
         con.execute(f'DROP TRIGGER "{trigger}"')
     for d, n in zip(days, counts):
         procs_today = rng.choices(procs, weights, k=n)
-        for seq, secs in enumerate(sorted(office_seconds(rng) for _ in range(n)), 1):
+        seq_today: Counter[str] = Counter()
+        for i, secs in enumerate(sorted(office_seconds(rng) for _ in range(n))):
             did += 1
-            code_, pname, wd, fee, rule, docs = procs_today[seq - 1]
+            for_agency = rng.choice(competent) if served else agency
+            if for_agency == agency:
+                code_, pname, wd, fee, rule, docs = procs_today[i]
+            else:
+                code_, pname, wd, fee, rule, docs = rng.choices(*zip(*li_procs))[0]
+            seq_today[for_agency] += 1
             name, ident, dob, gender, phone, address = people.applicant(d)
-            code = format_code(prefix, d, slot, seq)
+            code = format_code(prefix if for_agency == agency else for_agency, d, slot, seq_today[for_agency])
+            if for_agency != agency and d < days[-1]:
+                handed[(d, for_agency)].append(code)  # older paper files have gone over; the last day's wait
+            elif for_agency != agency:
+                pending.append((did,))
             received = stamp(d, secs)
             due_day, due_secs = due(d, secs, wd)
             if did % 50_000 == 1:
@@ -243,7 +297,7 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
             register[d.year] += 1
             officer = OFFICERS[secs % len(OFFICERS)]
             rows["dossier"].append((
-                did, code, code_, pname, agency, agency, "counter", "citizen", name, fold_name(name), ident,
+                did, code, code_, pname, agency, for_agency, "counter", "citizen", name, fold_name(name), ident,
                 dob.isoformat() if dob else None, gender, phone, None, address, received, due_at, "counter",
                 None, officer, status, desk, 1, f"01/{d.year}", register[d.year], 0))
             doc = docs[0] if docs else {"name": "Đơn đề nghị", "kind": "original", "count": 1}
@@ -262,7 +316,7 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
             rows["event"].append((did, ev, did, received, officer))
             state = "delivered" if received < delivered_before else "pending"
             rows["outbox"].append((did, ev, did, code, state, received))
-        code_seq.append((prefix, f"{d:%y%m%d}", slot, n))
+        code_seq.extend((prefix if a == agency else a, f"{d:%y%m%d}", slot, k) for a, k in seq_today.items())
         if len(rows["dossier"]) >= BATCH:
             flush()
         if (did - n) // COMMIT_EVERY != did // COMMIT_EVERY:  # crossed a commit boundary today
@@ -270,6 +324,9 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
             print(f"  {did:>9,} dossiers  {time.perf_counter() - t0:6.1f} s", flush=True)
             con.execute("BEGIN")
     flush()
+
+    load_transfers(con, handed, days)
+    con.executemany("INSERT INTO paper_pending (dossier_id) VALUES (?)", pending)
 
     # Move every counter past the loaded data: the next real intake must get a fresh code,
     # register number and outbox sequence number.
@@ -298,7 +355,7 @@ def generate(data_dir: Path, count: int, seed: int, encrypt: bool = False) -> di
     verify(data_dir, did, fts_triggers)
     size = paths.database_path(data_dir).stat().st_size
     return {
-        "count": did, "seed": seed, "first_day": days[0].isoformat(), "last_day": days[-1].isoformat(),
+        "count": did, "seed": seed, "agencies": agencies, "first_day": days[0].isoformat(), "last_day": days[-1].isoformat(),
         "working_days": len(days), "max_per_day": max(counts), "statuses": dict(status_tally),
         "init_s": round(t_init, 1), "load_s": round(t_load, 1), "fts_rebuild_s": round(t_fts, 1),
         "checkpoint_s": round(t_ckpt, 1),
@@ -331,6 +388,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--force", action="store_true", help="replace an existing database in DATA_DIR")
     ap.add_argument("--encrypt", action="store_true", help="SQLCipher, as on a counter with an OS keyring")
+    ap.add_argument("--agencies", type=int, default=1,
+                    help="a regional counter receiving for this many agencies (its own included)")
     args = ap.parse_args()
     data_dir = args.data_dir.resolve()
     db = paths.database_path(data_dir)
@@ -342,7 +401,9 @@ def main() -> None:
         (data_dir / DATASET_FILE).unlink(missing_ok=True)
         (data_dir / BENCH_KEY_FILE).unlink(missing_ok=True)
     print(f"Generating {args.count:,} dossiers in {data_dir} …", flush=True)
-    facts = generate(data_dir, args.count, args.seed, args.encrypt)
+    if not 1 <= args.agencies <= 99:
+        raise SystemExit("--agencies: 1 to 99")
+    facts = generate(data_dir, args.count, args.seed, args.encrypt, args.agencies)
     facts["encrypted"] = args.encrypt
     (data_dir / DATASET_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"Loaded {facts['count']:,} dossiers over {facts['working_days']} working days "

@@ -15,13 +15,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from counter_app.core import protocol
 from counter_app.core.codes import CODE_RE
 from counter_app.core.errors import ValidationError
-from counter_app.core.lifecycle import Action
+from counter_app.core.lifecycle import PAPER_TRANSFER, Action
 from counter_app.core.prints import outgoing_counter
 from counter_app.core.text import nfc_deep
 from counter_app.storage import cipher
@@ -30,6 +30,8 @@ from counter_app.storage.models import (
 )
 from counter_app.storage.dossiers import OUTBOX_SEQUENCE
 from counter_app.storage.remote import SqlRemoteChanges, _when
+from counter_app.storage.handover_models import PaperPendingRow
+from counter_app.storage.transfers import paper_goes_elsewhere
 
 CATCH_UP = "catch_up"
 
@@ -119,12 +121,16 @@ class SqlCatchUp:
                                                      "events": []})
             row = self.s.scalars(select(DossierRow).where(DossierRow.code == code)).one()
             row.desk = payload["dossier"].get("desk") or 0  # this device's own desk, not a foreign dossier's 0
+            if paper_goes_elsewhere(row):
+                self.s.add(PaperPendingRow(dossier_id=row.id))
         elif row is not None:
             row.status = body["status_after"]
             if payload.get("new_due_at"):
                 row.due_at = _when(payload["new_due_at"])
             if body.get("kind") == Action.RESCHEDULE.value:
                 row.reschedule_count = (row.reschedule_count or 0) + 1
+            if body.get("kind") == PAPER_TRANSFER:  # the list itself stayed behind in the backup
+                self.s.execute(delete(PaperPendingRow).where(PaperPendingRow.dossier_id == row.id))
         if row is None:
             return None
         # The hashes as pushed: the chain goes on from them, and ``check`` compares this row with

@@ -23,7 +23,8 @@ from counter_app.storage.models import (
     CodeSequenceRow, CounterRow, DossierDocumentRow, DossierEventRow, DossierFeeRow, DossierRow, OutboxRow,
     RegisterSequenceRow,
 )
-from counter_app.storage.handover_models import TransferBatchItemRow, TransferBatchRow
+from counter_app.storage.handover_models import PaperPendingRow, TransferBatchItemRow, TransferBatchRow
+from counter_app.storage.transfers import paper_goes_elsewhere
 
 _DIGITS_RE = re.compile(r"^[\d\s.+\-]+$")
 _FTS = table("dossier_fts", column("rowid"))
@@ -171,6 +172,8 @@ class SqlDossierRepository:
         )
         self.s.add(row)
         self.s.flush()
+        if paper_goes_elsewhere(row):
+            self.s.add(PaperPendingRow(dossier_id=row.id))
         self._append_event(row, event)
 
     def record(self, code: str, event: DossierEvent, *, status: str, due_at: datetime | None,

@@ -76,3 +76,12 @@ class TransferBatchItemRow(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("transfer_batch.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     dossier_code: Mapped[str] = mapped_column(String(60), unique=True)  # a paper file goes over once
+
+
+class PaperPendingRow(Base):
+    """A paper file received here for another agency and on no hand-over list yet. The waiting
+    list and the status bar's late count read these few rows instead of scanning every dossier a
+    regional counter ever received (bench/run.py, regional dataset)."""
+
+    __tablename__ = "paper_pending"
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)

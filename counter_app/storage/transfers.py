@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from counter_app.core.errors import NotFound
 from counter_app.core.lifecycle import Action, Status
 from counter_app.core.transfer import ListedDossier, TransferBatch
-from counter_app.storage.handover_models import TransferBatchItemRow, TransferBatchRow
+from counter_app.storage.handover_models import PaperPendingRow, TransferBatchItemRow, TransferBatchRow
 from counter_app.storage.models import DossierEventRow, DossierRow
 
 _LISTED = (DossierRow.code, DossierRow.procedure_name, DossierRow.applicant_name, DossierRow.receiving_agency,
@@ -29,6 +29,12 @@ def _batch(r: TransferBatchRow) -> TransferBatch:
                          dossier_codes=tuple(i.dossier_code for i in r.items))
 
 
+def paper_goes_elsewhere(row: DossierRow) -> bool:
+    """A dossier just received here whose paper file must go to another (competent) agency."""
+    return (row.desk != 0 and row.competent_agency != row.receiving_agency and row.channel != "online"
+            and row.status != Status.REFUSED.value)
+
+
 def _received_here(here: Sequence[str]):
     # desk 0 marks a dossier received at another counter and imported here (storage/remote.py).
     return DossierRow.receiving_agency.in_(list(here)) & (DossierRow.desk != 0)
@@ -44,9 +50,8 @@ class SqlPaperTransfers:
     def waiting(self, here: Sequence[str], to_agency: str | None) -> list[ListedDossier]:
         """Received here for another agency, not online, not refused or withdrawn, and on no
         hand-over list yet; oldest first."""
-        handed = exists().where(TransferBatchItemRow.dossier_code == DossierRow.code)
-        stmt = (select(*_LISTED).where(_received_here(here), DossierRow.competent_agency != DossierRow.receiving_agency,
-                                       DossierRow.channel != "online", DossierRow.status.not_in(_NO_PAPER), ~handed)
+        stmt = (select(*_LISTED).join(PaperPendingRow, PaperPendingRow.dossier_id == DossierRow.id)
+                .where(_received_here(here), DossierRow.status.not_in(_NO_PAPER))
                 .order_by(DossierRow.received_at, DossierRow.id))
         if to_agency:
             stmt = stmt.where(DossierRow.competent_agency == to_agency)
@@ -91,6 +96,8 @@ class SqlPaperTransfers:
             code=batch.code, to_agency=batch.to_agency, created_at=batch.created_at, handed_at=batch.handed_at,
             giver=batch.giver, receiver=batch.receiver, note=batch.note,
             items=[TransferBatchItemRow(position=i, dossier_code=c) for i, c in enumerate(batch.dossier_codes)]))
+        self.s.execute(delete(PaperPendingRow).where(PaperPendingRow.dossier_id.in_(
+            select(DossierRow.id).where(DossierRow.code.in_(batch.dossier_codes)))))
         self.s.flush()
 
     def get(self, code: str) -> TransferBatch:

@@ -154,3 +154,54 @@ def test_0011_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
     assert con.execute("SELECT username, password_hash FROM officer ORDER BY username").fetchall() == [
         ("an.bd", "y"), ("bich.tt", "x")]
     con.close()
+
+
+def test_0015_lists_the_paper_files_still_here(tmp_path):
+    """Issue 15: the waiting list reads paper_pending; the upgrade fills it with exactly the files
+    received here for another agency that are on no hand-over list (not refused, not online,
+    not imported from another counter)."""
+    from alembic import command
+    from sqlalchemy import create_engine, pool
+
+    from counter_app.storage.db import sqlite_url
+    from counter_app.storage.migrate import _config
+
+    db = tmp_path / "counter.sqlite"
+    cfg = _config(MIGRATIONS)
+    engine = create_engine(sqlite_url(db, None), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0014")
+    engine.dispose()
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO procedure (code, name, name_key, field, working_days, max_extension_days, fee_vnd, "
+                "fee_rule, online_level, location_independent, postal_allowed, active, documents, extra) VALUES "
+                "('1.004873', 'X', 'x', '', 3, 0, 0, 'fixed', 'paper', 1, 1, 1, '[]', '{}')")
+    rows = [  # id, code, competent, channel, status, desk
+        (1, "H52.102-260601-010001", "H52.102", "counter", "received", 1),   # waits
+        (2, "H52.102-260601-010002", "H52.102", "counter", "received", 1),   # on a list
+        (3, "H52.101-260601-010001", "H52.101", "counter", "received", 1),   # own agency
+        (4, "H52.102-260601-010003", "H52.102", "online", "received", 1),    # no paper
+        (5, "H52.102-260601-010004", "H52.102", "counter", "refused", 1),    # refused at the desk
+        (6, "H52.102-260601-020001", "H52.102", "counter", "processing", 0),  # another counter's
+        (7, "H52.102-260601-010005", "H52.102", "post", "processing", 1),    # waits
+    ]
+    for i, code, competent, channel, status, desk in rows:
+        con.execute(
+            "INSERT INTO dossier (id, code, procedure_code, procedure_name, receiving_agency, competent_agency, "
+            "channel, applicant_kind, applicant_name, name_key, received_at, return_method, receiving_officer, "
+            "status, desk, sets, reschedule_count) VALUES (?, ?, '1.004873', 'X', 'H52.101', ?, ?, 'citizen', "
+            "'Lê Văn A', 'le van a', '2026-06-01 08:00:00.000000', 'counter', 'Lan', ?, ?, 1, 0)",
+            (i, code, competent, channel, status, desk))
+    con.execute("INSERT INTO transfer_batch (id, code, to_agency, created_at, handed_at, giver, receiver) VALUES "
+                "(1, 'BG-H52.102-20260602-1', 'H52.102', '2026-06-02 08:00:00.000000', "
+                "'2026-06-02 08:00:00.000000', 'Lan', 'Văn thư')")
+    con.execute("INSERT INTO transfer_batch_item (batch_id, position, dossier_code) "
+                "VALUES (1, 0, 'H52.102-260601-010002')")
+    con.commit()
+    con.close()
+    assert upgrade(db, MIGRATIONS, tmp_path / "backups").after == head_revision(MIGRATIONS)
+    con = sqlite3.connect(db)
+    assert [r[0] for r in con.execute("SELECT dossier_id FROM paper_pending ORDER BY dossier_id")] == [1, 7]
+    assert con.execute("SELECT count(*) FROM dossier").fetchone()[0] == 7
+    con.close()
