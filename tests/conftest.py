@@ -107,3 +107,10 @@ def outbox_count(app) -> int:
         return con.execute("SELECT count(*) FROM outbox").fetchone()[0]
     finally:
         con.close()
+
+
+def pdf_text(path) -> str:
+    """A PDF's text with runs of whitespace folded, page after page (what the reader sees)."""
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)

@@ -53,19 +53,27 @@ class SqlRemoteChanges:
         return self._has_undelivered(code) or self.s.scalar(select(SyncDeferredRow.id).where(
             SyncDeferredRow.dossier_code == code, SyncDeferredRow.change_seq < seq).limit(1)) is not None
 
-    def apply_status(self, seq: int, data: dict[str, Any]) -> str:
-        """'applied', 'deferred', 'unknown' (no such dossier here) or 'already'."""
+    def _admit(self, seq: int, kind: str, data: dict[str, Any], uuid: str) -> tuple[DossierRow | None, str]:
+        """The dossier row a pulled change may be applied to now, or None with the outcome:
+        'unknown' (no such dossier here), 'already' (recorded before) or 'deferred' (parked)."""
         code = data["code"]
         row = self.s.scalars(select(DossierRow).where(DossierRow.code == code)).one_or_none()
         if row is None:
-            return "unknown"
-        if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == data["uuid"])) is not None:
+            return None, "unknown"
+        if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == uuid)) is not None:
             self._undefer(seq)
-            return "already"
+            return None, "already"
         if self._must_wait(code, seq):
             if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
-                self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="status", data=data))
-            return "deferred"
+                self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind=kind, data=data))
+            return None, "deferred"
+        return row, "applied"
+
+    def apply_status(self, seq: int, data: dict[str, Any]) -> str:
+        """'applied', 'deferred', 'unknown' (no such dossier here) or 'already'."""
+        row, outcome = self._admit(seq, "status", data, data["uuid"])
+        if row is None:
+            return outcome
         status, before = Status(data["status"]).value, row.status
         row.status = status
         # Not chained (the province's event, not this device's), but it binds the row's new state.
@@ -99,17 +107,10 @@ class SqlRemoteChanges:
         """Another counter's event (or this counter's own, coming back): 'applied', 'deferred',
         'unknown' or 'already'. The dossier takes the status the server gave it after the event,
         so every counter of the dossier ends in the server's state, conflicts included."""
-        code, event = data["code"], data["event"]
-        row = self.s.scalars(select(DossierRow).where(DossierRow.code == code)).one_or_none()
+        event = data["event"]
+        row, outcome = self._admit(seq, "event", data, event["uuid"])
         if row is None:
-            return "unknown"
-        if self.s.scalar(select(DossierEventRow.id).where(DossierEventRow.uuid == event["uuid"])) is not None:
-            self._undefer(seq)
-            return "already"
-        if self._must_wait(code, seq):
-            if self.s.scalar(select(SyncDeferredRow.id).where(SyncDeferredRow.change_seq == seq)) is None:
-                self.s.add(SyncDeferredRow(change_seq=seq, dossier_code=code, kind="event", data=data))
-            return "deferred"
+            return outcome
         payload = nfc_deep(dict(event.get("payload") or {}))
         row.status = Status(data.get("status") or event["status_after"]).value
         if payload.get("new_due_at"):

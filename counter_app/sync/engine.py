@@ -239,16 +239,13 @@ class SyncEngine:
 
     def _apply(self, uow, change: dict[str, Any], report: SyncReport) -> None:
         kind, data, seq = change.get("kind"), change.get("data") or {}, int(change.get("seq", 0))
-        if kind == protocol.CHANGE_STATUS:
-            outcome = uow.remote.apply_status(seq, data)
+        if kind in (protocol.CHANGE_STATUS, protocol.CHANGE_EVENT):
+            apply = uow.remote.apply_status if kind == protocol.CHANGE_STATUS else uow.remote.apply_event
+            outcome = apply(seq, data)
             if outcome == "deferred":
                 report.deferred += 1
         elif kind == protocol.CHANGE_DOSSIER:
             outcome = uow.remote.import_dossier(data)
-        elif kind == protocol.CHANGE_EVENT:
-            outcome = uow.remote.apply_event(seq, data)
-            if outcome == "deferred":
-                report.deferred += 1
         elif kind == protocol.CHANGE_FLAG:
             outcome = uow.flags.apply(data)
         elif kind == protocol.CHANGE_CATALOGUE:

@@ -1,9 +1,9 @@
 """Issue 15 item 7 from the real command line: former names and codes of merged or renamed units."""
 
 import pytest
-from pypdf import PdfReader
 
 from tests.cli.test_cli import list_anywhere, run, run_json, table_counts
+from tests.conftest import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -13,10 +13,6 @@ def data(tmp_path_factory):
     run_json(d, "agency", "add", "--code", "H52.102", "--name", "UBND xã Bình Nghi")
     list_anywhere(d)
     return d
-
-
-def pdf_text(path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
 
 
 def test_alias_is_recorded_listed_and_found_without_diacritics(data):

@@ -8,17 +8,12 @@ import sys
 from datetime import date
 
 import pytest
-from pypdf import PdfReader
 
 from tests.cli.test_cli import run, run_json, table_counts
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pdf_text
 
 POST = "Bưu điện xã Định Mỹ"
 INTAKE = ("intake", "--procedure", "1.001193", "--name", "Lý Văn Tư", "--address", "Thôn 3, xã Định Mỹ")
-
-
-def pdf_text(path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,11 @@
 agency (recorded, then printed; reprinted), the ready-made lists and the register's filters."""
 
 import pytest
-from pypdf import PdfReader
 
 from tests.cli.test_cli import list_anywhere, run, run_json, table_counts
+from tests.conftest import pdf_text
 
 INTAKE = ("intake", "--procedure", "1.001193", "--name", "Lý Văn Tư", "--address", "Thôn 3, xã Định Mỹ")
-
-
-def pdf_text(path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
 
 
 @pytest.fixture(scope="module")

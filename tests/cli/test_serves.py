@@ -5,9 +5,9 @@ intake for another agency: only listed procedures, that agency's code, due-date 
 import json
 
 import pytest
-from pypdf import PdfReader
 
 from tests.cli.test_cli import run, run_json, table_counts
+from tests.conftest import pdf_text
 
 SERVES = "H52.102=UBND xã Bình Nghi,H52.103=UBND xã Định Tường"
 INTAKE = ("intake", "--procedure", "1.001612", "--name", "Lý Văn Tư", "--address", "Thôn 3, xã Bình Nghi",
@@ -87,7 +87,7 @@ def test_a_listed_procedure_gets_the_competent_agencys_code_calendar_and_receipt
     assert own["due_at"][:10] == "2026-11-19" and theirs["due_at"][:10] == "2026-11-20"
     out = tmp_path / "receipt.pdf"
     run_json(data, "print", theirs["code"], "--form", "receipt", "--out", str(out))
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    text = pdf_text(out)
     assert "UBND XÃ BÌNH NGHI" in text and "UBND XÃ ĐỊNH MỸ" not in text
     # Removed from the list since 1 January 2026: refused for another agency, still fine for its own.
     refused = run(data, "intake", "--procedure", "1.001193", "--name", "A", "--competent-agency", "H52.103", ok=False)

@@ -5,19 +5,14 @@ day's list, each PDF read back."""
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
-from pypdf import PdfReader
 
 from counter_app.core.model import Channel
 from counter_app.core.officers import Operator
 from counter_app.core.postal import PostalIntake
-from tests.conftest import request
+from tests.conftest import pdf_text, request
 from tests.ui.conftest import finish, press, settle, type_text
 
 A, C = "RR123456785VN", "RR111111115VN"
-
-
-def pdf_text(path) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
 
 
 def open_screen(qtbot, window):

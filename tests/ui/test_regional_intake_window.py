@@ -5,9 +5,9 @@ its calendar's due date and a receipt issued in its name."""
 import io
 from datetime import date
 
-from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
+from tests.conftest import pdf_text
 from tests.ui.conftest import finish, press, settle, type_text
 
 
@@ -56,7 +56,7 @@ def test_regional_intake_with_the_competent_agency_choice(qtbot, window, core, d
     d = core.queries.get(code)
     assert code == "H52.102-260610-010001" and d.competent_agency == "H52.102" and d.due_at == theirs
     # The PDF the preview rendered and sent to the printer (Qt's printer file holds only page images).
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(previews[0].printed_pdf)).pages)
+    text = pdf_text(io.BytesIO(previews[0].printed_pdf))
     assert "UBND XÃ BÌNH NGHI" in text and "UBND XÃ ĐỊNH MỸ" not in text
 
     # A location-bound procedure: the agency is not asked, it is this counter's.
