@@ -21,7 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from counter_app.app import CounterApp  # noqa: E402
+from counter_app.core.admin import make_agency  # noqa: E402
 from counter_app.core.intake import ApplicantInput, IntakeRequest  # noqa: E402
+from counter_app.core.location_free import parse_list  # noqa: E402
 from counter_app.core.model import DocumentKind, DocumentLine, Gender  # noqa: E402
 from counter_app.ui.fonts import install_fonts  # noqa: E402
 from counter_app.ui.main_window import MainWindow  # noqa: E402
@@ -42,6 +44,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         core = CounterApp.initialise(Path(tmp), agency_code="H52.101", agency_name="UBND xã Định Mỹ",
                                      province="Gia Lai", desk=1)
+        # A regional counter too (issue 15): it receives for UBND xã Bình Nghi the procedures on the
+        # province's location-independent list.
+        core.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", "Gia Lai", own=False))
+        core.catalogue.import_location_free(parse_list({"entries": [
+            {"procedure_code": c, "decision": "2608/QĐ-UBND", "decision_date": "2025-11-24",
+             "effective_from": "2025-11-24"} for c in ("1.004873", "2.000815", "1.001193")]}))
         core.officers.create("bich.tt", "Trần Thị Bích", "mật-khẩu-2026", role="admin")
         officer = core.officers.authenticate("bich.tt", "mật-khẩu-2026")
         codes = []
@@ -51,6 +59,10 @@ def main() -> None:
             proc = ["2.000815", "1.001193", "1.001612", "1.004873", "1.000894", "2.000884"][i % 6]
             docs = [DocumentLine("Giấy khai sinh", DocumentKind.ORIGINAL, 2, 1)] if proc == "2.000815" else None
             codes.append(core.intake.receive(IntakeRequest(proc, who, officer.full_name, documents=docs)).code)
+        for name, id_number, dob, gender in PEOPLE[3:]:
+            who = ApplicantInput(full_name=name, id_number=id_number, date_of_birth=dob, gender=gender,
+                                 address="Thôn 2, xã Bình Nghi, tỉnh Gia Lai")
+            core.intake.receive(IntakeRequest("1.004873", who, officer.full_name, competent_agency="H52.102"))
         core.actions.forward(codes[1], officer.full_name)
         core.actions.request_supplement(codes[1], officer.full_name, "Thiếu giấy chứng sinh", ["Giấy chứng sinh"])
         for code in codes[2:5]:
@@ -67,7 +79,7 @@ def main() -> None:
         intake.choose_procedure()
         intake.phone.setText("0912345678")
         shots = {"01-tiep-nhan": 0, "02-tra-ket-qua": 1, "03-tra-cuu": 2, "04-so-theo-doi": 3, "05-cai-dat": 4,
-                 "07-dong-bo": 5, "08-chung-thuc": 6}
+                 "07-dong-bo": 5, "08-chung-thuc": 6, "09-ban-giao": 7}
         for name, row in shots.items():
             window.nav.setCurrentRow(row)
             if row == 1:
@@ -86,6 +98,8 @@ def main() -> None:
                     p_box.setValue(pages)
                     c_box.setValue(copies)
                     cv.add_row()
+            if row == 7:
+                window.handover.tabs.setCurrentWidget(window.transfers)
             app.processEvents()
             window.grab().save(str(HERE / f"{name}.png"))
             print(f"docs/screenshots/{name}.png")
