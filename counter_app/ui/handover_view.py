@@ -1,7 +1,8 @@
 """Bàn giao: the hand-over lists signed with the post (biên bản giao nhận: list what a signed list
 still lacks, draw up a day's list for a direction, record its signing, print it again), and the
 hand-overs between the reception officer and the commune's specialists (record one, print the
-day's list). Every read, write and render runs off the GUI thread."""
+day's list), the paper files for other agencies (ui/transfer_view.py) and the results sent by post
+(ui/postal_results.py). Every read, write and render runs off the GUI thread."""
 
 from __future__ import annotations
 
@@ -287,15 +288,18 @@ class StaffHandoverPanel(QWidget):
 class HandoverView(QWidget):
     def __init__(self, core, officer, local, parent=None) -> None:
         super().__init__(parent)
+        from counter_app.ui.postal_results import PostalResultsPanel
         from counter_app.ui.transfer_view import TransferView
 
         self.postal = PostalBatchesPanel(core, officer)
+        self.results = PostalResultsPanel(core, officer)
         self.staff = StaffHandoverPanel(core, officer)
         self.transfers = TransferView(core, officer, local)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.postal, "Với bưu chính")
         self.tabs.addTab(self.staff, "Với công chức chuyên môn")
         self.tabs.addTab(self.transfers, "Cho cơ quan giải quyết khác")
+        self.tabs.addTab(self.results, "Kết quả gửi bưu chính")
         self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget() is self.transfers
                                          and self.transfers.refresh())
         layout = QVBoxLayout()
@@ -307,3 +311,4 @@ class HandoverView(QWidget):
         self.postal.refresh()
         self.staff.refresh()
         self.transfers.refresh()
+        self.results.refresh()
