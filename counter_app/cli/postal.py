@@ -27,7 +27,7 @@ def cmd_handover(args) -> int:
     service = app.postal
     if args.action == "sign":
         if not args.batch:
-            raise ValidationError("Cần ghi số biên bản: counter-app handover sign BC-IN-YYYYMMDD-1 --at …",
+            raise ValidationError("Cần ghi số biên bản: counter-app handover sign BC-IN-YYYYMMDD-01-1 --at …",
                                   "batch code missing")
         batch = service.sign(args.batch, args.officer, postal_employee=args.postal_employee,
                              signed_at=parse_local_datetime(args.at) if args.at else None)

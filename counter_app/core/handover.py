@@ -147,7 +147,8 @@ class PostalService:
         start, end = day_bounds(day)
         extra = [normalise_item(x) for x in extra_items]
         with self._uow() as uow:
-            batch = uow.postal.open_batch(direction.value, day, self._clock.now(), officer)
+            batch = uow.postal.open_batch(direction.value, day, self._clock.now(), officer,
+                                           self._ctx.settings.device_slot)
             taken = uow.postal.on_other_lists(direction.value, batch.code)
             found = (uow.postal.arrived(start, end) if direction is Direction.IN else uow.postal.posted(start, end))
             items = [BatchItem(i, c) for i, c in found if i not in taken]

@@ -149,7 +149,7 @@ class PaperTransferService:
                 if at < waiting[code].received_at:
                     raise ValidationError(f"Thời điểm bàn giao trước lúc tiếp nhận hồ sơ {code}.",
                                           "handed before received")
-            batch = TransferBatch(code=uow.transfers.next_code(to_agency, at.date()), to_agency=to_agency,
+            batch = TransferBatch(code=uow.transfers.next_code(to_agency, at.date(), self._ctx.settings.device_slot), to_agency=to_agency,
                                   created_at=now, handed_at=at, giver=officer, receiver=receiver,
                                   dossier_codes=tuple(wanted), note=clean_optional(note))
             uow.transfers.add(batch)

@@ -37,7 +37,7 @@ class SqlPostalBatches:
     def get(self, code: str) -> PostalBatch:
         return _batch(self._row(code))
 
-    def open_batch(self, direction: str, day: date, now: datetime, officer: str) -> PostalBatch:
+    def open_batch(self, direction: str, day: date, now: datetime, officer: str, slot: int) -> PostalBatch:
         """The day's unsigned list for the direction, or a new one (a signed list is never changed:
         what arrives later goes on the next list of the same day)."""
         row = self.s.scalars(select(PostalBatchRow).where(
@@ -46,8 +46,9 @@ class SqlPostalBatches:
         if row is None:
             n = self.s.scalar(select(func.count()).select_from(PostalBatchRow).where(
                 PostalBatchRow.direction == direction, PostalBatchRow.day == day)) or 0
-            row = PostalBatchRow(code=f"BC-{direction.upper()}-{day:%Y%m%d}-{n + 1}", direction=direction, day=day,
-                                 created_at=now, officer=officer)
+            # The device slot keeps two desks of one agency from printing the same list number.
+            row = PostalBatchRow(code=f"BC-{direction.upper()}-{day:%Y%m%d}-{slot:02d}-{n + 1}", direction=direction,
+                                 day=day, created_at=now, officer=officer)
             self.s.add(row)
             self.s.flush()
         return _batch(row)

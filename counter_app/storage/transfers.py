@@ -50,8 +50,10 @@ class SqlPaperTransfers:
     def waiting(self, here: Sequence[str], to_agency: str | None) -> list[ListedDossier]:
         """Received here for another agency, not online, not refused or withdrawn, and on no
         hand-over list yet; oldest first."""
-        stmt = (select(*_LISTED).join(PaperPendingRow, PaperPendingRow.dossier_id == DossierRow.id)
-                .where(_received_here(here), DossierRow.status.not_in(_NO_PAPER))
+        # IN on the primary key drives the query from the few pending rows; a join lets SQLite
+        # walk every dossier in received_at order instead (measured 0.5 s at a million).
+        stmt = (select(*_LISTED).where(DossierRow.id.in_(select(PaperPendingRow.dossier_id)), _received_here(here),
+                                       DossierRow.status.not_in(_NO_PAPER))
                 .order_by(DossierRow.received_at, DossierRow.id))
         if to_agency:
             stmt = stmt.where(DossierRow.competent_agency == to_agency)
@@ -85,8 +87,9 @@ class SqlPaperTransfers:
             out.append(ListedDossier(*row[:-1], detail=detail))
         return out
 
-    def next_code(self, to_agency: str, day: date) -> str:
-        prefix = f"BG-{to_agency}-{day:%Y%m%d}-"
+    def next_code(self, to_agency: str, day: date, slot: int) -> str:
+        # The device slot keeps two desks of one agency from printing the same list number.
+        prefix = f"BG-{to_agency}-{day:%Y%m%d}-{slot:02d}-"
         n = self.s.scalar(select(func.count()).select_from(TransferBatchRow)
                           .where(TransferBatchRow.code.like(f"{prefix}%"))) or 0
         return f"{prefix}{n + 1}"

@@ -28,7 +28,7 @@ from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
 from counter_app.ui.sync_view import OutboxView, SyncBridge, status_text
-from counter_app.ui.operations import ChangeBridge, op, runner
+from counter_app.ui.operations import ChangeBridge, Op, op, runner
 
 log = logging.getLogger("counter_app.ui")
 
@@ -142,8 +142,12 @@ class MainWindow(QMainWindow):
             self.sync_label.setToolTip(report.clock_warning)
         self.sync_label.setText(text)
 
-    def update_late_label(self) -> None:
-        late = len(self.core.transfers.late())
+    def update_late_label(self) -> Op:
+        """Off the GUI thread: it follows every commit, and at a regional counter with thousands of
+        files waiting it takes tens of milliseconds (docs/benchmarks.md, regional counter)."""
+        return op(self, lambda cancel: len(self.core.transfers.late())).success(self._show_late).run()
+
+    def _show_late(self, late: int) -> None:
         self.late_label.setText(f"⚠ {late} hồ sơ giấy quá hạn bàn giao (Alt+8)" if late else "")
         self.late_label.setVisible(bool(late))
 

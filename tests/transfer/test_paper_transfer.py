@@ -72,7 +72,7 @@ def test_waiting_files_are_listed_per_agency_late_after_a_working_day_and_leave_
     clock.set("2026-06-11T09:45")
     before = outbox_count(app)
     batch = app.transfers.record(B, "Cán bộ A", "Lê Văn Nhận", handed_at=datetime(2026, 6, 11, 9, 30))
-    assert batch.dossier_codes == (for_b.code,) and batch.code == f"BG-{B}-20260611-1"
+    assert batch.dossier_codes == (for_b.code,) and batch.code == f"BG-{B}-20260611-01-1"
     assert outbox_count(app) == before + 1  # the event goes to the province with the list
     event = app.queries.get(for_b.code).events[-1]
     assert event.kind == PAPER_TRANSFER and event.status_before == event.status_after == "received"

@@ -27,7 +27,7 @@ def test_select_waiting_files_record_and_print_the_list_and_the_list_empties(qtb
     other = core.intake.receive(request(competent_agency=C))
     core.intake.receive(request())  # decided here: never on the list
     clock.set("2026-06-11T10:00")  # a working day and more after the receipt: all three are late
-    window.update_late_label()  # the status bar's five-minute check, now (the files became late with the clock)
+    finish(qtbot, window.update_late_label())  # the status bar's five-minute check, now (late with the clock)
     assert window.late_label.text() == "⚠ 3 hồ sơ giấy quá hạn bàn giao (Alt+8)"
     shortcut(qtbot, window, Qt.Key_8, Qt.AltModifier)
     assert window.stack.currentWidget() is window.handover
