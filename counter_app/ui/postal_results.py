@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from counter_app.core.lifecycle import Status
 from counter_app.ui.common import fmt_time
 from counter_app.ui.operations import Op, op
-from counter_app.ui.return_view import MoneySpinBox
+from counter_app.ui.return_view import money_box, scan_field
 
 MIN_ATTEMPTS = 2  # the post brings a result back after at least two failed deliveries (TT 17/2017)
 
@@ -26,18 +26,13 @@ class PostalResultsPanel(QWidget):
         super().__init__(parent)
         self.core, self.officer = core, officer
         self.dossier = None
-        self.code = QLineEdit()
-        self.code.setPlaceholderText("Quét mã trên giấy hẹn hoặc nhập mã hồ sơ, Enter")
-        self.code.returnPressed.connect(lambda: self.load())
+        self.code = scan_field(lambda: self.load())
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.item = QLineEdit()
         self.item.setPlaceholderText("Số hiệu bưu gửi trên phiếu gửi, ví dụ EB123456785VN")
         self.recipient, self.address, self.phone = QLineEdit(), QLineEdit(), QLineEdit()
-        self.cod = MoneySpinBox()
-        self.cod.setRange(0, 100_000_000)
-        self.cod.setSingleStep(1000)
-        self.cod.setSuffix(" đồng")
+        self.cod = money_box()
         self.attempts = QSpinBox()
         self.attempts.setRange(1, 9)
         self.attempts.setValue(MIN_ATTEMPTS)

@@ -50,6 +50,23 @@ class MoneySpinBox(QSpinBox):
         return (QValidator.Acceptable if ok else QValidator.Invalid), text, pos
 
 
+def money_box() -> MoneySpinBox:
+    """Fees or what the post collects: 0 to 100 million đồng, in steps of 1.000."""
+    box = MoneySpinBox()
+    box.setRange(0, 100_000_000)
+    box.setSingleStep(1000)
+    box.setSuffix(" đồng")
+    return box
+
+
+def scan_field(on_enter) -> QLineEdit:
+    """Where the receipt's QR/barcode is scanned (or the code typed); Enter loads the dossier."""
+    edit = QLineEdit()
+    edit.setPlaceholderText("Quét mã trên giấy hẹn hoặc nhập mã hồ sơ, Enter")
+    edit.returnPressed.connect(on_enter)
+    return edit
+
+
 class ReturnView(QWidget):
     returned = Signal(str)
 
@@ -57,9 +74,7 @@ class ReturnView(QWidget):
         super().__init__(parent)
         self.core, self.officer = core, officer
         self.dossier = None
-        self.code = QLineEdit()
-        self.code.setPlaceholderText("Quét mã trên giấy hẹn hoặc nhập mã hồ sơ, Enter")
-        self.code.returnPressed.connect(self.load)
+        self.code = scan_field(self.load)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.receiver, self.receiver_id = QLineEdit(), QLineEdit()
@@ -68,10 +83,7 @@ class ReturnView(QWidget):
         for n, label in ((5, "5 – Rất hài lòng"), (4, "4 – Hài lòng"), (3, "3 – Bình thường"),
                          (2, "2 – Chưa hài lòng"), (1, "1 – Không hài lòng")):
             self.rating.addItem(label, n)
-        self.fees = MoneySpinBox()
-        self.fees.setRange(0, 100_000_000)
-        self.fees.setSingleStep(1000)
-        self.fees.setSuffix(" đồng")
+        self.fees = money_box()
         # Asked only when this counter is not the return point chosen at intake (issue 15 item 3).
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Bắt buộc: vì sao trả tại quầy này thay vì nơi trả đã chọn")
