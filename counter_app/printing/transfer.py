@@ -47,6 +47,10 @@ class TransferSheetRenderer(FormRenderer):
     def issued_at(self) -> datetime:
         return _handed(transfer_event(self.d)) or self.job.printed_at
 
+    def issuer_lines(self) -> tuple[str, ...] | None:
+        # The receiving centre hands the file over: the sheet is its own, not the competent agency's.
+        return None
+
     def documents_table(self) -> Table:
         s, form, w = self.s, self.form, self.width
         t = form["table"]

@@ -20,6 +20,7 @@ from counter_app.app import CounterApp
 from counter_app.core.admin import make_agency
 from counter_app.core.calendar import TZ
 from counter_app.core.intake import ApplicantInput, IntakeRequest
+from counter_app.core.location_free import parse_list
 from counter_app.core.model import DocumentKind, DocumentLine, Gender
 from counter_app.core.prints import FormKind
 from counter_app.printing.forms import render
@@ -116,6 +117,10 @@ def main() -> None:
         # A dossier received here for another commune: its transfer sheet, the hand-over list and
         # the Sổ theo dõi hồ sơ phi địa giới.
         app.setup.add_served_agency(make_agency("H52.102", "UBND xã Bình Nghi", own=False))
+        # Birth registration on the province's location-independent list (an example decision).
+        app.catalogue.import_location_free(parse_list({"entries": [
+            {"procedure_code": "1.001193", "decision": "2608/QĐ-UBND", "decision_date": "2025-11-24",
+             "effective_from": "2025-11-24"}]}))
         app.ctx.refresh()
         clock.set("2026-06-15T09:40")
         cross = app.intake.receive(IntakeRequest("1.001193", person("Lê Thị Mai", "052196004321", date(1996, 4, 2),
