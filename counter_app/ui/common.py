@@ -7,7 +7,10 @@ import traceback
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QLayout, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QHeaderView, QLabel, QLayout, QMessageBox, QScrollArea, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
 
 from counter_app.core.errors import CounterError
 # Views import these names from here; they are the one formatting module's functions.
@@ -108,3 +111,22 @@ def watch_date(edit, hint: QLabel) -> None:
     hint.setWordWrap(True)
     hint.setVisible(False)
     edit.textChanged.connect(check)
+
+
+def read_only_table(headers: list[str]) -> QTableWidget:
+    """A list the officer reads and picks one row from (hand-over lists, results with the post)."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QDateTimeEdit, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDateTimeEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from counter_app.core.calendar import TZ
-from counter_app.ui.common import heading, screen_layout
+from counter_app.ui.common import fill_table, heading, read_only_table, screen_layout
 from counter_app.ui.operations import Op, op
 
 DAYS_SHOWN = 14  # the lists of the last two weeks: what is still to sign or reprint
@@ -28,24 +28,6 @@ def _date_edit(day: QDate) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
 
 
 def _ask_pdf(parent: QWidget, title: str, name: str) -> str | None:
@@ -77,7 +59,7 @@ class PostalBatchesPanel(QWidget):
         form.addRow("Ngày", self.day)
         form.addRow("Chiều giao nhận", self.direction)
         form.addRow("Bưu gửi thêm", self.items)
-        self.table = _table(["Số biên bản", "Ngày", "Chiều giao nhận", "Số bưu gửi", "Đã ký lúc", "Nhân viên bưu chính"])
+        self.table = read_only_table(["Số biên bản", "Ngày", "Chiều giao nhận", "Số bưu gửi", "Đã ký lúc", "Nhân viên bưu chính"])
         self.employee = QLineEdit()
         self.employee.setPlaceholderText("Họ tên nhân viên bưu chính ký biên bản")
         self.signed_at = QDateTimeEdit(QDateTime(now.replace(tzinfo=None, second=0, microsecond=0)))
@@ -91,7 +73,7 @@ class PostalBatchesPanel(QWidget):
         for w in (QLabel("Nhân viên bưu chính"), self.employee, QLabel("Ký lúc"), self.signed_at, self.sign_button,
                   self.reprint_button):
             sign.addWidget(w)
-        self.pending = _table(["Số biên bản", "Số hiệu bưu gửi", "Mã hồ sơ", "Còn thiếu"])
+        self.pending = read_only_table(["Số biên bản", "Số hiệu bưu gửi", "Mã hồ sơ", "Còn thiếu"])
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -115,10 +97,10 @@ class PostalBatchesPanel(QWidget):
 
     def _show(self, result) -> None:
         self.batches, missing = result
-        _fill(self.table, [[b.code, f"{b.day:%d/%m/%Y}", b.direction.label_vi, str(len(b.items)),
+        fill_table(self.table, [[b.code, f"{b.day:%d/%m/%Y}", b.direction.label_vi, str(len(b.items)),
                             f"{b.signed_at.astimezone(TZ):%H:%M %d/%m/%Y}" if b.signed_at else "Chưa ký",
                             b.postal_employee or ""] for b in self.batches])
-        _fill(self.pending, [[m.batch, m.item, m.dossier_code or "", m.reason] for m in missing])
+        fill_table(self.pending, [[m.batch, m.item, m.dossier_code or "", m.reason] for m in missing])
 
     def selected(self):
         row = self.table.currentRow()
@@ -218,7 +200,7 @@ class StaffHandoverPanel(QWidget):
         for w in (QLabel("Ngày"), self.day, self.print_button):
             day_row.addWidget(w)
         day_row.addStretch()
-        self.table = _table(["Giờ", "Mã hồ sơ", "Chủ hồ sơ", "Người giao", "Người nhận"])
+        self.table = read_only_table(["Giờ", "Mã hồ sơ", "Chủ hồ sơ", "Người giao", "Người nhận"])
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -244,7 +226,7 @@ class StaffHandoverPanel(QWidget):
     def _show(self, lines) -> None:
         from counter_app.printing.staff_handover import person_text
 
-        _fill(self.table, [[f"{h.handed_at.astimezone(TZ):%H:%M}", d.code, d.applicant.full_name,
+        fill_table(self.table, [[f"{h.handed_at.astimezone(TZ):%H:%M}", d.code, d.applicant.full_name,
                             person_text(h.giver), person_text(h.receiver)] for h, d in lines])
 
     def record(self) -> Op:

@@ -6,13 +6,10 @@ the ready-made list «đang gửi bưu chính». Every read and write runs off t
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from counter_app.core.lifecycle import Status
-from counter_app.ui.common import fmt_time
+from counter_app.ui.common import fill_table, fmt_time, read_only_table
 from counter_app.ui.operations import Op, op
 from counter_app.ui.return_view import money_box, scan_field
 
@@ -53,12 +50,7 @@ class PostalResultsPanel(QWidget):
         buttons = QHBoxLayout()
         for b in (self.give_button, self.delivered_button, self.back_button):
             buttons.addWidget(b)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Mã hồ sơ", "Chủ hồ sơ", "Thủ tục", "Số hiệu bưu gửi", "Giao bưu chính lúc"])
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(["Mã hồ sơ", "Chủ hồ sơ", "Thủ tục", "Số hiệu bưu gửi", "Giao bưu chính lúc"])
         self.table.cellDoubleClicked.connect(lambda row, _c: self._pick(row))
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -85,12 +77,8 @@ class PostalResultsPanel(QWidget):
         return op(self, lambda cancel: self.core.transfers.with_post()).success(self._show).run()
 
     def _show(self, rows) -> None:
-        self.table.setRowCount(len(rows))
-        for r, x in enumerate(rows):
-            detail = x.detail or {}
-            for c, text in enumerate((x.code, x.applicant_name, x.procedure_name, detail.get("item") or "",
-                                      detail.get("handed_at", "")[:16].replace("T", " "))):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        fill_table(self.table, [[x.code, x.applicant_name, x.procedure_name, (x.detail or {}).get("item") or "",
+                                 (x.detail or {}).get("handed_at", "")[:16].replace("T", " ")] for x in rows])
         self._enable(self.dossier)
 
     def _pick(self, row: int) -> None:
