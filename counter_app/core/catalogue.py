@@ -2,7 +2,8 @@
 
 ``{"procedures": [{"code", "name", "field", "working_days", "fee_vnd", "online_level",
 "location_independent", "documents": [{"name", "kind", "count"}]}]}`` plus optional keys
-(``local_code``, ``max_extension_days``, ``postal_allowed``, ``fee_rule``, ``active``, and
+(``local_code``, ``max_extension_days``, ``postal_allowed``, ``fee_rule``, ``active``,
+``online_levels``, the dated history of the online level (core.online_levels), and
 provenance such as ``source``, ``confidence``, ``fee_note``, ``legal_basis``, ``unsettled``), which
 are kept and exported again.
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.model import DocumentKind, FeeRule, OnlineLevel, Procedure, RequiredDocument
+from counter_app.core.online_levels import LEVELS_KEY, parse_history
 from counter_app.core.text import clean, nfc_deep
 
 PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -96,6 +98,10 @@ def parse_procedure(item: Any, where: str) -> Procedure:
         raise ValidationError(f"{where}: tên thủ tục trống.", "empty name")
     documents = [parse_document(doc, f"{where} giấy tờ {j}")
                  for j, doc in enumerate(item.get("documents") or [], start=1)]
+    levels = parse_history(item.get(LEVELS_KEY), where)  # validated here, kept in ``extra``
+    extra = nfc_deep({k: v for k, v in item.items() if k not in _KNOWN})
+    if levels:
+        extra[LEVELS_KEY] = [c.as_dict() for c in levels]
     return Procedure(
         code=code,
         name=name,
@@ -110,7 +116,7 @@ def parse_procedure(item: Any, where: str) -> Procedure:
         max_extension_days=_int(item.get("max_extension_days", 0), f"{where} max_extension_days"),
         fee_rule=_enum(FeeRule, item.get("fee_rule", "fixed"), f"{where} fee_rule"),
         active=_bool(item.get("active", True), f"{where} active"),
-        extra=nfc_deep({k: v for k, v in item.items() if k not in _KNOWN}),
+        extra=extra,
     )
 
 

@@ -56,7 +56,8 @@ NOTHING = Changes()
 # internal bookkeeping that no view shows.
 TABLE_KINDS = {
     "dossier": "dossiers", "dossier_document": "dossiers", "dossier_fee": "dossiers",
-    "dossier_event": "dossiers", "code_sequence": "dossiers", "register_sequence": "dossiers",
+    "dossier_event": "dossiers", "dossier_outcome": "dossiers", "code_sequence": "dossiers",
+    "register_sequence": "dossiers",
     "procedure": "catalogue", "location_free": "catalogue",
     "calendar_override": "calendar", "calendar_swap": "calendar",
     "setting": "settings", "agency": "settings", "agency_alias": "settings", "fee_schedule": "settings",

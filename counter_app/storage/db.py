@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import paths
 from counter_app.core.changes import ChangeBus
-from counter_app.storage import cipher
+from counter_app.storage import cipher, outcomes
 
 BUSY_TIMEOUT_MS = 15_000
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL
@@ -102,6 +102,7 @@ class Database:
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
         for factory in (self._write, self._read):
             event.listen(factory, "after_begin", _remember_connection)
+            outcomes.install(factory)
 
     def session(self, *, write: bool = True) -> Session:
         return (self._write if write else self._read)()

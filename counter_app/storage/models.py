@@ -410,3 +410,4 @@ class HolderPairCodeRow(Base):
 # The hand-over tables (post, paper transfer, review flags) live in their own module to keep this
 # one readable; importing it here registers them on Base for the schema checks.
 from counter_app.storage import handover_models  # noqa: E402,F401
+from counter_app.storage import outcome_models  # noqa: E402,F401
