@@ -34,6 +34,7 @@ from counter_app.core.officers import OfficerService
 from counter_app.core.outbox import DEVICE_ID, OutboxService
 from counter_app.core.ports import Clock
 from counter_app.core.prints import PrintService, TrackingRegister
+from counter_app.core.reports import ReportService
 from counter_app.core.staff import StaffHandoverService
 from counter_app.core.transfer import PaperTransferService
 from counter_app.core.settings import (
@@ -273,6 +274,10 @@ class CounterApp:
     @cached_property
     def queries(self) -> DossierQueries:
         return DossierQueries(self.read_uow)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        return ReportService(self.read_uow, self.ctx, self.clock)
 
     @cached_property
     def flags(self) -> FlagService:

@@ -17,7 +17,7 @@ from counter_app.core.model import OnlineLevel, Procedure
 from counter_app.core.text import clean
 
 LEVELS_KEY = "online_levels"
-LEVEL_LABELS_VI = {OnlineLevel.FULL: "Toàn trình", OnlineLevel.PARTIAL: "Một phần", OnlineLevel.PAPER: "Trực tiếp"}
+LEVEL_LABELS_VI = {OnlineLevel.FULL: "Toàn trình", OnlineLevel.PARTIAL: "Một phần", OnlineLevel.PAPER: "Chỉ trực tiếp"}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -16,6 +16,7 @@ from counter_app.core.model import (
     Agency, AgencyAlias, Dossier, DossierEvent, DossierSummary, Procedure, RegisterEntry,
 )
 from counter_app.core.postal import BatchItem, PostalBatch
+from counter_app.core.report import CertificationFigures, DossierFact
 
 if TYPE_CHECKING:  # core.outbox and core.flags build on these ports
     from counter_app.core.flags import ReviewFlag
@@ -326,6 +327,16 @@ class TransferRepository(Protocol):
     def batches(self, to_agency: str | None, limit: int) -> list[TransferBatch]: ...
 
 
+class ReportRepository(Protocol):
+    """The dossiers a report counts: received in a period, at or for some agencies (None: all)."""
+
+    def count(self, start: date, end: date, agencies: Sequence[str] | None) -> int: ...
+
+    def facts(self, start: date, end: date, agencies: Sequence[str] | None) -> Iterator[DossierFact]: ...
+
+    def certification(self, start: date, end: date, agencies: Sequence[str] | None) -> CertificationFigures: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -345,6 +356,7 @@ class UnitOfWork(Protocol):
     postal: PostalBatchRepository
     flags: ReviewFlagRepository
     transfers: TransferRepository
+    reports: ReportRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

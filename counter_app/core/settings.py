@@ -104,6 +104,9 @@ class CounterSettings:
     # The province's X25519 public key (base64): the database key is escrowed, sealed to it, with
     # the provincial server at the next sync. Empty: no escrow.
     escrow_public_key: str = ""
+    # QĐ 766 counts a dossier "rated dissatisfied"; the official scale is not settled [M], so the
+    # ratings at or below this one count as dissatisfied ("1", "2" or "3" of the counter's 1–5).
+    report_dissatisfied_at_most: str = "2"
 
     @property
     def prefix(self) -> str:

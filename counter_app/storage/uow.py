@@ -20,6 +20,7 @@ from counter_app.storage.postal import SqlPostalBatches
 from counter_app.storage.dossiers import SqlDossierRepository
 from counter_app.storage.outbox import SqlOutbox, SqlSyncState
 from counter_app.storage.remote import SqlRemoteChanges
+from counter_app.storage.reports import SqlReports
 from counter_app.storage.transfers import SqlPaperTransfers
 
 _DISK_FULL = ("database or disk is full", "disk is full")
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.postal = SqlPostalBatches(self.session)
         self.flags = SqlReviewFlags(self.session)
         self.transfers = SqlPaperTransfers(self.session)
+        self.reports = SqlReports(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
