@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from counter_app.cli.common import data_dir, emit, open_app
+from counter_app.cli.common import data_dir, emit, open_app, parse_day
 from counter_app.core.errors import ValidationError
 
 
@@ -70,6 +70,20 @@ def cmd_catalogue_list(args) -> int:
     emit(args, {"procedures": [procedure_to_dict(p) for p in procs]},
          "\n".join(f"{p.code}  {'' if p.active else '[ngừng] '}{p.name}  "
                    f"({'?' if p.working_days is None else p.working_days} ngày làm việc)" for p in procs))
+    return 0
+
+
+def cmd_catalogue_level(args) -> int:
+    from counter_app.core.model import OnlineLevel
+    from counter_app.core.online_levels import LEVEL_LABELS_VI, history
+
+    p = open_app(args).catalogue.record_level(args.code, OnlineLevel(args.level), parse_day(args.date_from),
+                                              args.decision or "")
+    changes = history(p)
+    emit(args, {"code": p.code, "online_level": p.online_level.value, "online_levels": [c.as_dict() for c in changes]},
+         f"Thủ tục {p.code} ({p.name}):\n" + "\n".join(
+             f"  từ {c.effective_from:%d/%m/%Y}: {LEVEL_LABELS_VI[c.level]}" + (f" ({c.decision})" if c.decision else "")
+             for c in changes))
     return 0
 
 
@@ -196,6 +210,12 @@ def register(cli) -> None:
     catalogue.add("list", cmd_catalogue_list, "liệt kê thủ tục").add_argument(
         "--all", action="store_true", help="gồm cả thủ tục đã ngừng áp dụng")
     catalogue.add("export", cmd_catalogue_export, "xuất danh mục ra JSON").add_argument("--out")
+    cl = catalogue.add("level", cmd_catalogue_level,
+                       "ghi quyết định nâng/hạ mức độ dịch vụ công trực tuyến của thủ tục từ một ngày")
+    cl.add_argument("code")
+    cl.add_argument("level", choices=["full", "partial", "paper"], help="toàn trình, một phần, chỉ trực tiếp")
+    cl.add_argument("--from", dest="date_from", required=True, help="ngày có hiệu lực, YYYY-MM-DD")
+    cl.add_argument("--decision", help="số, ký hiệu quyết định (QĐ 123/QĐ-UBND)")
 
     free = cli.group("location-free", "danh mục thủ tục không phụ thuộc địa giới hành chính của tỉnh")
     free.add("import", cmd_location_free, "thay danh mục từ tệp JSON {\"entries\": [...]}").add_argument("file")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +15,9 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.fees import CertifiedCopyFeeSchedule
 from counter_app.core.formats import parse_json_text
 from counter_app.core.location_free import ListedProcedure, is_location_independent
-from counter_app.core.model import Agency, AgencyAlias, Dossier, DossierSummary, Procedure
+from counter_app.core.model import Agency, AgencyAlias, Dossier, DossierSummary, OnlineLevel, Procedure
+from counter_app.core.online_levels import LEVELS_KEY, LevelChange
+from counter_app.core.online_levels import history as level_history
 from counter_app.core.ports import UnitOfWork
 from counter_app.core.settings import CounterSettings, settings_to_values
 from counter_app.core.text import clean
@@ -155,6 +157,21 @@ class CatalogueService:
     def procedures(self, *, include_closed: bool = True) -> list[Procedure]:
         with self._uow() as uow:
             return uow.catalogue.all(include_closed=include_closed)
+
+    def record_level(self, code: str, level: OnlineLevel, effective_from: date, decision: str = "") -> Procedure:
+        """A decision upgrading or downgrading a procedure's online level from a date, added to its
+        dated history (a second change on the same date replaces the first: a corrected decision)."""
+        with self._uow() as uow:
+            p = uow.catalogue.get(code)
+            if p is None:
+                raise ValidationError(f"Không có thủ tục mã {code} trong danh mục.", f"unknown procedure {code}")
+            changes = [c for c in level_history(p) if c.effective_from != effective_from]
+            changes.append(LevelChange(level, effective_from, clean(decision)))
+            changes.sort(key=lambda c: c.effective_from)
+            p = replace(p, extra={**p.extra, LEVELS_KEY: [c.as_dict() for c in changes]})
+            uow.catalogue.upsert(p)
+            uow.commit()
+        return p
 
     def import_location_free(self, entries: Sequence[ListedProcedure]) -> int:
         """Replace the province's location-independent list (the file is the whole list)."""

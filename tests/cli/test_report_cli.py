@@ -86,3 +86,24 @@ def test_bad_input_is_refused_and_writes_nothing(data, tmp_path, args, message):
     result = run(data, "report", *args, ok=False)
     assert result.returncode != 0 and message in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_level_decision_counts_from_its_date(tmp_path):
+    from datetime import date, timedelta
+
+    d = tmp_path / "data"
+    run_json(d, "init", "--agency-code", "H52.101", "--agency-name", "UBND xã Định Mỹ", "--province", "Gia Lai")
+    received = date.fromisoformat(run_json(d, "intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn")
+                                  ["received_at"][:10])
+    upgrade = (received + timedelta(days=1)).isoformat()
+    out = run_json(d, "catalogue", "level", "1.001612", "full", "--from", upgrade, "--decision", "QĐ 12/QĐ-UBND")
+    assert out["online_levels"] == [{"level": "full", "from": upgrade, "decision": "QĐ 12/QĐ-UBND"}]
+    # A period ending on the decision's first day counts the procedure as full online…
+    after = run_json(d, "report", "--from", received.isoformat(), "--to", upgrade)
+    assert after["online_levels"]["full"] == {"procedures": 1, "dossiers": 1}
+    # …one ending the day before, at its stated (catalogue) level, partial.
+    before = run_json(d, "report", "--from", received.isoformat(), "--to", received.isoformat())
+    assert before["online_levels"]["full"]["procedures"] == 0
+    assert before["online_levels"]["partial"] == {"procedures": 1, "dossiers": 1}
+    bad = run(d, "catalogue", "level", "1.999999", "full", "--from", "2026-01-01", ok=False)
+    assert bad.returncode != 0 and "1.999999" in bad.stderr
