@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from counter_app.cli.common import check_suffix, emit, open_app, parse_day
-from counter_app.core.report_tables import ReportTable, cell_kind, format_cell, report_tables
+from counter_app.core.report_tables import TITLE, ReportTable, cell_kind, format_cell, report_tables
 
-TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 TEXT_ROWS = 15  # the long tables on a terminal; the files and --json have every row
 
 

@@ -14,6 +14,8 @@ from counter_app.core.model import Channel, OnlineLevel
 from counter_app.core.online_levels import LEVEL_LABELS_VI
 from counter_app.core.report import BAND_LABELS_VI, BANDS
 
+# The heading of every face of the report: the CLI's text, the Báo cáo screen, the XLSX and the PDF.
+TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 CHANNEL_LABELS_VI = {Channel.COUNTER.value: "Trực tiếp tại quầy", Channel.POST.value: "Qua bưu chính",
                      Channel.ONLINE.value: "Trực tuyến"}
 _LEVELS = {lv.value: LEVEL_LABELS_VI[lv] for lv in OnlineLevel}

@@ -12,7 +12,7 @@ LANGUAGE = os.environ.get("COUNTER_APP_LANG", "vi")
 
 _EN = {
     "Tiếp nhận": "Intake", "Trả kết quả": "Return", "Tra cứu": "Search", "Sổ theo dõi": "Register",
-    "Cài đặt": "Settings", "Cán bộ": "Officer", "Quầy": "Desk", "Đồng bộ": "Sync",
+    "Cài đặt": "Settings", "Báo cáo": "Reports", "Cán bộ": "Officer", "Quầy": "Desk", "Đồng bộ": "Sync",
     "Hồ sơ mới (F2)": "New dossier (F2)", "Lưu (Ctrl+S)": "Save (Ctrl+S)", "Từ chối (Mẫu 03)": "Refuse (form 03)",
     "Yêu cầu bổ sung (Mẫu 02)": "Request supplement (form 02)", "Thủ tục": "Procedure",
     "Họ tên": "Full name", "Số định danh": "ID number", "Ngày sinh": "Date of birth", "Giới tính": "Gender",

@@ -1,4 +1,4 @@
-"""The counter's main window: navigation, the five screens, status bar, F2 and Ctrl+L."""
+"""The counter's main window: navigation, the screens (Alt+1 … Alt+9), status bar, F2 and Ctrl+L."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from counter_app.ui.login import LoginDialog
 from counter_app.ui.names import main_title
 from counter_app.ui.officers_view import OfficersPanel
 from counter_app.ui.register_view import RegisterView
+from counter_app.ui.report_view import ReportView
 from counter_app.ui.return_view import ReturnView
 from counter_app.ui.search_view import SearchView
 from counter_app.ui.settings_view import SettingsView
@@ -32,7 +33,8 @@ from counter_app.ui.operations import ChangeBridge, Op, op, runner
 
 log = logging.getLogger("counter_app.ui")
 
-SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực", "Bàn giao")
+SCREENS = ("Tiếp nhận", "Trả kết quả", "Tra cứu", "Sổ theo dõi", "Cài đặt", "Đồng bộ", "Chứng thực", "Bàn giao",
+           "Báo cáo")
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self.certify = CertificationView(core, officer, self.local)
         self.handover = HandoverView(core, officer, self.local)
         self.transfers = self.handover.transfers  # paper files to other agencies: a tab of Bàn giao
+        self.reports = ReportView(core)  # read-only figures: every officer, not only an administrator
         self.holder = HolderRunner(core)
         self.changes.changed.connect(self.on_changes)
         if officer.is_admin:  # enrollment with the provincial server and the register holder live in Cài đặt
@@ -72,7 +75,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         for view in (self.intake, self.returns, self.search, self.register, self.settings, self.outbox,
-                     self.certify, self.handover):
+                     self.certify, self.handover, self.reports):
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self.show_screen)
         central = QWidget()
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.search.open_dossier.connect(self.open_dossier)
         self.intake.saved.connect(lambda code: self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000))
+        self.reports.exported.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.returns.returned.connect(lambda code: self.statusBar().showMessage(f"Đã trả kết quả {code}", 8000))
         # Housekeeping when the counter is quiet: 15 s after the last commit, and every 5 minutes.
         self._maintaining = False
@@ -165,6 +169,7 @@ class MainWindow(QMainWindow):
             self.update_late_label()
         if changes.context:
             self.register.fill_agencies()
+            self.reports.fill_agencies()
         if changes.dossiers and self.stack.currentWidget() is self.search:
             self.search.refresh()
         if changes.settings:
@@ -192,7 +197,7 @@ class MainWindow(QMainWindow):
             self.handover.refresh()
         start = {0: self.intake.picker if self.intake.procedure is None else self.intake.name,
                  1: self.returns.code, 2: self.search.box, 3: self.register.first, 5: self.outbox.sync_button,
-                 6: self.certify.name, 7: self.handover.tabs}.get(row)
+                 6: self.certify.name, 7: self.handover.tabs, 8: self.reports.first}.get(row)
         if start is not None:
             start.setFocus()
             if row == 1:

@@ -8,7 +8,10 @@ the disk) runs off the GUI thread, and comes back on it (Anki's ``CollectionOp``
 the one error path: logged with its traceback, then shown in Vietnamese. ``busy`` widgets are
 disabled while the operation runs, so a second Enter cannot commit twice. With ``label`` a
 progress dialog with a cancel button appears if the work takes longer than 300 ms; the work then
-receives the cancel event. What changed reaches the views separately, through ``ChangeBridge``.
+receives the cancel event. A work with a second required parameter also receives ``progress``, a
+callable it may call from its thread with the fraction done (0..1): the dialog then shows a
+determinate bar, and ``on_progress`` callbacks run on the GUI thread. What changed reaches the
+views separately, through ``ChangeBridge``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 log = logging.getLogger("counter_app.ui.operations")
+PROGRESS_STEPS = 1000
 
 
 class Op:
@@ -35,9 +39,11 @@ class Op:
         self.cancel = threading.Event()
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
+        self._progressed: Callable[[float], None] | None = None
         self._dialog: QProgressDialog | None = None
         self.done = False  # set on the GUI thread once the callbacks have run
         self.result: Any = None
+        self.fraction: float | None = None  # the last progress the work reported, once the GUI has it
         self.error: BaseException | None = None
 
     def success(self, callback: Callable[[Any], None]) -> Op:
@@ -48,29 +54,42 @@ class Op:
         self._failure = callback
         return self
 
+    def on_progress(self, callback: Callable[[float], None]) -> Op:
+        self._progressed = callback
+        return self
+
+    def progress(self, fraction: float) -> None:
+        """Callable from the work's thread: the GUI learns it through a queued signal."""
+        self.runner._progress.emit(self, max(0.0, min(1.0, float(fraction))))
+
     def run(self) -> Op:
         self.runner.start(self)
         return self
 
     def call(self) -> Any:
-        # Only a required first parameter receives the cancel event: a service method with
-        # defaults (``new_pair_code(hours=24)``) must not get it as an argument.
-        params = list(inspect.signature(self.work).parameters.values())
-        takes_cancel = bool(params) and params[0].default is inspect.Parameter.empty \
-            and params[0].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        return self.work(self.cancel) if takes_cancel else self.work()
+        # Only required leading parameters receive the cancel event and the progress callable: a
+        # service method with defaults (``new_pair_code(hours=24)``) must not get them as arguments.
+        required = 0
+        for p in inspect.signature(self.work).parameters.values():
+            if p.default is not inspect.Parameter.empty or p.kind not in (
+                    inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+                break
+            required += 1
+        return self.work(*(self.cancel, self.progress)[:required])
 
 
 class OperationRunner(QObject):
     """One per application (``runner()``); it lives on the GUI thread."""
 
     _finished = Signal(object, object, object)  # op, result, exception
+    _progress = Signal(object, float)  # op, fraction done
     busy_changed = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
         self._running: set[Op] = set()
         self._finished.connect(self._deliver, Qt.QueuedConnection)
+        self._progress.connect(self._advance, Qt.QueuedConnection)
 
     @property
     def busy(self) -> bool:
@@ -95,6 +114,17 @@ class OperationRunner(QObject):
         except BaseException as exc:  # every failure goes back to the GUI thread, none is lost here
             result, error = None, exc
         self._finished.emit(op, result, error)
+
+    def _advance(self, op: Op, fraction: float) -> None:
+        if op.done:
+            return
+        op.fraction = fraction
+        if op._dialog is not None:
+            if op._dialog.maximum() == 0:  # the busy indicator becomes a bar once the work can say how far it is
+                op._dialog.setRange(0, PROGRESS_STEPS)
+            op._dialog.setValue(min(int(fraction * PROGRESS_STEPS), PROGRESS_STEPS - 1))
+        if op._progressed is not None:
+            op._progressed(fraction)
 
     def _deliver(self, op: Op, result: Any, error: BaseException | None) -> None:
         self._running.discard(op)

@@ -103,6 +103,25 @@ def main() -> None:
             app.processEvents()
             window.grab().save(str(HERE / f"{name}.png"))
             print(f"docs/screenshots/{name}.png")
+        # Báo cáo: more of the day's dossiers, finished and rated, then this year's report and its charts.
+        for i, proc in enumerate(["1.001193"] * 9 + ["1.001612"] * 5 + ["1.004873"] * 3 + ["1.000894"] * 2):
+            name, id_number, dob, gender = PEOPLE[i % len(PEOPLE)]
+            who = ApplicantInput(full_name=name, id_number=id_number, date_of_birth=dob, gender=gender,
+                                 address="Thôn Phú Mỹ, xã Định Mỹ, tỉnh Gia Lai")
+            code = core.intake.receive(IntakeRequest(proc, who, officer.full_name)).code
+            if i % 3:
+                core.actions.result_ready(code, officer.full_name)
+                if i % 3 == 1:
+                    core.actions.return_result(code, officer.full_name, rating=5 - i % 2)
+        window.nav.setCurrentRow(8)
+        report = window.reports.build()
+        while not report.done:
+            app.processEvents()
+        window.reports.tabs.setCurrentWidget(window.reports.charts)
+        for _ in range(3):
+            app.processEvents()
+        window.grab().save(str(HERE / "10-bao-cao.png"))
+        print("docs/screenshots/10-bao-cao.png")
         dialog = window.open_dossier(codes[1])
         dialog.resize(900, 640)
         app.processEvents()

@@ -41,3 +41,37 @@ def test_success_and_failure_run_on_the_gui_thread_and_work_does_not(qtbot):
     assert seen["success"] is threading.main_thread()
     exc, thread = seen["failure"]
     assert isinstance(exc, ValueError) and thread is threading.main_thread()
+
+
+def test_work_reports_progress_to_the_gui_thread_and_the_dialog(qtbot):
+    from counter_app.ui.operations import PROGRESS_STEPS, op
+
+    release = threading.Event()
+    seen = []
+
+    def work(cancel: threading.Event, progress) -> str:
+        for fraction in (0.25, 0.5, 1.5):  # beyond 1 is taken as done
+            progress(fraction)
+        release.wait(5)
+        return "built"
+
+    operation = op(None, work, label="Đang lập báo cáo…")
+    operation.on_progress(lambda f: seen.append((f, threading.current_thread() is threading.main_thread(),
+                                                 operation._dialog.maximum(), operation._dialog.value())))
+    operation.run()
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=5_000)
+    assert operation.fraction == 1.0 and not operation.done
+    release.set()
+    assert finish(qtbot, operation) == "built"
+    # The busy indicator became a bar; the dialog stays until the result is delivered.
+    assert seen == [(0.25, True, PROGRESS_STEPS, 250), (0.5, True, PROGRESS_STEPS, 500),
+                    (1.0, True, PROGRESS_STEPS, PROGRESS_STEPS - 1)]
+
+
+def test_progress_without_a_dialog_reaches_only_the_callback(qtbot):
+    from counter_app.ui.operations import op
+
+    seen = []
+    operation = op(None, lambda cancel, progress: progress(0.4) or "done").on_progress(seen.append)
+    assert finish(qtbot, operation.run()) == "done"
+    assert seen == [0.4] and operation.fraction == 0.4
