@@ -10,6 +10,7 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from provincial_server import report_cli
 from provincial_server.db import ServerDatabase, default_url
 from provincial_server.service import ProvincialService, ServerError
 
@@ -301,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--updating", action="store_true", help="isUpdating=True (cập nhật hồ sơ đã gửi)")
     x.add_argument("--codes", help="tệp JSON mã của tỉnh (KenhThucHien, NoiNopHoSo, …) đè lên dvcqg_codes.json")
     x.set_defaults(func=cmd_export_dvcqg)
+    report_cli.add_parsers(sub)
     return p
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from counter_app.core import escrow, protocol
 from counter_app.core.protocol import secret_hash
+from counter_app.core.catalogue import parse_procedure
 from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Status
 from counter_app.core.location_free import entry_to_dict, parse_list
@@ -375,6 +376,14 @@ class ProvincialService:
         if kind == protocol.CHANGE_LOCATION_FREE:  # the whole list, checked as the counter will check it
             try:
                 items = [entry_to_dict(e) for e in parse_list(items)]
+            except ValidationError as exc:
+                raise ServerError(exc.message, detail=exc.detail or "") from exc
+        if kind == protocol.CHANGE_CATALOGUE:  # checked as the counter will parse it (online_levels too)
+            if not isinstance(items, list):
+                raise ServerError("Danh mục phải là một danh sách thủ tục.")
+            try:
+                for i, item in enumerate(items, 1):
+                    parse_procedure(item, f"Thủ tục thứ {i}")
             except ValidationError as exc:
                 raise ServerError(exc.message, detail=exc.detail or "") from exc
         if kind == protocol.CHANGE_SETTINGS:
