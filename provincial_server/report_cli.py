@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from counter_app.core.lifecycle import Status
 from counter_app.core.model import OnlineLevel
-from counter_app.core.online_levels import LEVEL_LABELS_VI
-from counter_app.core.report import BAND_LABELS_VI
+from counter_app.core.report_tables import ReportTable, cell_kind, format_cell, report_tables
+from counter_app.core.report_tables import planning as planning_table
 from provincial_server.reports import ReportError, period, province_report
 from provincial_server.service import ServerError
 
-CHANNELS_VI = {"counter": "Trực tiếp tại quầy", "post": "Qua bưu chính", "online": "Trực tuyến"}
+TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+PLANNING_TITLE = "BẢNG PHỤC VỤ KẾ HOẠCH CẢI CÁCH THỦ TỤC HÀNH CHÍNH"
 LEVEL_ORDER = {OnlineLevel.FULL.value: 0, OnlineLevel.PARTIAL.value: 1, OnlineLevel.PAPER.value: 2}
 # Sort keys of the planning table: the figure, and whether the largest comes first.
 PLANNING_SORTS = {
@@ -25,42 +25,23 @@ PLANNING_SORTS = {
 }
 
 
-def _level(value: str) -> str:
-    return LEVEL_LABELS_VI[OnlineLevel(value)]
+def table_text(table: ReportTable) -> str:
+    """One of the report's tables (core.report_tables: the same as the XLSX sheets and the PDF) as
+    plain text, every row; figures aligned right."""
+    rows = [[format_cell(*cell_kind(c, v)) for c, v in zip(table.columns, r)] for r in table.rows]
+    heads = [c.title for c in table.columns]
+    widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(heads)]
+    numeric = [c.kind != "text" for c in table.columns]
 
+    def line(cells: list[str]) -> str:
+        cut = [c if len(c) <= w else c[:w - 1] + "…" for c, w in zip(cells, widths)]
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cut, widths, numeric)).rstrip()
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _num(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
-
-
-def _days(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}".replace(".", ",")
+    return "\n".join([table.title.upper(), line(heads), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def _day(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-
-
-def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
-    """A plain-text table; columns in ``right`` aligned right (figures)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _scope(report: dict[str, Any]) -> str:
@@ -73,52 +54,12 @@ def _scope(report: dict[str, Any]) -> str:
 
 def report_text(report: dict[str, Any], calendar_note: str) -> str:
     p = report["period"]
-    t, s, c = report["timeliness"], report["satisfaction"], report["certification"]
-    out = [f"BÁO CÁO TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ từ {_day(p['from'])} đến {_day(p['to'])}",
-           f"Phạm vi: {_scope(report)} · số liệu tính đến {p['as_of'][11:16]} {_day(p['as_of'])} · lịch: {calendar_note}",
-           "", f"Tổng số hồ sơ tiếp nhận: {_num(report['total'])}",
-           f"Danh mục: {report['catalogue_size']} thủ tục, {report['procedures_with_dossiers']} thủ tục có hồ sơ", "",
-           table(["Trạng thái", "Số hồ sơ"], [[Status(k).label_vi, _num(v)] for k, v in report["by_status"].items()],
-                 {1}), "",
-           table(["Kênh tiếp nhận", "Số hồ sơ"], [[CHANNELS_VI.get(k, k), _num(v)]
-                                                 for k, v in report["by_channel"].items()], {1}), "",
-           table(["Mã TTHC", "Tên thủ tục", "Số hồ sơ", "Tỷ lệ", "Mức trực tuyến", "Sớm", "Đúng hạn", "Trễ hạn",
-                  "TB ngày làm việc"],
-                 [[r["code"], _short(r["name"]), _num(r["count"]), _pct(r["share"]), _level(r["online_level"]),
-                   _num(r["early"]), _num(r["on_time"]), _num(r["late"]), _num(r["average_working_days"])]
-                  for r in report["by_procedure"]], {2, 3, 5, 6, 7, 8}), "",
-           table(["Nhóm theo số hồ sơ", "Số thủ tục", "Số hồ sơ"],
-                 [[BAND_LABELS_VI[k], _num(v), _num(report["volume_band_dossiers"][k])]
-                  for k, v in report["volume_bands"].items()], {1, 2}), "",
-           table(["Mức dịch vụ trực tuyến", "Số thủ tục", "Số hồ sơ"],
-                 [[_level(k), _num(v["procedures"]), _num(v["dossiers"])] for k, v in report["online_levels"].items()],
-                 {1, 2}), "",
-           table(["Tiến độ giải quyết", "Số hồ sơ"], [
-               ["Đã giải quyết", _num(t["finished"])], ["  trước hạn", _num(t["early"])],
-               ["  đúng hạn", _num(t["on_time"])], ["  quá hạn", _num(t["late"])],
-               ["  không có ngày hẹn", _num(t["finished_without_due"])], ["Đang giải quyết", _num(t["open"])],
-               ["  đã quá hạn", _num(t["open_overdue"])], ["Tỷ lệ đúng hạn và trước hạn", _pct(t["on_time_share"])],
-               ["Thời gian xử lý trung bình (ngày làm việc)", _num(t["average_working_days"])],
-               ["Hồ sơ hẹn lại có xin lỗi", _num(t["rescheduled_dossiers"])], ["Số lần hẹn lại", _num(t["reschedules"])],
-           ], {1}), "",
-           table(["Mức độ hài lòng (QĐ 766/QĐ-TTg)", "Giá trị"], [
-               ["Số lượt đánh giá", _num(s["rated"])],
-               *[[f"  mức {k}", _num(v)] for k, v in s["by_rating"].items()],
-               [f"Không hài lòng (mức ≤ {s['dissatisfied_at_most']})", _num(s["dissatisfied"])],
-               ["Hồ sơ đã giải quyết", _num(s["finished"])],
-               ["  trong đó trễ hạn hoặc không hài lòng", _num(s["late_or_dissatisfied"])],
-               ["Tỷ lệ hài lòng", _pct(s["ratio"])],
-           ], {1}), "",
-           table(["Chứng thực", "Giá trị"], [
-               ["Yêu cầu", _num(c["requests"])], ["Giấy tờ được chứng thực", _num(c["documents"])],
-               ["Bản sao", _num(c["copies"])], ["Số trang", _num(c["pages"])], ["Lệ phí (đồng)", _num(c["fees_vnd"])],
-           ], {1}), "",
-           table(["Mã cơ quan", "Tên cơ quan", "Số hồ sơ", "Thủ tục", "Đã giải quyết", "Trễ hạn", "Quá hạn đang xử lý",
-                  "Tỷ lệ đúng hạn", "Tỷ lệ hài lòng"],
-                 [[a["agency"], _short(a["name"], 40), _num(a["total"]), _num(a["procedures_with_dossiers"]),
-                   _num(a["finished"]), _num(a["late"]), _num(a["open_overdue"]), _pct(a["on_time_share"]),
-                   _pct(a["satisfaction_ratio"])] for a in report["by_agency"]], {2, 3, 4, 5, 6, 7, 8})]
-    return "\n".join(out)
+    parts = [TITLE, f"{_scope(report)}; hồ sơ tiếp nhận từ {_day(p['from'])} đến {_day(p['to'])}; số liệu tính đến "
+             f"{p['as_of'][11:16]} {_day(p['as_of'])}", f"Lịch làm việc: {calendar_note}", ""]
+    for table in report_tables(report):
+        if table.key != "Kế hoạch cải cách":  # its own command: provincial-server planning
+            parts += [table_text(table), ""]
+    return "\n".join(parts).rstrip()
 
 
 def sort_planning(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -140,28 +81,23 @@ def sort_planning(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 
 def planning_text(report: dict[str, Any], rows: list[dict[str, Any]], key: str) -> str:
     p = report["period"]
-    head = [f"BẢNG PHỤC VỤ KẾ HOẠCH CẢI CÁCH THỦ TỤC HÀNH CHÍNH từ {_day(p['from'])} đến {_day(p['to'])}",
-            f"Phạm vi: {_scope(report)} · sắp xếp theo: {key}", ""]
-    body = table(["Mã TTHC", "Tên thủ tục", "Số hồ sơ", "Mức trực tuyến", "Phi địa giới", "Cho phép BC", "Tỷ lệ BC",
-                  "Nhận tại nơi khác", "Trung vị ngày XL"],
-                 [[r["code"], _short(r["name"], 50), _num(r["count"]), _level(r["online_level"]),
-                   "có" if r["location_independent"] else "không", "có" if r["postal_allowed"] else "không",
-                   _pct(r["postal_share"]), _pct(r["other_counter_share"]), _days(r["median_working_days"])]
-                  for r in rows], {2, 6, 7, 8})
-    return "\n".join(head) + body
+    return "\n".join([PLANNING_TITLE, f"{_scope(report)}; hồ sơ tiếp nhận từ {_day(p['from'])} đến {_day(p['to'])}; "
+                      f"sắp xếp theo {key}", "", table_text(planning_table({**report, "planning": rows}))])
 
 
 def _export(report: dict[str, Any], out: str, title: str, suffixes: tuple[str, ...]) -> Path:
     path = Path(out)
     if path.suffix.lower() not in suffixes:
         raise ServerError(f"Tệp xuất phải có đuôi {' hoặc '.join(suffixes)} (nhận được «{path.name}»).", 2)
+    from counter_app.core.errors import ValidationError
+    from counter_app.printing.report_export import write_report  # ReportLab and openpyxl: only when asked
+
     try:
-        from counter_app.printing.report_export import write_report
-    except ImportError:
-        raise ServerError("Chưa xuất được tệp XLSX/PDF trong bản này: mô-đun xuất báo cáo của ứng dụng quầy "
-                          "(counter_app/printing/report_export.py) chưa có. Dùng --json hoặc bảng văn bản.", 2,
-                          "report_export not yet available") from None
-    return write_report(report, path, title=title, scope=_scope(report))
+        return write_report(report, path, title=title, scope=_scope(report))
+    except ValidationError as exc:
+        raise ServerError(exc.message, 2, exc.detail or "") from None
+    except OSError as exc:
+        raise ServerError(f"Không ghi được tệp {path}.", 2, str(exc)) from None
 
 
 def _build(args, db) -> tuple[dict[str, Any], str]:
@@ -177,7 +113,7 @@ def _build(args, db) -> tuple[dict[str, Any], str]:
 def cmd_report(args, db) -> int:
     report, note = _build(args, db)
     if args.out:
-        path = _export(report, args.out, "Báo cáo tình hình tiếp nhận, giải quyết hồ sơ", (".xlsx", ".pdf"))
+        path = _export(report, args.out, TITLE, (".xlsx", ".pdf"))
         print(f"Đã ghi báo cáo vào {path}")
     elif args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -190,8 +126,7 @@ def cmd_planning(args, db) -> int:
     report, _ = _build(args, db)
     rows = sort_planning(report["planning"], args.sort)
     if args.out:
-        path = _export({**report, "planning": rows}, args.out, "Bảng phục vụ kế hoạch cải cách thủ tục hành chính",
-                       (".xlsx",))
+        path = _export({**report, "planning": rows}, args.out, PLANNING_TITLE, (".xlsx",))
         print(f"Đã ghi bảng vào {path}")
     elif args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -208,7 +143,7 @@ def add_parsers(sub) -> None:
         r.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (tính cả ngày này)")
         r.add_argument("--agency", help="chỉ một cơ quan giải quyết (mã)")
         r.add_argument("--dissatisfied-at-most", type=int, help="mức đánh giá tính là không hài lòng "
-                       "(mặc định: thiết lập report.dissatisfied_at_most của máy chủ, nếu không có: 2)")
+                       "(mặc định: thiết lập report_dissatisfied_at_most tỉnh đã phát hành, nếu chưa có: 2)")
         r.add_argument("--json", action="store_true")
         r.add_argument("--out", help="tệp .xlsx" + (" hoặc .pdf" if name == "report" else ""))
         if name == "planning":

@@ -38,12 +38,12 @@ from counter_app.core.location_free import is_location_independent, parse_list
 from counter_app.core.model import Procedure
 from counter_app.core.report import CertificationFigures, DossierFact, ReportInput, build_report
 from counter_app.core.swaps import merge_swaps, parse_swaps
-from provincial_server.models import Agency, Change, Dossier, Event, ServerSetting
+from provincial_server.models import Agency, Change, Dossier, Event
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 BUNDLED_CATALOGUE = RESOURCES / "catalogue" / "commune-procedures.json"
 BUNDLED_SWAPS = RESOURCES / "calendar" / "vn-swaps.json"
-DISSATISFIED_SETTING = "report.dissatisfied_at_most"
+SETTING = "report_dissatisfied_at_most"  # counter_app.core.setting_defs
 STREAM_ROWS = 5_000
 CERT_CODES = tuple(k.procedure_code for k in CertKind)
 
@@ -274,11 +274,17 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def dissatisfied_at_most(session: Session) -> int | None:
-    row = session.get(ServerSetting, DISSATISFIED_SETTING)
+def dissatisfied_at_most(session: Session, agency: str | None = None) -> int | None:
+    """The QĐ 766 threshold the province published to the counters (setting
+    ``report_dissatisfied_at_most``), the latest that reaches ``agency``'s (every) counter."""
+    found = None
+    for _, data in _published(session, protocol.CHANGE_SETTINGS, agency):
+        value = (data.get("values") or {}).get(SETTING) if isinstance(data, dict) else None
+        if value is not None:
+            found = value
     try:
-        return int(row.value) if row is not None else None
-    except ValueError:
+        return int(found) if found is not None else None
+    except (TypeError, ValueError):
         return None
 
 
@@ -290,12 +296,13 @@ def province_report(session: Session, start: date, end: date, *, agency: str | N
                     worst: int | None = None, now: datetime | None = None,
                     progress: Callable[[float], None] | None = None) -> tuple[dict[str, Any], str]:
     """The report and how its calendar was made (Vietnamese). ``worst``: ratings at or below it count
-    as dissatisfied (default: the server setting ``report.dissatisfied_at_most``, else 2)."""
+    as dissatisfied (default: the province's published setting ``report_dissatisfied_at_most``, else 2).
+    ``as_of`` (what "still open and overdue" is measured at): the period's last second, or now."""
     names = agency_names(session)
     if agency and agency not in names:
         raise ReportError(f"Không có cơ quan {agency} trên máy chủ.")
     if worst is None:
-        worst = dissatisfied_at_most(session) or 2
+        worst = dissatisfied_at_most(session, agency) or 2
     if not 1 <= worst <= 5:
         raise ReportError("Mức đánh giá «không hài lòng» phải từ 1 đến 5.")
     procedures = catalogue(session, agency)
@@ -304,7 +311,7 @@ def province_report(session: Session, start: date, end: date, *, agency: str | N
     now = now or datetime.now(TZ)
     inp = ReportInput(
         start=start, end=end, catalogue=procedures, catalogue_size=sum(1 for p in procedures.values() if p.active),
-        calendar=cal, as_of=min(datetime.combine(end + timedelta(days=1), time(0), TZ), now), agency=agency,
+        calendar=cal, as_of=min(datetime.combine(end, time(23, 59, 59), TZ), now), agency=agency,
         agency_names=names, location_free=location_free(session, procedures, codes, end, agency),
         dissatisfied_at_most=worst, certification=certification(session, start, end, agency))
     total = count(session, start, end, agency) if progress is not None else None
