@@ -10,7 +10,7 @@ import sys
 from datetime import date, datetime
 
 from counter_app.core.calendar import TZ
-from tests.conftest import FixedClock, request
+from tests.conftest import FixedClock
 from tests.sync.conftest import AGENCY_A, AGENCY_B, AGENCY_R
 from tests.sync.servers import ROOT
 
