@@ -45,6 +45,7 @@ BUNDLED_CATALOGUE = RESOURCES / "catalogue" / "commune-procedures.json"
 BUNDLED_SWAPS = RESOURCES / "calendar" / "vn-swaps.json"
 SETTING = "report_dissatisfied_at_most"  # counter_app.core.setting_defs
 STREAM_ROWS = 5_000
+MAX_DAYS = 366 * 5
 CERT_CODES = tuple(k.procedure_code for k in CertKind)
 
 
@@ -75,6 +76,8 @@ def period(start: str, end: str) -> tuple[date, date]:
     a, b = parse_day(start, "--from"), parse_day(end, "--to")
     if a > b:
         raise ReportError(f"Ngày bắt đầu {a:%d/%m/%Y} sau ngày kết thúc {b:%d/%m/%Y}.")
+    if (b - a).days > MAX_DAYS:  # as on the counter (core/reports.py)
+        raise ReportError("Kỳ báo cáo dài quá 5 năm: hãy kiểm tra lại năm đã nhập.")
     return a, b
 
 
@@ -140,11 +143,11 @@ def count(session: Session, start: date, end: date, agency: str | None = None) -
 
 # -- what the province published ------------------------------------------------------------------
 def _published(session: Session, kind: str, agency: str | None) -> Iterator[tuple[str | None, Any]]:
-    """(agency, data) of the published changes of ``kind`` that reach ``agency``'s counters (every
-    counter's when None), oldest first."""
+    """(agency, data) of the published changes of ``kind`` that reach ``agency``'s counters (when
+    None: those published for every counter), oldest first."""
     stmt = select(Change.agency, Change.data).where(Change.kind == kind).order_by(Change.seq)
-    if agency:
-        stmt = stmt.where(Change.agency.is_(None) | (Change.agency == agency))
+    mine = Change.agency.is_(None)
+    stmt = stmt.where(mine | (Change.agency == agency) if agency else mine)
     yield from session.execute(stmt)
 
 

@@ -163,6 +163,8 @@ def test_the_cli_prints_json_tables_and_refuses_bad_input(seeded):
     assert shown.stdout.index(P1) < shown.stdout.index(P2)  # 2 days before 0
     for args, message in ((("--from", "2026-13-01", "--to", "2026-03-31"), "YYYY-MM-DD"),
                           (("--from", "2026-04-01", "--to", "2026-03-31"), "sau ngày kết thúc"),
+                          (("--from", "2016-03-01", "--to", "2026-03-31"), "quá 5 năm"),
+                          (("--from", "2026-03-01", "--to", "2026-03-31", "--dissatisfied-at-most", "6"), "từ 1 đến 5"),
                           (("--from", "2026-03-01", "--to", "2026-03-31", "--agency", "H99.999"), "Không có cơ quan"),
                           (("--from", "2026-03-01", "--to", "2026-03-31", "--out", "x.docx"), ".xlsx")):
         bad = _cli(seeded, "report", *args)
@@ -207,3 +209,7 @@ def test_the_threshold_the_province_published_is_used(seeded):
     report, _ = _report(seeded)
     assert (report["satisfaction"]["dissatisfied_at_most"], report["satisfaction"]["dissatisfied"]) == (3, 151)
     assert _report(seeded, worst=1)[0]["satisfaction"]["dissatisfied"] == 41  # the CLI option wins
+    ProvincialService(seeded).publish("settings", {"report_dissatisfied_at_most": "1"}, agency=B)
+    assert _report(seeded)[0]["satisfaction"]["dissatisfied_at_most"] == 3  # B's counters only
+    only_b = _report(seeded, agency=B)[0]["satisfaction"]
+    assert (only_b["dissatisfied_at_most"], only_b["dissatisfied"]) == (1, 40)
