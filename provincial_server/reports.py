@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from counter_app.core import protocol
@@ -108,6 +108,11 @@ def _events_of_period(kind: str, agg, start: date, end: date, agency: str | None
 
 def facts(session: Session, start: date, end: date, agency: str | None = None) -> Iterator[DossierFact]:
     """The dossiers received in the period, streamed (server-side cursor on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A cursor makes PostgreSQL plan for the first 10 % of rows: nested loops over the grouped
+        # event subqueries, which took over 13 minutes for 300,000 dossiers; planned for every row,
+        # hash joins read them in seconds.
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     ready = _events_of_period(Action.RESULT_READY.value, func.min(Event.at), start, end, agency)
     moved = _events_of_period(Action.RESCHEDULE.value, func.count(), start, end, agency)
     first_return = _events_of_period(Action.RETURN.value, func.min(Event.seq), start, end, agency)
