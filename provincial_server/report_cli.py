@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.core.model import OnlineLevel
-from counter_app.core.report_tables import ReportTable, cell_kind, format_cell, report_tables
+from counter_app.core.report_tables import TITLE, ReportTable, cell_kind, format_cell, report_tables
 from counter_app.core.report_tables import planning as planning_table
 from provincial_server.reports import ReportError, period, province_report
 from provincial_server.service import ServerError
 
-TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 PLANNING_TITLE = "BẢNG PHỤC VỤ KẾ HOẠCH CẢI CÁCH THỦ TỤC HÀNH CHÍNH"
 LEVEL_ORDER = {OnlineLevel.FULL.value: 0, OnlineLevel.PARTIAL.value: 1, OnlineLevel.PAPER.value: 2}
 # Sort keys of the planning table: the figure, and whether the largest comes first.
