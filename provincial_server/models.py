@@ -135,7 +135,7 @@ class Dossier(Base):
     procedure_code: Mapped[str] = mapped_column(String(40))
     procedure_name: Mapped[str] = mapped_column(Text)
     applicant_name: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[str] = mapped_column(String(40), index=True)  # the reports select a period by it
     due_at: Mapped[str | None] = mapped_column(String(40))
     returned_at: Mapped[str | None] = mapped_column(String(40))
     # When the result was last ready (a counter's result_ready event or the province's set-status):
