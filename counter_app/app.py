@@ -29,6 +29,7 @@ from counter_app.core.fees import DEFAULT_COPY_SCHEDULE, CertifiedCopyFeeSchedul
 from counter_app.core.formats import parse_json_text
 from counter_app.core.flags import FlagService
 from counter_app.core.handover import PostalService
+from counter_app.core.history_import import HistoryImportService
 from counter_app.core.intake import IntakeService
 from counter_app.core.officers import OfficerService
 from counter_app.core.outbox import DEVICE_ID, OutboxService
@@ -64,6 +65,18 @@ def load_json(path: Path):
     except UnicodeDecodeError as exc:
         raise ValidationError(f"Tệp {path} không phải JSON UTF-8 hợp lệ.", str(exc)) from None
     return parse_json_text(text, f"Tệp {path}")
+
+
+def load_bytes(path: str) -> bytes:
+    """A file the officer named, whole; a missing or unreadable one is a Vietnamese error."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"Không tìm thấy tệp {path}.", "file not found") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path} là một thư mục, không phải tệp.", "is a directory") from None
+    except OSError as exc:
+        raise ValidationError(f"Không đọc được tệp {path}.", str(exc)) from None
 
 
 def load_copy_schedules(path: Path) -> list[CertifiedCopyFeeSchedule]:
@@ -270,6 +283,11 @@ class CounterApp:
     @cached_property
     def transfers(self) -> PaperTransferService:
         return PaperTransferService(self.uow, self.read_uow, self.ctx, self.clock)
+
+    @cached_property
+    def history(self) -> HistoryImportService:
+        """Dossiers taken over from the previous system (``import-dossiers``)."""
+        return HistoryImportService(self.uow, self.read_uow, self.ctx, self.clock, load_bytes)
 
     @cached_property
     def queries(self) -> DossierQueries:

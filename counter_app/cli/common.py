@@ -19,6 +19,7 @@ from counter_app.core.text import fold
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_ROWS_SKIPPED = 4  # import-dossiers: the good rows are in, some rows were skipped (listed)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 
 _KIND_ALIASES = {

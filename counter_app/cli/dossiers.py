@@ -86,7 +86,7 @@ def cmd_refuse(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from counter_app.core.lifecycle import event_label_vi
+    from counter_app.core.lifecycle import IMPORTED, event_label_vi
     from counter_app.core.serialize import dossier_to_dict
 
     app = open_app(args)
@@ -94,6 +94,7 @@ def cmd_show(args) -> int:
     flags = app.flags.for_dossier(dossier.code)
     history = "\n".join(f"  {e.at:%d/%m/%Y %H:%M}  {event_label_vi(e.kind)}  ({e.officer})"
                         + (f" – tại quầy {e.payload['routed_from']}" if (e.payload or {}).get("routed_from") else "")
+                        + (f" – {e.payload['note']}" if e.kind == IMPORTED and (e.payload or {}).get("note") else "")
                         for e in dossier.events)
     warning = "".join(f"\nCẦN KIỂM TRA: {f.text_vi()}" for f in flags)
     emit(args, {**dossier_to_dict(dossier), "review_flags": [f.as_dict() for f in flags]},

@@ -172,7 +172,14 @@ STAFF_HANDOVER = "staff_handover"
 PAPER_TRANSFER = "paper_transferred"
 
 
+# The one event of a dossier taken over from the previous system (core.history_import): not a
+# transition, never pushed to the server (its status is whatever the old system last recorded).
+IMPORTED = "imported"
+
+
 def event_label_vi(kind: str) -> str:
+    if kind == IMPORTED:
+        return "nhập từ hệ thống cũ"
     if kind == PRINTED:
         return "in biểu mẫu"
     if kind == POSTAL_HANDOVER:

@@ -20,6 +20,7 @@ from counter_app.core.report import CertificationFigures, DossierFact
 
 if TYPE_CHECKING:  # core.outbox and core.flags build on these ports
     from counter_app.core.flags import ReviewFlag
+    from counter_app.core.history_import import HistoricalDossier
     from counter_app.core.outbox import OutboxItem
     from counter_app.core.transfer import ListedDossier, TransferBatch
 
@@ -337,6 +338,15 @@ class ReportRepository(Protocol):
     def certification(self, start: date, end: date, agencies: Sequence[str] | None) -> CertificationFigures: ...
 
 
+class HistoryImportRepository(Protocol):
+    """Dossiers of the previous system, written in bulk (``core.history_import``)."""
+
+    def present(self, codes: Sequence[str]) -> set[str]: ...
+
+    def add_batch(self, dossiers: Sequence[HistoricalDossier], *, officer: str, source: str, at: datetime) -> int:
+        """Insert those not present yet, each with its ``imported`` event and outcome; how many."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
 
@@ -357,6 +367,7 @@ class UnitOfWork(Protocol):
     flags: ReviewFlagRepository
     transfers: TransferRepository
     reports: ReportRepository
+    history: HistoryImportRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

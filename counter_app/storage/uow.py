@@ -15,6 +15,7 @@ from counter_app.core.changes import Changes
 from counter_app.core.errors import StorageError, ValidationError
 from counter_app.storage.db import Database, written_tables
 from counter_app.storage.flags import SqlReviewFlags
+from counter_app.storage.history_import import SqlHistoryImport
 from counter_app.storage.holder_desks import SqlHolderDesks
 from counter_app.storage.postal import SqlPostalBatches
 from counter_app.storage.dossiers import SqlDossierRepository
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.flags = SqlReviewFlags(self.session)
         self.transfers = SqlPaperTransfers(self.session)
         self.reports = SqlReports(self.session)
+        self.history = SqlHistoryImport(self.session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

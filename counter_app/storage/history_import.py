@@ -1,0 +1,98 @@
+"""Dossiers of the previous system written in bulk (``counter-app import-dossiers``).
+
+Core ``INSERT``s, not ORM objects: 300,000 rows must go in within a minute, and an ORM flush of that
+many objects takes several. What the ORM path would have done is therefore done here by hand:
+
+- one event per dossier, kind ``imported``, carrying the ``state_hash`` of the row exactly as
+  storage/chain.py computes it (from the raw stored values, read back in the same transaction), so
+  ``counter-app check`` verifies these dossiers like any other; but no ``chain_hash`` and no outbox
+  row: the event is not this device's work and is never pushed (the server did not see these
+  dossiers being received, and an intake claim for them would be refused or mistaken for a new one);
+- the ``dossier_outcome`` row (the after-flush hook of storage/outcomes.py sees only ORM flushes),
+  with the old system's finish and return times and ``imported_at``/``import_source``.
+
+The FTS index over applicant names is kept by its SQLite trigger, which fires for these inserts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from counter_app.core.context import new_event_uuid
+from counter_app.core.history_import import SYSTEM_OFFICER, HistoricalDossier, imported_payload
+from counter_app.core.lifecycle import IMPORTED
+from counter_app.core.model import ApplicantKind, ReturnMethod
+from counter_app.core.text import fold
+from counter_app.storage.chain import STATE_COLUMNS, state_hash
+from counter_app.storage.models import DossierEventRow, DossierRow
+from counter_app.storage.outcome_models import DossierOutcomeRow
+
+_LOOKUP_CHUNK = 500  # codes per "IN (…)": well under SQLite's variable limit
+_STATE_SQL = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM dossier WHERE id > ? ORDER BY id"
+
+
+class SqlHistoryImport:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def present(self, codes: Sequence[str]) -> set[str]:
+        """The codes among ``codes`` that some dossier here already has."""
+        con = self.s.connection()
+        found: set[str] = set()
+        for i in range(0, len(codes), _LOOKUP_CHUNK):
+            chunk = list(codes[i:i + _LOOKUP_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in con.exec_driver_sql(f"SELECT code FROM dossier WHERE code IN ({marks})",
+                                                           tuple(chunk)))
+        return found
+
+    def add_batch(self, dossiers: Sequence[HistoricalDossier], *, officer: str, source: str, at: datetime) -> int:
+        """Insert the dossiers whose code is not here yet, with their event and outcome; returns how
+        many were inserted (the rest were already present: a re-import adds nothing twice)."""
+        present = self.present([d.code for d in dossiers])
+        new = [d for d in dossiers if d.code not in present]
+        if not new:
+            return 0
+        con = self.s.connection()
+        # Inside the write transaction (BEGIN IMMEDIATE) nobody else inserts: every id above the
+        # current maximum is one of ours, in insertion order.
+        last_id = con.exec_driver_sql("SELECT coalesce(max(id), 0) FROM dossier").scalar()
+        con.execute(insert(DossierRow.__table__), [_dossier_values(d) for d in new])
+        by_code = {d.code: d for d in new}
+        events, outcomes = [], []
+        for row in con.exec_driver_sql(_STATE_SQL, (last_id,)):
+            dossier_id, code = row[0], row[1]
+            d = by_code[code]
+            events.append({
+                "uuid": new_event_uuid(), "dossier_id": dossier_id, "kind": IMPORTED, "at": at, "officer": officer,
+                "status_before": None, "status_after": d.status.value, "payload": imported_payload(d, source),
+                # No documents or fees came with the dossier, so its state is the row alone.
+                "state_hash": state_hash(tuple(row[1:]), [], []), "chain_hash": None,
+            })
+            outcomes.append({"dossier_id": dossier_id, "finished_at": d.finished_at, "returned_at": d.returned_at,
+                             "rating": None, "imported_at": at, "import_source": source[:300]})
+        if len(events) != len(new):  # would mean another writer inside our transaction: never commit that
+            raise RuntimeError(f"read back {len(events)} of {len(new)} imported dossiers")
+        con.execute(insert(DossierEventRow.__table__), events)
+        con.execute(insert(DossierOutcomeRow.__table__), outcomes)
+        return len(new)
+
+
+def _dossier_values(d: HistoricalDossier) -> dict:
+    return {
+        "code": d.code, "procedure_code": d.procedure_code, "procedure_name": d.procedure_name,
+        "receiving_agency": d.receiving_agency, "competent_agency": d.competent_agency, "channel": d.channel.value,
+        "applicant_kind": ApplicantKind.CITIZEN.value, "applicant_name": d.applicant_name,
+        "name_key": fold(d.applicant_name), "id_number": d.id_number, "date_of_birth": None, "gender": None,
+        "phone": None, "email": None, "address": None, "received_at": d.received_at, "due_at": d.due_at,
+        "return_method": ReturnMethod.COUNTER.value, "return_address": None, "receiving_officer": SYSTEM_OFFICER,
+        "status": d.status.value,
+        # Desk 0: not received at a desk of this counter (storage/transfers.py), so no paper
+        # hand-over list and no register number claims it.
+        "desk": 0, "sets": 1, "register_book": None, "register_serial": None, "reschedule_count": 0,
+        "return_agency": None, "postal_item": None,
+    }
