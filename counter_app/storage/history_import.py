@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from counter_app.core.calendar import TZ
+from counter_app.core.codes import CODE_RE, MAX_SLOT
 from counter_app.core.context import new_event_uuid
 from counter_app.core.history_import import SYSTEM_OFFICER, HistoricalDossier, imported_payload
 from counter_app.core.lifecycle import IMPORTED
@@ -76,8 +77,12 @@ class SqlHistoryImport:
             raise RuntimeError(f"read back {len(events)} of {len(new)} imported dossiers")
         con.exec_driver_sql(_EVENT_INSERT, events)
         con.exec_driver_sql(_OUTCOME_INSERT, outcomes)
+        sequences = _code_sequences(d.code for d in new)
+        if sequences:
+            con.exec_driver_sql(_SEQUENCE_UPSERT, sequences)
         # Raw statements pass the engine's written-table hook by: name the tables for the commit's Changes.
-        con.info.setdefault(WRITTEN_TABLES, set()).update({"dossier", "dossier_event", "dossier_outcome"})
+        con.info.setdefault(WRITTEN_TABLES, set()).update(
+            {"dossier", "dossier_event", "dossier_outcome", "code_sequence"})
         return len(new)
 
 
@@ -98,7 +103,24 @@ _EVENT_INSERT = _insert("dossier_event", ("uuid", "dossier_id", "kind", "at", "o
                                           "status_after", "payload", "state_hash", "chain_hash"))
 _OUTCOME_INSERT = _insert("dossier_outcome", ("dossier_id", "finished_at", "returned_at", "rating", "imported_at",
                                               "import_source"))
+# An imported code in this counter's own format moves the code counter of its day and slot past
+# it, so an intake backdated to that day never issues it again (the code is unique).
+_SEQUENCE_UPSERT = ("INSERT INTO code_sequence (prefix, day, slot, last) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (prefix, day, slot) DO UPDATE SET last = max(last, excluded.last)")
 _CITIZEN, _AT_COUNTER = ApplicantKind.CITIZEN.value, ReturnMethod.COUNTER.value
+
+
+def _code_sequences(codes) -> list[tuple[str, str, int, int]]:
+    last: dict[tuple[str, str, int], int] = {}
+    for code in codes:
+        m = CODE_RE.match(code)
+        if m is None or len(m["seq"]) < 6:
+            continue
+        slot, number = int(m["seq"][:2]), int(m["seq"][2:])
+        if 1 <= slot <= MAX_SLOT:
+            key = (m["prefix"], m["day"], slot)
+            last[key] = max(last.get(key, 0), number)
+    return [(*key, n) for key, n in last.items()]
 
 
 def _dossier_values(d: HistoricalDossier) -> tuple:

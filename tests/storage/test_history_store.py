@@ -57,3 +57,14 @@ def test_imported_dossiers_read_back_verify_and_are_announced(app, tmp_path):
     con.close()
     report = check_store(app.data_dir)
     assert not report.ok and any("H52.101-240103-0005" in p for p in report.problems)
+
+
+def test_an_imported_code_in_the_counters_own_format_is_never_issued_again(app, tmp_path):
+    from tests.conftest import request
+
+    path = tmp_path / "today.csv"
+    path.write_text(f"{HEADER}\nH52.101-260610-010007,1.001612,2026-06-10T08:00,,,,received,,Lê Văn Tám,\n"
+                    "H52.101-260610-990002,1.001612,2026-06-10T08:01,,,,received,,Lê Văn Chín,\n", encoding="utf-8")
+    assert app.history.import_file(str(path), "Trần Văn Quản").imported == 2
+    # Same prefix, day and desk slot 1 as the import's first code: the counter goes on after it.
+    assert app.intake.receive(request()).code == "H52.101-260610-010008"
