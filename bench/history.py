@@ -183,6 +183,10 @@ def time_report(data_dir: Path, start: date, end: date, runs: int = 5) -> dict:
     return {"runs": runs, "median_s": statistics.median(times), "max_s": max(times), "report": report}
 
 
+def _counts(by: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(by.items(), key=lambda kv: -kv[1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=300_000)
@@ -234,8 +238,8 @@ _Last run: {datetime.now(TZ):%Y-%m-%d %H:%M} +07, {os.cpu_count()} cores, load a
 {' / '.join(f'{x:.1f}' for x in res['load_average'])} (1 / 5 / 15 min)._
 
 The file: {args.count:,} dossiers received in {YEAR} ({size_mb:.0f} MB), {res['used']} of the {len(codes)} catalogue
-procedures with dossiers (bands {bands}), certified copies {certified:.0%}; statuses {written['by_status']};
-channels {written['by_channel']}.
+procedures with dossiers (bands {bands}), certified copies {certified:.0%}; statuses {_counts(written['by_status'])}; channels
+{_counts(written['by_channel'])}.
 
 | Measurement | Result | Budget | Verdict |
 |---|---:|---:|:---:|
