@@ -32,7 +32,7 @@ BANDS = {
 }
 CATALOGUE_SIZE, LEVELS = 160, {"full": 40, "partial": 37, "paper": 21}
 COLUMNS = ["code", "procedure_code", "received_at", "due_at", "finished_at", "returned_at", "status", "channel",
-           "applicant_name", "id_number"]
+           "applicant_name", "id_number", "rating"]
 # index % 20 → (status, finishing weekday offset from Monday or None, timeliness)
 OUTCOMES = {**{r: ("returned", 1 + r % 2, "early") for r in range(12)},
             12: ("returned", 3, "on_time"), 13: ("returned", 3, "on_time"), 14: ("returned", 3, "on_time"),
@@ -120,7 +120,7 @@ def write_year(path: Path, level_of: dict[str, str], year: int = 2024, *, bom: b
                 returned = f"{monday + timedelta(days=offset)}T16:30:00+07:00" if status == "returned" else ""
                 out.writerow([f"H52.101-{monday:%y%m%d}-9{index:06d}", code, f"{monday}T08:00:00+07:00",
                               f"{monday + timedelta(days=3)}T16:00:00+07:00", finished, returned, status,
-                              channel(index), f"Nguyễn Văn Ấn {index}", ""])
+                              channel(index), f"Nguyễn Văn Ấn {index}", "", rating(index) or ""])
                 exp.total += 1
                 exp.by_status[status] += 1
                 exp.by_channel[channel(index)] += 1

@@ -1,8 +1,8 @@
 """Dossiers taken over from the previous system: the CSV file ``counter-app import-dossiers`` reads.
 
 One row per dossier, columns ``code,procedure_code,received_at,due_at,finished_at,returned_at,
-status,channel,applicant_name,id_number`` in any order (other columns are ignored and named in a
-warning). A row becomes a :class:`HistoricalDossier`, or a :class:`RowProblem` with the line it
+status,channel,applicant_name,id_number`` in any order, plus an optional ``rating`` (1–5, given at
+the return) when the previous system kept one (other columns are ignored and named in a warning). A row becomes a :class:`HistoricalDossier`, or a :class:`RowProblem` with the line it
 starts on in the file (the header is line 1; a quoted cell spanning lines counts its lines), and a
 bad row never stops the good ones.
 
@@ -33,6 +33,8 @@ from counter_app.core.lifecycle import LABELS_VI, NATIONAL_CODES, Status
 from counter_app.core.model import Channel
 from counter_app.core.text import clean, fold
 
+# Optional: the rating given at the return, when the previous system kept it (the QĐ 766 ratio).
+OPTIONAL = ("rating",)
 COLUMNS = ("code", "procedure_code", "received_at", "due_at", "finished_at", "returned_at", "status", "channel",
            "applicant_name", "id_number")
 # Who received these dossiers is not in the file: the register says so rather than name the importer.
@@ -82,6 +84,7 @@ class HistoricalDossier:
     returned_at: datetime | None
     applicant_name: str
     id_number: str | None
+    rating: int | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ class HistoryFile:
                                   f"{','.join(COLUMNS)}). Chưa nhập hồ sơ nào.", f"missing columns: {missing}")
         self.index = {c: names.index(c) for c in COLUMNS}
         self.width = max(self.index.values()) + 1  # cells after the last needed column may be left off
-        extra = [h for h in names if h and h not in COLUMNS]
+        self.index.update({c: names.index(c) for c in OPTIONAL if c in names})
+        extra = [h for h in names if h and h not in COLUMNS and h not in OPTIONAL]
         self.warnings = [f"Bỏ qua các cột không dùng đến: {', '.join(extra)}."] if extra else []
 
     def rows(self) -> Iterator[HistoricalDossier | RowProblem]:
@@ -204,7 +208,7 @@ class HistoryFile:
     # -- one row -------------------------------------------------------------------------------
     def _dossier(self, line: int, code: str, cells: list[str]) -> HistoricalDossier:
         r = self.rules
-        cell = {c: cells[i] for c, i in self.index.items()}
+        cell = {c: cells[i] if i < len(cells) else "" for c, i in self.index.items()}
         if not code:
             raise _Bad("thiếu mã hồ sơ (cột code).")
         if not _CODE_RE.match(code):
@@ -252,12 +256,13 @@ class HistoryFile:
             if problems:
                 raise _Bad(f"số định danh «{id_number[:20]}» không hợp lệ: {' '.join(problems)}")
         channel = _channel(cell["channel"])
+        rating = _rating(cell.get("rating", ""), status)
         prefix = code.split("-", 1)[0]
         return HistoricalDossier(
             line=line, code=code, procedure_code=procedure, procedure_name=r.catalogue[procedure],
             competent_agency=prefix if prefix in r.agencies else r.own_agency, receiving_agency=r.own_agency,
             channel=channel, status=status, received_at=received, due_at=due, finished_at=finished,
-            returned_at=returned, applicant_name=name, id_number=id_number)
+            returned_at=returned, applicant_name=name, id_number=id_number, rating=rating)
 
     def _time(self, raw: str, column: str, *, due: bool = False) -> datetime | None:
         text = raw.strip()
@@ -285,6 +290,18 @@ def _text(raw: str, column: str) -> str:
         return clean(raw)
     except ValidationError:
         raise _Bad(f"cột {column} có ký tự không đọc được.") from None
+
+
+def _rating(raw: str, status: Status) -> int | None:
+    """The optional ``rating`` column: the citizen's 1–5 at the return, as the counter records it."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw not in ("1", "2", "3", "4", "5"):
+        raise _Bad(f"mức đánh giá «{raw[:10]}» phải là số từ 1 đến 5 (cột rating).")
+    if status is not Status.RETURNED:
+        raise _Bad("có mức đánh giá (rating) nhưng hồ sơ chưa trả kết quả: đánh giá ghi khi trả.")
+    return int(raw)
 
 
 def _status(raw: str) -> Status:

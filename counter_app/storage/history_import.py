@@ -72,7 +72,7 @@ class SqlHistoryImport:
             events.append((new_event_uuid(), dossier_id, IMPORTED, stamp, officer, None, d.status.value,
                            json.dumps(imported_payload(d, source), ensure_ascii=False),
                            state_hash(tuple(row[1:]), [], []), None))
-            outcomes.append((dossier_id, stored(d.finished_at), stored(d.returned_at), None, stamp, source_))
+            outcomes.append((dossier_id, stored(d.finished_at), stored(d.returned_at), d.rating, stamp, source_))
         if len(events) != len(new):  # would mean another writer inside our transaction: never commit that
             raise RuntimeError(f"read back {len(events)} of {len(new)} imported dossiers")
         con.exec_driver_sql(_EVENT_INSERT, events)

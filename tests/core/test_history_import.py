@@ -181,3 +181,17 @@ def test_a_short_row_is_a_problem_but_trailing_unused_cells_may_be_left_off():
     items = read(text)
     assert isinstance(items[0], HistoricalDossier)
     assert items[1].line == 3 and "chỉ có 2 ô" in items[1].reason_vi
+
+
+def test_an_optional_rating_column_is_read_at_the_return_only():
+    with_rating = (*COLUMNS, "rating")
+    (d,) = read(csv_text({**GOOD, "rating": "4"}, columns=with_rating))
+    assert isinstance(d, HistoricalDossier) and d.rating == 4
+    assert HistoryFile(csv_text(GOOD, columns=with_rating), RULES, "x.csv").warnings == []
+    (d,) = read(csv_text({**GOOD, "rating": ""}, columns=with_rating))
+    assert d.rating is None
+    (bad,) = read(csv_text({**GOOD, "rating": "6"}, columns=with_rating))
+    assert isinstance(bad, RowProblem) and "từ 1 đến 5" in bad.reason_vi
+    (bad,) = read(csv_text({**GOOD, "status": "processing", "returned_at": "", "rating": "5"}, columns=with_rating))
+    assert isinstance(bad, RowProblem) and "chưa trả kết quả" in bad.reason_vi
+    assert one().rating is None  # without the column
