@@ -31,7 +31,12 @@ def _stored(day: date) -> str:
 
 
 def _when(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=TZ)
+    # Parsed with the offset in one C call: ``replace(tzinfo=TZ)`` cost a second per year of
+    # dossiers. Vietnam keeps +07:00 all year (no DST), so the instant is the same as with TZ.
+    return None if value is None else datetime.fromisoformat(value + _OFFSET)
+
+
+_OFFSET = datetime(2024, 1, 1, tzinfo=TZ).strftime("%z")[:3] + ":" + datetime(2024, 1, 1, tzinfo=TZ).strftime("%z")[3:]
 
 
 def _scope(start: date, end: date, agencies: Sequence[str] | None) -> tuple[str, list]:
@@ -56,7 +61,9 @@ class SqlReports:
         """The dossiers received from ``start`` to ``end`` (both included) whose competent or
         receiving agency is one of ``agencies`` (None: every dossier of the store)."""
         where, params = _scope(start, end, agencies)
-        cursor = self.s.connection().exec_driver_sql(_FACTS + where, tuple(params))
+        # The driver's own cursor: SQLAlchemy's row objects cost a second per year of dossiers.
+        cursor = self.s.connection().connection.cursor()
+        cursor.execute(_FACTS + where, tuple(params))
         for (code, proc, name, receiving, competent, channel, method, status, received, due, finished,
              returned, rating, reschedules) in cursor:
             yield DossierFact(code, proc, name, receiving, competent, channel, method, status, _when(received),
