@@ -275,3 +275,35 @@ def test_the_report_and_its_charts_fit_the_counter_monitor(qtbot, window, core, 
                 assert _inside(window, widget), (widget, width, height)
         bar = view.tabs.tabBar()
         assert bar.tabRect(bar.count() - 1).right() <= bar.width()  # every tab's name without scrolling
+
+
+def test_a_province_year_imported_from_csv_on_screen(qtbot, window, core, tmp_path, dialogs):
+    """Issue 16, done when, on screen: the synthetic province-year (tests/province_year.py) imported
+    from its CSV shows the statistics table exactly (the JSON, XLSX and PDF: tests/cli/test_province_year.py)."""
+    import json
+
+    from counter_app.core.catalogue import parse_catalogue
+    from tests.province_year import BANDS, CATALOGUE_SIZE, write_catalogue, write_year
+
+    level_of = write_catalogue(tmp_path / "catalogue.json")
+    core.catalogue.import_procedures(parse_catalogue(json.loads((tmp_path / "catalogue.json").read_text("utf-8"))),
+                                     replace=True)
+    exp = write_year(tmp_path / "year.csv", level_of)
+    assert core.history.import_file(str(tmp_path / "year.csv"), OFFICER).imported == exp.total
+    view = open_screen(qtbot, window)
+    view.first.setDate(QDate(2024, 1, 1))
+    view.last.setDate(QDate(2024, 12, 31))
+    qtbot.mouseClick(view.build_button, Qt.LeftButton)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: view.tabs.isVisible(), timeout=60_000)
+    summary = dict(map(tuple, shown(view.tables["Tổng hợp"])))
+    assert summary["Tổng số hồ sơ tiếp nhận"] == format_cell(exp.total, "int")
+    assert summary["Số thủ tục trong danh mục"] == str(CATALOGUE_SIZE) and summary["Số thủ tục có hồ sơ"] == "98"
+    assert shown(view.tables["Nhóm số lượng"]) == [
+        [label, str(len(BANDS[key])), format_cell(sum(BANDS[key]), "int")]
+        for label, key in (("Từ 10.000 hồ sơ", ">=10000"), ("1.000 – 9.999", "1000-9999"), ("100 – 999", "100-999"),
+                           ("10 – 99", "10-99"), ("1 – 9", "1-9"))]
+    assert shown(view.tables["Mức độ trực tuyến"]) == [
+        [label, str(exp.levels[key]["procedures"]), format_cell(exp.levels[key]["dossiers"], "int")]
+        for label, key in (("Toàn trình", "full"), ("Một phần", "partial"), ("Chỉ trực tiếp", "paper"))]
+    assert view.tables["Theo thủ tục"].rowCount() == 98
