@@ -53,21 +53,7 @@ FORMER_UNITS = ("resources", "reference", "former-units.json")
 SYNC_LOCK_FILE = "sync.lock"
 
 
-def load_json(path: Path):
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError(f"Không tìm thấy tệp {path}.", "file not found") from None
-    except IsADirectoryError:
-        raise ValidationError(f"{path} là một thư mục, không phải tệp JSON.", "is a directory") from None
-    except OSError as exc:
-        raise ValidationError(f"Không đọc được tệp {path}.", str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise ValidationError(f"Tệp {path} không phải JSON UTF-8 hợp lệ.", str(exc)) from None
-    return parse_json_text(text, f"Tệp {path}")
-
-
-def load_bytes(path: str) -> bytes:
+def load_bytes(path: str | Path) -> bytes:
     """A file the officer named, whole; a missing or unreadable one is a Vietnamese error."""
     try:
         return Path(path).read_bytes()
@@ -77,6 +63,14 @@ def load_bytes(path: str) -> bytes:
         raise ValidationError(f"{path} là một thư mục, không phải tệp.", "is a directory") from None
     except OSError as exc:
         raise ValidationError(f"Không đọc được tệp {path}.", str(exc)) from None
+
+
+def load_json(path: Path):
+    try:
+        text = load_bytes(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"Tệp {path} không phải JSON UTF-8 hợp lệ.", str(exc)) from None
+    return parse_json_text(text, f"Tệp {path}")
 
 
 def load_copy_schedules(path: Path) -> list[CertifiedCopyFeeSchedule]:
