@@ -145,13 +145,16 @@ Description: {DISPLAY_NAME}
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{args.compression}", "--build", str(root), str(out)], check=True,
                    stdout=subprocess.DEVNULL)
-    print(out)
+    shutil.rmtree(root.parent)  # the staging copy of the bundle: another ~330 MB
+    print(f"{out} ({out.stat().st_size / 1e6:.0f} MB)")
     return out
 
 
 def nsis(args) -> Path:
     source = Path(args.source).resolve()
-    exe = next((source / name for name in ("counter-app.exe", "counter-app") if (source / name).is_file()), None)
+    # The shortcuts start the windowed executable of a Windows bundle (no console beside the window).
+    exe = next((source / name for name in ("counter-app-window.exe", "counter-app.exe", "counter-app")
+                if (source / name).is_file()), None)
     if exe is None:
         raise SystemExit(f"no bundle in {source}: build it with `python installer/build.py bundle`")
     makensis = shutil.which("makensis")
@@ -164,7 +167,7 @@ def nsis(args) -> Path:
                "EXE": exe.name, "ICON": str(ROOT / "resources" / "icons" / "counter-app.ico"), "OUTFILE": str(out)}
     if args.no_compress:  # a check that the script compiles: packing ~300 MB with LZMA takes minutes
         defines["NOCOMPRESS"] = "1"
-    # makensis takes /D on Windows and -D elsewhere; both accept the dash form since NSIS 3.
+    # -D, not /D: makensis on Windows takes both, elsewhere only the dash.
     command = [makensis, "-V2", "-INPUTCHARSET", "UTF8", *(f"-D{k}={val}" for k, val in defines.items()),
                str(ROOT / "installer" / "windows" / "counter-app.nsi")]
     subprocess.run(command, check=True)

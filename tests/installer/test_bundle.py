@@ -218,4 +218,7 @@ def test_nsis_script_compiles_against_the_bundle(bundle, tmp_path):
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     setup = tmp_path / f"counter-app-{__version__}-setup.exe"
-    assert setup.read_bytes()[:2] == b"MZ"
+    with setup.open("rb") as f:
+        assert f.read(2) == b"MZ"
+    bundled = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    assert setup.stat().st_size > 0.9 * bundled  # stored uncompressed: the bundle's files are in it
