@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.calendar import TZ
 from counter_app.core.errors import CounterError
+from counter_app.ui.about import AboutDialog
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
 from counter_app.ui.handover_view import HandoverView
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self.periodic.timeout.connect(self.maintain)
         self.periodic.start()
         self._status_bar()
+        self.help_menu = self.menuBar().addMenu("Trợ giúp")
+        self.about_action = self.help_menu.addAction("Giới thiệu", self.show_about)
         # Sync: at start, on its timer, shortly after every local commit, and on F5 / "Đồng bộ ngay".
         self.sync.report.connect(self.on_sync_report)
         self.sync.start()
@@ -117,6 +120,11 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
         self.nav.setCurrentRow(0)
         self.resize(1280, 760)
+
+    def show_about(self) -> AboutDialog:
+        self.last_dialog = dialog = AboutDialog(self.core.data_dir, self)
+        dialog.open()
+        return dialog
 
     def _status_bar(self) -> None:
         bar = self.statusBar()

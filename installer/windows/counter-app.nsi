@@ -1,0 +1,103 @@
+; Windows installer for the counter (NSIS 3, Unicode). Compiled by
+;     python installer/build.py nsis --from dist\counter-app
+; which defines VERSION, VIVERSION (four numbers), SOURCE (the PyInstaller bundle folder), EXE,
+; ICON and OUTFILE. Per-machine: Program Files and the all-users Start menu, so it needs an
+; administrator once; the officers' data (%LOCALAPPDATA%\counter_app) is never touched, also not
+; by the uninstaller.
+
+Unicode true
+ManifestDPIAware true
+!ifdef NOCOMPRESS
+  SetCompress off
+!else
+  SetCompressor /SOLID lzma
+!endif
+
+!ifndef VERSION
+  !error "VERSION not defined: compile through installer/build.py nsis"
+!endif
+
+!define APPNAME "Phần mềm quầy Một cửa"
+!define REGKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\counter-app"
+
+Name "${APPNAME} ${VERSION}"
+OutFile "${OUTFILE}"
+Icon "${ICON}"
+UninstallIcon "${ICON}"
+InstallDir "$PROGRAMFILES64\counter-app"
+InstallDirRegKey HKLM "${REGKEY}" "InstallLocation"
+RequestExecutionLevel admin
+
+VIProductVersion "${VIVERSION}"
+VIFileVersion "${VIVERSION}"
+VIAddVersionKey /LANG=0 "ProductName" "${APPNAME}"
+VIAddVersionKey /LANG=0 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=0 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=0 "FileDescription" "${APPNAME} – trình cài đặt"
+VIAddVersionKey /LANG=0 "CompanyName" "counter_app"
+VIAddVersionKey /LANG=0 "LegalCopyright" "MIT"
+
+!include "MUI2.nsh"
+!include "x64.nsh"
+!define MUI_ICON "${ICON}"
+!define MUI_UNICON "${ICON}"
+!define MUI_ABORTWARNING
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+!insertmacro MUI_LANGUAGE "Vietnamese"
+!insertmacro MUI_LANGUAGE "English"
+
+Function .onInit
+  SetShellVarContext all
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
+FunctionEnd
+
+Function un.onInit
+  SetShellVarContext all
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
+FunctionEnd
+
+Section "Install"
+  SetOutPath "$INSTDIR"
+  ; A new version replaces the program files; the data folder lives elsewhere and stays.
+  RMDir /r "$INSTDIR\_internal"
+  File /r "${SOURCE}\*.*"
+  WriteUninstaller "$INSTDIR\uninstall.exe"
+
+  CreateDirectory "$SMPROGRAMS\${APPNAME}"
+  CreateShortcut "$SMPROGRAMS\${APPNAME}\${APPNAME}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
+  CreateShortcut "$SMPROGRAMS\${APPNAME}\Gỡ cài đặt.lnk" "$INSTDIR\uninstall.exe"
+  CreateShortcut "$DESKTOP\${APPNAME}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
+
+  WriteRegStr HKLM "${REGKEY}" "DisplayName" "${APPNAME}"
+  WriteRegStr HKLM "${REGKEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKLM "${REGKEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr HKLM "${REGKEY}" "Publisher" "counter_app"
+  WriteRegStr HKLM "${REGKEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKLM "${REGKEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegDWORD HKLM "${REGKEY}" "NoModify" 1
+  WriteRegDWORD HKLM "${REGKEY}" "NoRepair" 1
+SectionEnd
+
+Section "Uninstall"
+  ; Only the program folder, shortcuts and registry entry: the database, backups and prints in
+  ; each officer's %LOCALAPPDATA%\counter_app stay (they are the office's records).
+  Delete "$DESKTOP\${APPNAME}.lnk"
+  RMDir /r "$SMPROGRAMS\${APPNAME}"
+  RMDir /r "$INSTDIR\_internal"
+  Delete "$INSTDIR\counter-app.exe"
+  Delete "$INSTDIR\counter-app-window.exe"
+  Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  DeleteRegKey HKLM "${REGKEY}"
+SectionEnd
