@@ -13,7 +13,7 @@ from pathlib import Path
 
 from counter_app.core import releases
 from counter_app.core.errors import ValidationError
-from provincial_server.releases import add_release, list_releases, trusted_keys
+from provincial_server.releases import KEYS_ENV, add_release, list_releases, trusted_keys
 from provincial_server.service import ServerError
 
 PRIVATE_NAME, PUBLIC_NAME = "release-private.pem", "release.pub"
@@ -32,14 +32,16 @@ def cmd_keygen(args, _db) -> int:
     private, public = out / PRIVATE_NAME, out / PUBLIC_NAME
     existing = [p.name for p in (private, public) if p.exists()]
     if existing:
-        raise ServerError(f"Đã có khóa trong {out}: {', '.join(existing)}; không ghi đè.", 2, "refusing to overwrite")
+        raise ServerError(f"Đã có khóa trong {out}: {', '.join(existing)}; không ghi đè.", 2,
+                          "refusing to overwrite")
     out.mkdir(parents=True, exist_ok=True)
     private_pem, public_pem = releases.new_key_pair()
     _write_new(private, private_pem, 0o600)
     _write_new(public, public_pem, 0o644)
     key = releases.key_id(releases.load_public_key(public_pem))
     print(f"Đã tạo khóa phát hành {key}: khóa bí mật {private} (chỉ để trên máy dựng bản), "
-          f"khóa công khai {public} (đưa vào resources/release-keys/ của bản dựng và thư mục khóa của máy chủ).")
+          f"khóa công khai {public} (đưa vào resources/release-keys/ của bản dựng "
+          "và thư mục khóa của máy chủ).")
     return 0
 
 
@@ -77,7 +79,8 @@ def cmd_add(args, db) -> int:
         raise ServerError(f"Không đọc được bản kê {args.manifest}.", 2, str(exc)) from None
     store = Path(args.store) if args.store else _default_store(db.url)
     out = add_release(db, Path(args.file), envelope, trusted_keys(args.keys), store)
-    print(f"Đã lưu bản phát hành {out['version']} cho {out['platform']}: các quầy được báo ở lần đồng bộ tới.")
+    print(f"Đã lưu bản phát hành {out['version']} cho {out['platform']}: "
+          "các quầy được báo ở lần đồng bộ tới.")
     return 0
 
 
@@ -117,8 +120,8 @@ def add_parsers(sub, parser_class) -> None:
     a = r.add_parser("add", help="lưu một bản đã ký trên máy chủ để báo cho các quầy")
     a.add_argument("file")
     a.add_argument("--manifest", required=True)
-    a.add_argument("--keys", help="thư mục khóa công khai *.pub (mặc định: biến PROVINCIAL_SERVER_RELEASE_KEYS)")
-    a.add_argument("--store", help="thư mục lưu tệp phát hành (mặc định: releases/ cạnh cơ sở dữ liệu SQLite)")
+    a.add_argument("--keys", help=f"thư mục khóa công khai *.pub (mặc định: biến {KEYS_ENV})")
+    a.add_argument("--store", help="thư mục lưu tệp phát hành (mặc định: releases/ cạnh tệp SQLite)")
     a.set_defaults(func=cmd_add)
     ls = r.add_parser("list", help="liệt kê bản phát hành")
     ls.add_argument("--json", action="store_true")

@@ -26,8 +26,8 @@ KEYS_ENV = "PROVINCIAL_SERVER_RELEASE_KEYS"  # a folder of *.pub: the release ke
 def trusted_keys(folder: str | Path | None) -> list:
     folder = folder or os.environ.get(KEYS_ENV)
     if not folder or not Path(folder).is_dir():
-        raise ServerError("Chưa cấu hình khóa công khai phát hành (--keys hoặc biến PROVINCIAL_SERVER_RELEASE_KEYS).",
-                          2, "no release key folder")
+        raise ServerError("Chưa cấu hình khóa công khai phát hành (--keys hoặc biến "
+                          f"{KEYS_ENV}).", 2, "no release key folder")
     keys = []
     for path in sorted(Path(folder).glob("*.pub")):
         try:
@@ -58,7 +58,8 @@ def add_release(db: ServerDatabase, file: Path, envelope: Any, keys: list, store
     with db.read() as s:
         if s.scalar(select(Release.id).where(Release.platform == manifest.platform,
                                              Release.version == manifest.version)) is not None:
-            raise ServerError(f"Đã có bản phát hành {manifest.version} cho {manifest.platform}.", 2, "duplicate")
+            raise ServerError(f"Đã có bản phát hành {manifest.version} cho {manifest.platform}.", 2,
+                              "duplicate")
     target = store / manifest.platform / manifest.version / manifest.file_name
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")

@@ -87,7 +87,8 @@ def parse_manifest(data: Any) -> ReleaseManifest:
         raise ValidationError("Mã băm SHA-256 của tệp phát hành không hợp lệ.", "64 lowercase hex digits")
     notes = data["notes"]
     if not isinstance(notes, str) or len(notes) > MAX_NOTES:
-        raise ValidationError("Ghi chú phát hành không hợp lệ hoặc quá dài.", f"at most {MAX_NOTES} characters")
+        raise ValidationError("Ghi chú phát hành không hợp lệ hoặc quá dài.",
+                              f"at most {MAX_NOTES} characters")
     try:
         datetime.fromisoformat(data["published_at"])
     except (TypeError, ValueError):
@@ -109,7 +110,8 @@ def new_key_pair() -> tuple[bytes, bytes]:
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                          serialization.PublicFormat.SubjectPublicKeyInfo)
     return private, public
 
 
@@ -161,11 +163,13 @@ def verify_envelope(envelope: Any, public_keys: Iterable) -> ReleaseManifest:
     manifest = parse_manifest(envelope["manifest"])
     signature = envelope.get("signature")
     if not isinstance(signature, str) or not signature:
-        raise ValidationError("Bản phát hành không có chữ ký; quầy không cài bản chưa ký.", "unsigned manifest")
+        raise ValidationError("Bản phát hành không có chữ ký; quầy không cài bản chưa ký.",
+                              "unsigned manifest")
     try:
         raw = base64.b64decode(signature, validate=True)
     except ValueError:
-        raise ValidationError("Chữ ký bản phát hành không đúng định dạng.", "signature is not base64") from None
+        raise ValidationError("Chữ ký bản phát hành không đúng định dạng.",
+                              "signature is not base64") from None
     keys = list(public_keys)
     if not keys:
         raise ValidationError("Phần mềm quầy không mang khóa công khai phát hành nào; không thể kiểm tra bản "
@@ -192,11 +196,12 @@ def check_applicable(manifest: ReleaseManifest, current_version: str, platform: 
         raise ValidationError(f"Quầy đang dùng phiên bản {current_version}; không cài lại cùng phiên bản.",
                               "same version")
     if order < 0:
-        raise ValidationError(f"Bản phát hành {manifest.version} cũ hơn phiên bản đang dùng {current_version}; "
-                              "quầy không hạ cấp.", "downgrade refused")
+        raise ValidationError(f"Bản phát hành {manifest.version} cũ hơn phiên bản đang dùng "
+                              f"{current_version}; quầy không hạ cấp.", "downgrade refused")
     if compare_versions(current_version, manifest.min_from) < 0:
         raise ValidationError(f"Phiên bản {current_version} quá cũ để cập nhật thẳng lên {manifest.version} "
-                              f"(cần từ {manifest.min_from} trở lên); liên hệ quản trị tỉnh.", "below min_from")
+                              f"(cần từ {manifest.min_from} trở lên); liên hệ quản trị tỉnh.",
+                              "below min_from")
 
 
 def digest_chunks(read: Callable[[int], bytes]) -> tuple[int, str]:
