@@ -360,6 +360,19 @@ class CounterApp:
 
         return EnrollmentService(self.uow, self.clock, lambda: self.ctx.settings.agency.code)
 
+    @cached_property
+    def release_verifier(self):
+        """The release keys this build carries; tests and a province's test bench may set their own."""
+        from counter_app.sync.releases import ReleaseVerifier
+
+        return ReleaseVerifier()
+
+    @cached_property
+    def updates(self):
+        from counter_app.sync.releases import UpdateService
+
+        return UpdateService(self.read_uow, self.release_verifier)
+
     def sync_engine(self):
         """The sync engine for this data directory, or None when the counter was never enrolled."""
         from counter_app.sync.engine import SyncEngine
@@ -380,7 +393,8 @@ class CounterApp:
             return load_key(self.db.path) if self.encrypted else None
 
         return SyncEngine(uow_factory, self.clock, InstanceLock(self.data_dir / SYNC_LOCK_FILE), server_url=url,
-                          token=token_store(url, device).load(), database_key=database_key)
+                          token=token_store(url, device).load(), database_key=database_key,
+                          releases=self.release_verifier)
 
 
 def enroll(data_dir: Path, server_url: str, code: str, *, clock: Clock | None = None,

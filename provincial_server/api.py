@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from counter_app.core import protocol
-from provincial_server import __version__, validation
+from provincial_server import __version__, releases, validation
 from provincial_server.attachments import AttachmentStore
 from provincial_server.db import ServerDatabase
 from provincial_server.service import ProvincialService, ServerError
@@ -180,7 +180,11 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
     async def pull(request: Request, cursor: int = 0, limit: int = protocol.MAX_PULL_CHANGES) -> JSONResponse:
         scope = await scope_of(request)
         cursor, limit = validation.query_int(cursor, "cursor", 0), validation.query_int(limit, "limit", 1)
-        return _answer(await run_in_threadpool(service.pull, scope, cursor, limit))
+        answer = await run_in_threadpool(service.pull, scope, cursor, limit)
+        platform = validation.header_text(request.headers.get(protocol.PLATFORM_HEADER), 30)
+        version = validation.header_text(request.headers.get(protocol.CLIENT_VERSION_HEADER), 40)
+        answer["release"] = (await run_in_threadpool(releases.offer, db, platform, version)) if platform else None
+        return _answer(answer)
 
     @app.post(f"{protocol.API_PREFIX}/sync/reconcile")
     async def reconcile(request: Request) -> JSONResponse:

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from provincial_server import report_cli
+from provincial_server import release_cli, report_cli
 from provincial_server.db import ServerDatabase, default_url
 from provincial_server.service import ProvincialService, ServerError
 
@@ -303,11 +303,18 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--codes", help="tệp JSON mã của tỉnh (KenhThucHien, NoiNopHoSo, …) đè lên dvcqg_codes.json")
     x.set_defaults(func=cmd_export_dvcqg)
     report_cli.add_parsers(sub)
+    release_cli.add_parsers(sub, Parser)
     return p
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "no_db", False):
+        try:
+            return args.func(args, None)
+        except ServerError as exc:
+            print(f"Lỗi: {exc.message}" + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
+            return 2
     db = ServerDatabase(args.db)
     try:
         db.upgrade()

@@ -218,3 +218,22 @@ class ReviewFlag(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UtcTime)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Release(Base):
+    """A signed counter release (core/releases.py): the file lives in the server's release folder,
+    the signed envelope here exactly as the build machine produced it, so counters verify it themselves."""
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("platform", "version"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(30), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    min_from: Mapped[str] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[str] = mapped_column(String(40))
+    envelope: Mapped[dict[str, Any]] = mapped_column(Json)  # {"manifest", "signature", "key_id"}
+    added_at: Mapped[datetime] = mapped_column(UtcTime)

@@ -31,6 +31,7 @@ CLOCK_SKEW_WARN_SECONDS = 300
 MAX_TOKEN_LENGTH = 1000  # Windows Credential Manager refuses long secrets (keyring#355)
 
 CLIENT_VERSION_HEADER = "X-Counter-Version"
+PLATFORM_HEADER = "X-Counter-Platform"  # e.g. "windows-x64": which release the pull offers
 
 # Per-event push results.
 ACCEPTED = "accepted"

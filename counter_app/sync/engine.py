@@ -29,6 +29,7 @@ from counter_app.core.swaps import parse_swaps
 from counter_app.core.settings import settings_from_values, settings_to_values
 from counter_app.sync.escrow import escrow_if_needed
 from counter_app.sync.lock import InstanceLock
+from counter_app.sync.releases import ReleaseVerifier, store_offer
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class SyncReport:
     clock_warning: str | None = None
     cancelled: bool = False
     settings_changed: bool = False
+    release_offer: str | None = None  # "kept", "refused" or "none"; None when the server said nothing
     applied: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -89,8 +91,10 @@ def _cancelled(cancel) -> bool:
 class SyncEngine:
     def __init__(self, uow_factory: Callable, clock, lock: InstanceLock, *, server_url: str,
                  token: str | None, client: SyncClient | None = None, lease: timedelta = LEASE,
-                 database_key: Callable[[], bytes | None] | None = None) -> None:
+                 database_key: Callable[[], bytes | None] | None = None,
+                 releases: ReleaseVerifier | None = None) -> None:
         self._uow = uow_factory
+        self.releases = releases or ReleaseVerifier()
         self._database_key = database_key or (lambda: None)
         self._clock = clock
         self._lock = lock
@@ -231,6 +235,8 @@ class SyncEngine:
                 for change in changes:
                     self._apply(uow, change, report)
                 uow.sync_state.set(CURSOR, int(answer.get("cursor", cursor)))
+                if "release" in answer:  # an older server says nothing: a kept offer stays
+                    report.release_offer = store_offer(uow.sync_state, self.releases, answer["release"])
                 uow.commit()  # changes and the cursor together: each change applied exactly once
             report.pulled += len(changes)
             if not answer.get("more"):

@@ -13,6 +13,7 @@ from urllib3.util.retry import Retry
 
 from counter_app import __version__
 from counter_app.core import protocol
+from counter_app.sync.releases import this_platform
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
@@ -71,6 +72,7 @@ class SyncClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({protocol.CLIENT_VERSION_HEADER: __version__,
+                                     protocol.PLATFORM_HEADER: this_platform(),
                                      "User-Agent": f"counter_app/{__version__}"})
         self.last_server_time: str | None = None
 
