@@ -143,10 +143,11 @@ def frozen_modules(bundle: Path) -> set[str]:
 
 def test_bundle_holds_the_counter_and_not_the_server(bundle):
     modules = frozen_modules(bundle)
-    # Imported by name at run time: the CLI's command groups, the Báo cáo charts, Alembic's op proxy.
+    # Imported by name at run time: the CLI's command groups, the Báo cáo charts, Alembic's op proxy,
+    # the release version comparison (core/releases.py imports packaging inside a function).
     for needed in ("counter_app.cli.admin", "counter_app.cli.history", "counter_app.ui.report_charts",
                    "matplotlib.backends.backend_qtagg", "alembic.op", "reportlab.graphics.barcode.code93",
-                   "sqlcipher3"):
+                   "sqlcipher3", "counter_app.core.releases", "packaging.version"):
         assert needed in modules, needed
     for unwanted in ("provincial_server", "fastapi", "uvicorn", "psycopg", "starlette", "pytest", "tkinter"):
         assert not {m for m in modules if m == unwanted or m.startswith(unwanted + ".")}, unwanted

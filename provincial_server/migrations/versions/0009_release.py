@@ -1,6 +1,6 @@
 """release: signed counter releases offered during the pull
 
-Revision ID: r17a
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = 'r17a'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
