@@ -2,6 +2,11 @@
 
 If the database is behind, it is first copied to ``backups/`` (SQLite online backup API, so the
 copy is consistent), then upgraded. Alembic is imported only when there is something to do.
+
+A migration that fails puts that copy back: nothing was written between the copy and the failure
+(the store is opened only after its schema is at head), so the counter's data is exactly as the
+previous version left it, and that version opens it again. The half-migrated file is kept beside
+it for the support team.
 """
 
 from __future__ import annotations
@@ -10,8 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import os
+import shutil
+
+from counter_app.core.errors import StorageError
 from counter_app.storage import cipher
 from counter_app.storage.db import sqlite_url
+
+
+class MigrationFailed(StorageError):
+    """The new version could not bring the schema to head; the backup taken first is back in place."""
 
 
 def _config(script_location: Path):
@@ -103,9 +116,36 @@ def upgrade(db_path: Path, script_location: Path, backups_dir: Path) -> Migratio
         with engine.connect() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
+    except Exception as exc:
+        engine.dispose()
+        if backup is None:  # a new store: nothing to lose, nothing to put back
+            raise
+        aside = _put_back(Path(db_path), backup)
+        raise MigrationFailed(
+            f"Không nâng cấp được cơ sở dữ liệu lên phiên bản mới ({before} → {head}). Đã khôi phục nguyên "
+            f"trạng từ bản sao lưu {backup.name}: không mất hồ sơ nào. Hãy dùng lại phiên bản phần mềm trước "
+            f"và báo bộ phận hỗ trợ (tệp lỗi giữ lại: {aside.name}).",
+            f"migration {before} -> {head} failed: {type(exc).__name__}: {exc}") from exc
     finally:
         engine.dispose()
     return MigrationResult(before, head, backup)
+
+
+def _put_back(db_path: Path, backup: Path) -> Path:
+    """The pre-migration copy back in place of ``db_path``; the failed file (and its WAL) set aside."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.failed-migration-{stamp}")
+    tmp = db_path.with_name(f"{db_path.name}.restoring")
+    shutil.copyfile(backup, tmp)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(db_path, aside)
+    for suffix in ("-wal", "-shm"):  # pages of the failed migration must not be replayed into the copy
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            os.replace(side, Path(f"{aside}{suffix}"))
+    os.replace(tmp, db_path)
+    return aside
 
 
 def drift(db_path: Path) -> list:
