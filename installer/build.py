@@ -141,6 +141,10 @@ Description: {DISPLAY_NAME}
  Offline-capable desktop application for Vietnamese one-stop-shop reception
  counters: intake, receipts, returns, certification and sync with the province.
 """, encoding="utf-8")
+    # dpkg-deb wants the control directory 0755–0775 whatever umask this runs under (the test suite
+    # runs the app's own commands first, which set a private umask of 077 for the whole process).
+    control.parent.chmod(0o755)
+    control.chmod(0o644)
     out = Path(args.out).resolve() / f"counter-app_{v}_amd64.deb"
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{args.compression}", "--build", str(root), str(out)], check=True,

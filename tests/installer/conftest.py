@@ -20,8 +20,10 @@ BUILD = ROOT / "installer" / "build.py"
 
 
 def build(*args: str) -> subprocess.CompletedProcess:
+    # Under the private umask the app's own commands set (077): the package must come out 755/644
+    # whatever the builder's umask (a .deb built under it once had a root-only control directory).
     result = subprocess.run([sys.executable, str(BUILD), *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=1800)
+                            timeout=1800, preexec_fn=lambda: os.umask(0o077))
     assert result.returncode == 0, f"build.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
