@@ -36,7 +36,9 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.lifecycle import Action
 from counter_app.core.location_free import is_location_independent, parse_list
 from counter_app.core.model import Procedure
-from counter_app.core.report import CertificationFigures, DossierFact, ReportInput, build_report
+from counter_app.core.report import (
+    MAX_PERIOD_DAYS, CertificationFigures, DossierFact, ReportInput, build_report,
+)
 from counter_app.core.swaps import merge_swaps, parse_swaps
 from provincial_server.models import Agency, Change, Dossier, Event
 
@@ -45,7 +47,6 @@ BUNDLED_CATALOGUE = RESOURCES / "catalogue" / "commune-procedures.json"
 BUNDLED_SWAPS = RESOURCES / "calendar" / "vn-swaps.json"
 SETTING = "report_dissatisfied_at_most"  # counter_app.core.setting_defs
 STREAM_ROWS = 5_000
-MAX_DAYS = 366 * 5
 CERT_CODES = tuple(k.procedure_code for k in CertKind)
 
 
@@ -76,7 +77,7 @@ def period(start: str, end: str) -> tuple[date, date]:
     a, b = parse_day(start, "--from"), parse_day(end, "--to")
     if a > b:
         raise ReportError(f"Ngày bắt đầu {a:%d/%m/%Y} sau ngày kết thúc {b:%d/%m/%Y}.")
-    if (b - a).days > MAX_DAYS:  # as on the counter (core/reports.py)
+    if (b - a).days > MAX_PERIOD_DAYS:  # as on the counter (core/reports.py)
         raise ReportError("Kỳ báo cáo dài quá 5 năm: hãy kiểm tra lại năm đã nhập.")
     return a, b
 

@@ -41,6 +41,9 @@ OPEN = frozenset({Status.RECEIVED.value, Status.PROCESSING.value, Status.SUPPLEM
 _PAUSED = Status.SUPPLEMENT_REQUESTED.value
 _POST = Channel.POST.value  # also ReturnMethod.POST's value
 PROGRESS_EVERY = 20_000
+# A five-year report is the most anyone plans from; a longer period is a typo in a year. The counter
+# and the provincial server both refuse it.
+MAX_PERIOD_DAYS = 366 * 5
 
 
 def band_of(count: int) -> str:

@@ -12,9 +12,7 @@ from counter_app.core.context import CounterContext
 from counter_app.core.errors import ValidationError
 from counter_app.core.location_free import is_location_independent
 from counter_app.core.ports import Clock, UnitOfWork
-from counter_app.core.report import ReportInput, build_report
-
-MAX_DAYS = 366 * 5  # a five-year report is the most anyone plans from; more is a typo in a year
+from counter_app.core.report import MAX_PERIOD_DAYS, ReportInput, build_report
 
 
 class ReportService:
@@ -33,7 +31,7 @@ class ReportService:
               progress: Callable[[float], None] | None = None) -> dict[str, Any]:
         if end < start:
             raise ValidationError("Ngày cuối kỳ báo cáo phải từ ngày đầu kỳ trở đi.", f"from {start} > to {end}")
-        if (end - start).days > MAX_DAYS:
+        if (end - start).days > MAX_PERIOD_DAYS:
             raise ValidationError("Kỳ báo cáo dài quá 5 năm: hãy kiểm tra lại năm đã nhập.", "period over 5 years")
         ctx = self._ctx
         if agency is not None and ctx.agency(agency) is None:
