@@ -113,9 +113,23 @@ def provision_key(data_dir: Path) -> str | None:
 def prepare_store(data_dir: Path) -> Database:
     """Create the data directory if needed, private to the user, and bring the schema to head
     (backing up first)."""
+    from counter_app import __version__
+    from counter_app.sync import install
+
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     db_path = paths.database_path(data_dir)
-    migrate.upgrade(db_path, paths.migrations_dir(), data_dir / "backups")
+    try:
+        migrate.upgrade(db_path, paths.migrations_dir(), data_dir / "backups")
+    except migrate.MigrationFailed as exc:
+        # Just installed as an update: this version is never installed here again, and the one it
+        # replaced is started (by the window) on the restored store.
+        previous = install.after_failed_migration(data_dir, __version__, exc.detail or exc.message)
+        if not previous:
+            raise
+        failed = migrate.MigrationFailed(f"{exc.message} Phiên bản trước được mở lại.", exc.detail)
+        failed.previous = previous
+        raise failed from exc
+    install.opened(data_dir, __version__)
     paths.secure_data_dir(data_dir)  # an older version left it 755/644
     return Database(db_path)
 
@@ -363,15 +377,18 @@ class CounterApp:
     @cached_property
     def release_verifier(self):
         """The release keys this build carries; tests and a province's test bench may set their own."""
+        from counter_app.sync.install import refused_versions
         from counter_app.sync.releases import ReleaseVerifier
 
-        return ReleaseVerifier()
+        return ReleaseVerifier(refused=lambda: refused_versions(self.data_dir))
 
     @cached_property
     def updates(self):
-        from counter_app.sync.releases import UpdateService
+        from counter_app.storage.backup import write_backup
+        from counter_app.sync.updates import UpdateService
 
-        return UpdateService(self.read_uow, self.release_verifier)
+        return UpdateService(self.read_uow, self.release_verifier, self.data_dir, settings=lambda: self.ctx.settings,
+                             engine=self.sync_engine, backup=lambda out: write_backup(self.db.path, out))
 
     def sync_engine(self):
         """The sync engine for this data directory, or None when the counter was never enrolled."""
@@ -394,7 +411,7 @@ class CounterApp:
 
         return SyncEngine(uow_factory, self.clock, InstanceLock(self.data_dir / SYNC_LOCK_FILE), server_url=url,
                           token=token_store(url, device).load(), database_key=database_key,
-                          releases=self.release_verifier)
+                          releases=self.release_verifier, updates=self.updates.downloader)
 
 
 def enroll(data_dir: Path, server_url: str, code: str, *, clock: Clock | None = None,

@@ -65,3 +65,11 @@ def recover_key(data_dir: Path, recovery_key: str) -> dict:
     from counter_app.storage.rekey import recover_key as recover
 
     return recover(paths.database_path(data_dir), recovery_key)
+
+
+def start_program(command: list[str], data_dir: Path) -> None:
+    """Start a version of the program on ``data_dir`` that outlives this process: the new one after
+    an update, or the one an update replaced when the new one could not migrate the store."""
+    from counter_app.sync.updates import start_detached
+
+    start_detached(command, ["--data-dir", str(data_dir)])

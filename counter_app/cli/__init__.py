@@ -22,7 +22,7 @@ from counter_app.cli.common import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERNAL, 
 from counter_app.core.errors import CounterError
 
 GROUPS = ("admin", "officers", "dossiers", "printouts", "postal", "staff", "transfer", "sync", "cert", "cert_sign",
-          "holder", "support", "reports", "history")
+          "holder", "support", "reports", "history", "updates")
 log = logging.getLogger("counter_app.cli")
 
 

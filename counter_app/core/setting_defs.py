@@ -192,6 +192,11 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("escrow_public_key", "pubkey", "Khóa công khai lưu giữ khóa khôi phục",
                "khóa công khai (base64) của tỉnh: quầy gửi khóa giải mã cơ sở dữ liệu, đã niêm phong bằng khóa "
                "này, cho máy chủ tỉnh lưu giữ (để trống: không gửi)", Who.PROVINCE),
+    SettingDef("update_download_kib_s", "int", "Tốc độ tải bản cập nhật tối đa (KiB/s)",
+               "tốc độ tải bản cập nhật tối đa, KiB/giây (0: không giới hạn)", Who.PROVINCE),
+    SettingDef("update_install_command", "template", "Lệnh cài bản cập nhật",
+               "lệnh cài bản cập nhật trên máy này, có {file} là tệp cài đặt (để trống: trình cài của hệ điều "
+               "hành)"),
 )
 BY_KEY = {d.key: d for d in SETTINGS}
 

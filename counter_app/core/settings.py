@@ -107,6 +107,11 @@ class CounterSettings:
     # QĐ 766 counts a dossier "rated dissatisfied"; the official scale is not settled [M], so the
     # ratings at or below this one count as dissatisfied ("1", "2" or "3" of the counter's 1–5).
     report_dissatisfied_at_most: str = "2"
+    # Updates come down the commune's own link: capped so intakes still sync while one downloads.
+    update_download_kib_s: int = 512
+    # How this machine installs an update, with {file}; empty: the platform's installer (NSIS
+    # silent on Windows, dpkg, through pkexec unless root, on Linux).
+    update_install_command: str = ""
 
     @property
     def prefix(self) -> str:

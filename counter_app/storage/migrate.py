@@ -26,6 +26,8 @@ from counter_app.storage.db import sqlite_url
 class MigrationFailed(StorageError):
     """The new version could not bring the schema to head; the backup taken first is back in place."""
 
+    previous: list[str] | None = None  # the command that starts the version this one replaced, if kept
+
 
 def _config(script_location: Path):
     from alembic.config import Config

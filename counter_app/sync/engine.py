@@ -29,7 +29,7 @@ from counter_app.core.swaps import parse_swaps
 from counter_app.core.settings import settings_from_values, settings_to_values
 from counter_app.sync.escrow import escrow_if_needed
 from counter_app.sync.lock import InstanceLock
-from counter_app.sync.releases import ReleaseVerifier, store_offer
+from counter_app.sync.releases import OFFER, ReleaseVerifier, store_offer
 from counter_app.sync.transport import FailureKind, SyncClient, SyncFailure
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ class SyncReport:
     cancelled: bool = False
     settings_changed: bool = False
     release_offer: str | None = None  # "kept", "refused" or "none"; None when the server said nothing
+    release_download: str | None = None  # "partial", "ready", "refused" or "failed" when one was fetched
+    min_version: str | None = None  # a 426: the version this counter must reach to sync again
     applied: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -92,9 +94,10 @@ class SyncEngine:
     def __init__(self, uow_factory: Callable, clock, lock: InstanceLock, *, server_url: str,
                  token: str | None, client: SyncClient | None = None, lease: timedelta = LEASE,
                  database_key: Callable[[], bytes | None] | None = None,
-                 releases: ReleaseVerifier | None = None) -> None:
+                 releases: ReleaseVerifier | None = None, updates: Callable | None = None) -> None:
         self._uow = uow_factory
         self.releases = releases or ReleaseVerifier()
+        self._downloader = updates  # client -> ReleaseDownloader; None: offers are kept, not fetched
         self._database_key = database_key or (lambda: None)
         self._clock = clock
         self._lock = lock
@@ -138,7 +141,37 @@ class SyncEngine:
             report.online = failure.kind not in (FailureKind.RETRYABLE,)
             report.error, report.error_kind, report.error_detail = failure.message, failure.kind.value, failure.detail
             report.error_reason = failure.reason or None  # the queue is untouched: released, never delivered
+            if failure.kind is FailureKind.VERSION:
+                self._below_floor(report, failure.body)
+        if report.error_kind in (None, FailureKind.VERSION.value) and not report.cancelled:
+            self._fetch_release(report, cancel)
         return self._finish(report)
+
+    # -- updates --------------------------------------------------------------------------------
+    def _below_floor(self, report: SyncReport, body: dict[str, Any]) -> None:
+        """A 426 names the minimum version and the signed release that reaches it: keep the offer
+        so the counter can fetch it while it goes on taking intakes offline."""
+        report.min_version = str(body.get("min_version") or "") or None
+        if "release" in body:
+            with self._uow() as uow:
+                report.release_offer = store_offer(uow.sync_state, self.releases, body["release"])
+                uow.commit()
+
+    def _fetch_release(self, report: SyncReport, cancel) -> None:
+        if self._downloader is None:
+            return
+        with self._uow(write=False) as uow:
+            envelope = uow.sync_state.get(OFFER)
+        if not envelope:
+            return
+        try:
+            report.release_download = self._downloader(self.client).step(envelope, cancel).state
+        except SyncFailure as failure:  # the sync itself went well; the download tries again next run
+            log.info("release download: %s %s", failure.message, failure.detail)
+            report.release_download = "failed"
+        except ValidationError as exc:
+            log.warning("release download refused: %s", exc.detail)
+            report.release_download = "refused"
 
     def _finish(self, report: SyncReport) -> SyncReport:
         now = self._clock.now()

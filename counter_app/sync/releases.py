@@ -12,7 +12,7 @@ import logging
 import platform as _platform
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from counter_app import __version__
 from counter_app.core import releases
@@ -48,15 +48,20 @@ def bundled_keys(folder: Path | None = None) -> list:
 
 class ReleaseVerifier:
     def __init__(self, public_keys: list | None = None, *, version: str = __version__,
-                 platform: str | None = None) -> None:
+                 platform: str | None = None, refused: Callable[[], dict[str, str]] | None = None) -> None:
         self.public_keys = bundled_keys() if public_keys is None else list(public_keys)
         self.version = version
         self.platform = platform or this_platform()
+        self.refused = refused or dict  # versions that failed to open this counter's store
 
     def check_offer(self, envelope: Any) -> releases.ReleaseManifest:
         """The signed manifest, if it is for this machine and this version may move to it."""
         manifest = releases.verify_envelope(envelope, self.public_keys)
         releases.check_applicable(manifest, self.version, self.platform)
+        reason = self.refused().get(manifest.version)
+        if reason is not None:
+            raise ValidationError(f"Bản {manifest.version} đã không mở được cơ sở dữ liệu của quầy này; quầy "
+                                  "không cài lại bản đó.", reason)
         return manifest
 
     def check_download(self, envelope: Any, path: Path) -> releases.ReleaseManifest:
@@ -96,17 +101,3 @@ def stored_offer(sync_state, verifier: ReleaseVerifier) -> releases.ReleaseManif
         return verifier.check_offer(envelope)
     except ValidationError:
         return None
-
-
-class UpdateService:
-    """What the window and the CLI ask about updates (the download and the install come later)."""
-
-    def __init__(self, read_uow, verifier: ReleaseVerifier) -> None:
-        self._read_uow = read_uow
-        self.verifier = verifier
-
-    def offer(self) -> releases.ReleaseManifest | None:
-        """The newest release the province offered this counter, still signed by a key of this
-        build and still newer than the running version; None otherwise."""
-        with self._read_uow() as uow:
-            return stored_offer(uow.sync_state, self.verifier)

@@ -4,10 +4,13 @@ failure sorted into one class the engine can act on."""
 from __future__ import annotations
 
 import enum
+import re
 import secrets
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import quote
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -30,13 +33,14 @@ class FailureKind(str, enum.Enum):
 
 class SyncFailure(Exception):
     def __init__(self, kind: FailureKind, message: str, detail: str = "", status: int | None = None,
-                 reason: str = "") -> None:
+                 reason: str = "", body: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.detail = detail
         self.status = status
         self.reason = reason  # the server's machine-readable reason, e.g. device_revoked
+        self.body = body or {}  # the whole JSON answer: a 426 names the release to update to
 
 
 def classify_status(status: int) -> FailureKind:
@@ -88,11 +92,8 @@ class SyncClient:
         try:
             response = self.session.request(method, url, json=json, params=params, data=data,
                                             headers=self._headers(), timeout=(CONNECT_TIMEOUT, read_timeout))
-        except requests.Timeout as exc:
-            raise SyncFailure(FailureKind.RETRYABLE, "Máy chủ tỉnh không trả lời kịp.", type(exc).__name__) from None
         except requests.RequestException as exc:  # connection refused, reset, DNS, TLS, truncated body
-            raise SyncFailure(FailureKind.RETRYABLE, "Không kết nối được máy chủ tỉnh.",
-                              f"{type(exc).__name__}: {str(exc)[:200]}") from None
+            raise _network_failure(exc) from None
         try:
             body = response.json()
         except ValueError:
@@ -104,7 +105,8 @@ class SyncClient:
             message = (body or {}).get("error") if isinstance(body, dict) else None
             raise SyncFailure(classify_status(status), message or f"Máy chủ tỉnh trả lỗi HTTP {status}.",
                               (body or {}).get("detail", "") if isinstance(body, dict) else "", status,
-                              str((body or {}).get("reason") or "") if isinstance(body, dict) else "")
+                              str((body or {}).get("reason") or "") if isinstance(body, dict) else "",
+                              body if isinstance(body, dict) else None)
         return body
 
     # -- protocol calls -----------------------------------------------------------------------
@@ -151,3 +153,59 @@ class SyncClient:
     def put_attachment_piece(self, sha256: str, offset: int, size: int, piece: bytes) -> dict[str, Any]:
         return self.call("PUT", f"/attachments/{sha256}", params={"offset": offset, "size": size}, data=piece,
                          read_timeout=60)
+
+    def release_file(self, platform: str, version: str, offset: int) -> ReleaseStream:
+        """The release file from byte ``offset`` (HTTP Range), streamed: the caller appends what
+        arrives and asks again from where a cut left it."""
+        url = f"{self.base_url}{protocol.API_PREFIX}/releases/{quote(platform, safe='')}/{quote(version, safe='')}/file"
+        headers = {**self._headers(), "Range": f"bytes={offset}-"} if offset else self._headers()
+        try:
+            response = self.session.get(url, headers=headers, stream=True,
+                                        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+        except requests.RequestException as exc:
+            raise _network_failure(exc) from None
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            response.close()
+            body = body if isinstance(body, dict) else {}
+            raise SyncFailure(classify_status(response.status_code),
+                              body.get("error") or f"Máy chủ tỉnh trả lỗi HTTP {response.status_code}.",
+                              str(body.get("detail") or ""), response.status_code, str(body.get("reason") or ""),
+                              body)
+        return ReleaseStream(response, offset)
+
+
+def _network_failure(exc: Exception) -> SyncFailure:
+    if isinstance(exc, requests.Timeout):
+        return SyncFailure(FailureKind.RETRYABLE, "Máy chủ tỉnh không trả lời kịp.", type(exc).__name__)
+    return SyncFailure(FailureKind.RETRYABLE, "Không kết nối được máy chủ tỉnh.",
+                       f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
+class ReleaseStream:
+    """One answer to a release download: where its bytes start, and the bytes, with a cut
+    connection turned into a retryable SyncFailure like every other network failure."""
+
+    def __init__(self, response: requests.Response, asked_from: int) -> None:
+        self._response = response
+        self.start = 0
+        if response.status_code == 206:
+            match = re.match(r"bytes (\d+)-\d+/\d+$", response.headers.get("Content-Range", ""))
+            self.start = int(match.group(1)) if match else -1
+        elif asked_from and response.status_code != 200:
+            self.start = -1
+
+    def __enter__(self) -> ReleaseStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._response.close()
+
+    def chunks(self, size: int) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_content(size)
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise _network_failure(exc) from None

@@ -129,6 +129,10 @@ def run(data_dir: str | None = None) -> int:
             return
         except Exception as exc:
             show_error(None, exc)
+            if getattr(exc, "previous", None):  # an update that could not open the store: go back
+                from counter_app.startup import start_program
+
+                start_program(exc.previous, folder)
             app.exit(1)
             return
         from counter_app.ui.main_window import MainWindow
@@ -137,4 +141,12 @@ def run(data_dir: str | None = None) -> int:
         window.show()
 
     QTimer.singleShot(0, start)
-    return app.exec()
+    code = app.exec()
+    window = state.get("window")
+    plan = window.update_notice.plan if window is not None else None
+    if plan is not None and not plan.detached:  # the installer has run: the new version, on a closed store
+        from counter_app.startup import start_program
+
+        state["core"].close()
+        start_program(plan.relaunch, folder)
+    return code

@@ -8,12 +8,13 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QWidget,
 )
 
 from counter_app.core.calendar import TZ
 from counter_app.core.errors import CounterError
 from counter_app.ui.about import AboutDialog
+from counter_app.ui.update_notice import UpdateNotice
 from counter_app.ui.certify_view import CertificationView
 from counter_app.ui.detail_view import DossierDialog
 from counter_app.ui.handover_view import HandoverView
@@ -96,8 +97,7 @@ class MainWindow(QMainWindow):
         self.periodic.timeout.connect(self.maintain)
         self.periodic.start()
         self._status_bar()
-        self.help_menu = self.menuBar().addMenu("Trợ giúp")
-        self.about_action = self.help_menu.addAction("Giới thiệu", self.show_about)
+        QShortcut(QKeySequence("F1"), self, activated=self.show_about)
         # Sync: at start, on its timer, shortly after every local commit, and on F5 / "Đồng bộ ngay".
         self.sync.report.connect(self.on_sync_report)
         self.sync.start()
@@ -138,7 +138,17 @@ class MainWindow(QMainWindow):
         self.late_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.update_late_label()
         self.periodic.timeout.connect(self.update_late_label)
-        for w in (self.late_label, self.officer_label, self.desk_label, self.sync_label, self.clock_label):
+        self.update_notice = UpdateNotice(self)
+        self.update_notice.install_requested.connect(self.close)
+        # About sits in the status bar rather than a menu bar, which would take a row from every
+        # screen at 1366×768 for a single entry.
+        self.about_button = QPushButton("?")
+        self.about_button.setFlat(True)
+        self.about_button.setToolTip("Giới thiệu phần mềm (F1)")
+        self.about_button.setFixedWidth(24)
+        self.about_button.clicked.connect(self.show_about)
+        for w in (self.update_notice.button, self.late_label, self.officer_label, self.desk_label, self.sync_label,
+                  self.clock_label, self.about_button):
             bar.addPermanentWidget(w)
         self._tick()
         self.clock = QTimer(self, interval=1000)
@@ -187,6 +197,7 @@ class MainWindow(QMainWindow):
     def on_sync_report(self, report) -> None:
         self.sync.last_report = report
         self.update_sync_label(report)
+        self.update_notice.refresh(report)
         if report.clock_warning:
             self.statusBar().showMessage(report.clock_warning, 30_000)
 
@@ -325,9 +336,16 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.centralWidget().setVisible(True))
         dialog.open()
 
+    def _install_failed(self) -> None:
+        self.closing_confirmed = False  # the officer is back at work: a later close asks about drafts again
+        self.sync.start()
+
+    def drafts(self) -> list[str]:
+        return [name for name, view in (("một hồ sơ tiếp nhận", self.intake), ("một yêu cầu chứng thực", self.certify))
+                if view.has_draft()]
+
     def closeEvent(self, event) -> None:
-        drafts = [name for name, view in (("một hồ sơ tiếp nhận", self.intake), ("một yêu cầu chứng thực", self.certify))
-                  if view.has_draft()]
+        drafts = self.drafts()
         if drafts and not getattr(self, "closing_confirmed", False):
             answer = QMessageBox.question(
                 self, "Đóng phần mềm?", f"Đang nhập dở {' và '.join(drafts)} (chưa lưu). Đóng và bỏ phần này?",
@@ -335,9 +353,14 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
+            self.closing_confirmed = True
         runner().wait_idle()  # a commit under way finishes; nothing half-written is left
-        self.changes.close()
         self.sync.stop()  # the queue stays as it is; the next start sends it
+        if self.update_notice.install_at_close and self.update_notice.plan is None:
+            event.ignore()  # closes once the installer has run; stays open if it failed
+            self.update_notice.install(then=self.close, failed_then=self._install_failed)
+            return
+        self.changes.close()
         self.holder.stop()
         if self.serial_scanner is not None:
             self.serial_scanner.stop()

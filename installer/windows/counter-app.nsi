@@ -39,6 +39,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT"
 
 !include "MUI2.nsh"
 !include "x64.nsh"
+!include "FileFunc.nsh"
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
@@ -66,7 +67,32 @@ Function un.onInit
   ${EndIf}
 FunctionEnd
 
+; An update started by the counter itself ("setup.exe /S /UPDATE", sync/install.py): the counter
+; closes its store and exits right after starting us, so wait until its program file can be
+; written (at most a minute) instead of failing on a file still in use.
+Function WaitForCounterToExit
+  StrCpy $0 0
+  retry:
+    IfFileExists "$INSTDIR\${EXE}" 0 free
+    ClearErrors
+    FileOpen $1 "$INSTDIR\${EXE}" a
+    IfErrors busy
+    FileClose $1
+    Goto free
+  busy:
+    IntOp $0 $0 + 1
+    IntCmp $0 120 free
+    Sleep 500
+    Goto retry
+  free:
+FunctionEnd
+
 Section "Install"
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/UPDATE" $R1
+  IfErrors +2 0
+    Call WaitForCounterToExit
   SetOutPath "$INSTDIR"
   ; A new version replaces the program files; the data folder lives elsewhere and stays.
   RMDir /r "$INSTDIR\_internal"

@@ -3,6 +3,7 @@ version left it (the backup taken before migrating is put back), so the previous
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 
@@ -59,6 +60,43 @@ def test_a_failed_migration_puts_the_backup_back(tmp_path, clock):
     assert list(data.glob("counter.sqlite.failed-migration-*")), "the failed file is kept for support"
     assert "failed-migration" in str(failed.value)
     # The previous version (today's migrations) opens the store as it was.
+    app = CounterApp.open(data, clock=clock)
+    try:
+        assert app.queries.get(code).applicant.full_name == "Nguyễn Văn Ấn"
+    finally:
+        app.close()
+
+
+def test_an_update_that_cannot_migrate_is_refused_and_the_previous_version_named(tmp_path, clock, monkeypatch):
+    """The update flow wrote ``updates/installing.json`` before the installer ran; the new version
+    (this one) then fails to migrate: it never installs itself here again, and the window gets the
+    command that starts the version it replaced, copied aside before the install."""
+    from counter_app import __version__, paths
+    from counter_app.sync import install
+
+    data = tmp_path / "data"
+    app = CounterApp.initialise(data, agency_code="H52.101", agency_name="UBND xã Định Mỹ", province="Gia Lai",
+                                desk=1, clock=clock)
+    code = app.intake.receive(request()).code
+    app.close()
+    previous = data / "updates" / "previous" / "1.0.0" / "counter-app"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("#!/bin/sh\n", "utf-8")
+    (data / "updates" / "installing.json").write_text(json.dumps({
+        "from_version": "1.0.0", "to_version": __version__, "previous_command": [str(previous)]}), "utf-8")
+    newer = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "9999_failing.py").write_text(FAILING.format(head=head_revision(MIGRATIONS)),
+                                                        encoding="utf-8")
+    monkeypatch.setattr(paths, "migrations_dir", lambda: newer)
+
+    with pytest.raises(MigrationFailed, match="Phiên bản trước được mở lại") as failed:
+        CounterApp.open(data, clock=clock)
+    assert failed.value.previous == [str(previous)]
+    assert __version__ in install.refused_versions(data)
+    assert install.read_record(data) is None  # said once: the next start does not go back again
+
+    monkeypatch.undo()  # the previous version's migrations: it opens the store as it was
     app = CounterApp.open(data, clock=clock)
     try:
         assert app.queries.get(code).applicant.full_name == "Nguyễn Văn Ấn"

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from counter_app import __version__
 from counter_app.core import releases
 from counter_app.sync.releases import ReleaseVerifier, this_platform
-from provincial_server.releases import add_release
+from tests.sync.releasing import newer_than_running, publish
 
 
-def _publish(province, private: bytes, public, tmp_path, version: str, platform: str, min_from: str = "0"):
-    content = f"{platform} {version}".encode() * 100
-    file = tmp_path / f"counter-app-{version}-{platform}.bin"
-    file.write_bytes(content)
-    manifest = releases.parse_manifest({
-        "version": version, "platform": platform, "file_name": file.name, "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(), "min_from": min_from,
-        "notes": f"Bản {version}: sửa lỗi in biên nhận.", "published_at": "2026-12-02T01:00:00+00:00"})
-    add_release(province.db, file, releases.sign(manifest, private), [public], tmp_path / "store")
+def _publish(province, private, public, tmp_path, version, platform, min_from="0"):
+    publish(province, private, public, tmp_path, version, platform=platform, min_from=min_from)
 
 
 def test_a_counter_learns_of_the_newest_release_for_its_platform_only(province, make_counter, tmp_path):
@@ -26,7 +17,7 @@ def test_a_counter_learns_of_the_newest_release_for_its_platform_only(province, 
     other = next(p for p in releases.PLATFORMS if p != mine)
     private, public_pem = releases.new_key_pair()
     public = releases.load_public_key(public_pem)
-    newer = "0.9.0" if releases.compare_versions(__version__, "0.9.0") < 0 else __version__ + ".1"
+    newer = newer_than_running()
 
     counter = make_counter(province)
     counter.app.release_verifier = ReleaseVerifier([public])
