@@ -12,7 +12,7 @@ import pytest
 from counter_app.app import CounterApp
 from counter_app.storage.migrate import MigrationFailed, current_revision, head_revision, upgrade
 from tests.conftest import request
-from tests.migrations.test_migrations import MIGRATIONS
+from tests.migrations.seed import MIGRATIONS
 
 FAILING = '''"""a migration that writes, then fails (a bug in a new release)"""
 import sqlalchemy as sa

@@ -5,9 +5,8 @@ from pathlib import Path
 from counter_app.app import CounterApp
 from counter_app.storage.migrate import current_revision, drift, head_revision, upgrade
 from counter_app.storage.maintenance import check_database
-from tests.conftest import ROOT
+from tests.migrations.seed import MIGRATIONS, insert_dossier, insert_procedure, migrate_to
 
-MIGRATIONS = ROOT / "migrations"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -120,23 +119,8 @@ def test_certifications_made_before_signers_were_recorded_count_as_signed_on_the
 def test_0011_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
     """Issue 15 item 5: accounts made before the organisation existed are the commune's own staff,
     and going back to 0010 keeps them too."""
-    from alembic import command
-    from sqlalchemy import create_engine, pool
-
-    from counter_app.storage.db import sqlite_url
-    from counter_app.storage.migrate import _config
-
     db = tmp_path / "counter.sqlite"
-
-    def migrate_to(revision: str, down: bool = False) -> None:
-        cfg = _config(MIGRATIONS)
-        engine = create_engine(sqlite_url(db, None), poolclass=pool.NullPool)
-        with engine.connect() as connection:
-            cfg.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-        engine.dispose()
-
-    migrate_to("0010")
+    migrate_to(db, "0010")
     con = sqlite3.connect(db)
     con.executemany("INSERT INTO officer (username, full_name, password_hash, role, active) VALUES (?, ?, ?, ?, 1)",
                     [("bich.tt", "Trần Thị Bích", "x", "admin"), ("an.bd", "Phạm Thị An", "y", "officer")])
@@ -149,7 +133,7 @@ def test_0011_keeps_every_officer_and_gives_them_no_organisation(tmp_path):
     con.execute("UPDATE officer SET organisation = 'Bưu điện xã Định Mỹ' WHERE username = 'an.bd'")
     con.commit()
     con.close()
-    migrate_to("0010", down=True)
+    migrate_to(db, "0010", down=True)
     con = sqlite3.connect(db)
     assert con.execute("SELECT username, password_hash FROM officer ORDER BY username").fetchall() == [
         ("an.bd", "y"), ("bich.tt", "x")]
@@ -160,23 +144,10 @@ def test_0015_lists_the_paper_files_still_here(tmp_path):
     """Issue 15: the waiting list reads paper_pending; the upgrade fills it with exactly the files
     received here for another agency that are on no hand-over list (not refused, not online,
     not imported from another counter)."""
-    from alembic import command
-    from sqlalchemy import create_engine, pool
-
-    from counter_app.storage.db import sqlite_url
-    from counter_app.storage.migrate import _config
-
     db = tmp_path / "counter.sqlite"
-    cfg = _config(MIGRATIONS)
-    engine = create_engine(sqlite_url(db, None), poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "0014")
-    engine.dispose()
+    migrate_to(db, "0014")
     con = sqlite3.connect(db)
-    con.execute("INSERT INTO procedure (code, name, name_key, field, working_days, max_extension_days, fee_vnd, "
-                "fee_rule, online_level, location_independent, postal_allowed, active, documents, extra) VALUES "
-                "('1.004873', 'X', 'x', '', 3, 0, 0, 'fixed', 'paper', 1, 1, 1, '[]', '{}')")
+    insert_procedure(con, "1.004873", location_independent=True)
     rows = [  # id, code, competent, channel, status, desk
         (1, "H52.102-260601-010001", "H52.102", "counter", "received", 1),   # waits
         (2, "H52.102-260601-010002", "H52.102", "counter", "received", 1),   # on a list
@@ -187,12 +158,7 @@ def test_0015_lists_the_paper_files_still_here(tmp_path):
         (7, "H52.102-260601-010005", "H52.102", "post", "processing", 1),    # waits
     ]
     for i, code, competent, channel, status, desk in rows:
-        con.execute(
-            "INSERT INTO dossier (id, code, procedure_code, procedure_name, receiving_agency, competent_agency, "
-            "channel, applicant_kind, applicant_name, name_key, received_at, return_method, receiving_officer, "
-            "status, desk, sets, reschedule_count) VALUES (?, ?, '1.004873', 'X', 'H52.101', ?, ?, 'citizen', "
-            "'Lê Văn A', 'le van a', '2026-06-01 08:00:00.000000', 'counter', 'Lan', ?, ?, 1, 0)",
-            (i, code, competent, channel, status, desk))
+        insert_dossier(con, i, code, "1.004873", competent=competent, channel=channel, status=status, desk=desk)
     con.execute("INSERT INTO transfer_batch (id, code, to_agency, created_at, handed_at, giver, receiver) VALUES "
                 "(1, 'BG-H52.102-20260602-1', 'H52.102', '2026-06-02 08:00:00.000000', "
                 "'2026-06-02 08:00:00.000000', 'Lan', 'Văn thư')")

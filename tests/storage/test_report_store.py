@@ -15,6 +15,7 @@ from counter_app.core.certify import CertRequest
 from counter_app.core.errors import ValidationError
 from counter_app.storage.cipher import open_store
 from tests.conftest import applicant, request
+from tests.migrations.seed import insert_dossier, insert_procedure, migrate_to
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
@@ -102,30 +103,12 @@ def test_bad_periods_and_agencies_are_refused_in_vietnamese(app):
 
 def test_the_upgrade_fills_the_outcomes_from_the_existing_history(tmp_path):
     """0016 on a store with history: the same figures as the hook would have kept."""
-    from alembic import command
-    from sqlalchemy import create_engine, pool
-
-    from counter_app.storage.db import sqlite_url
-    from counter_app.storage.migrate import _config
-    from tests.migrations.test_migrations import MIGRATIONS
-
     db = tmp_path / "counter.sqlite"
-    cfg = _config(MIGRATIONS)
-    engine = create_engine(sqlite_url(db, None), poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "0015")
+    migrate_to(db, "0015")
     con = sqlite3.connect(db)
-    con.execute("INSERT INTO procedure (code, name, name_key, field, working_days, max_extension_days, fee_vnd, "
-                "fee_rule, online_level, location_independent, postal_allowed, active, documents, extra) VALUES "
-                "('1.001612', 'X', 'x', '', 3, 0, 0, 'fixed', 'paper', 0, 1, 1, '[]', '{}')")
+    insert_procedure(con, "1.001612", location_independent=False)
     for i in (1, 2, 3):
-        con.execute(
-            "INSERT INTO dossier (id, code, procedure_code, procedure_name, receiving_agency, competent_agency, "
-            "channel, applicant_kind, applicant_name, name_key, received_at, return_method, receiving_officer, "
-            "status, desk, sets, reschedule_count) VALUES (?, ?, '1.001612', 'X', 'H52.101', 'H52.101', 'counter', "
-            "'citizen', 'Lê Văn A', 'le van a', '2026-06-01 08:00:00.000000', 'counter', 'Lan', 'received', 1, 1, 0)",
-            (i, f"H52.101-260601-01000{i}"))
+        insert_dossier(con, i, f"H52.101-260601-01000{i}", "1.001612")
     events = [  # dossier, kind, at, before, after, payload
         (1, "received", "2026-06-01 08:00:00.000000", None, "received", "{}"),
         (1, "result_ready", "2026-06-02 10:00:00.000000", "received", "result_ready", "{}"),
@@ -140,10 +123,7 @@ def test_the_upgrade_fills_the_outcomes_from_the_existing_history(tmp_path):
                     "payload) VALUES (?, ?, ?, ?, 'Lan', ?, ?, ?)", (f"u{n}", dossier, kind, when, before, after, payload))
     con.commit()
     con.close()
-    with engine.connect() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "0016")
-    engine.dispose()
+    migrate_to(db, "0016")
     con = sqlite3.connect(db)
     assert con.execute("SELECT dossier_id, finished_at, returned_at, rating FROM dossier_outcome "
                        "ORDER BY dossier_id").fetchall() == [
