@@ -79,8 +79,31 @@ def bundle(args) -> Path:
                     "--distpath", str(out), "--workpath", str(work),
                     str(ROOT / "installer" / "counter-app.spec")], cwd=ROOT, check=True)
     folder = out / "counter-app"
+    add_release_keys(folder, Path(args.release_keys) if args.release_keys else None)
     print(f"{folder} ({folder_size(folder) / 1e6:.0f} MB)")
     return folder
+
+
+def add_release_keys(folder: Path, keys: Path | None) -> None:
+    """The province's release public keys (``*.pub`` from ``provincial-server release keygen``) go
+    into the bundle, next to any in resources/release-keys; the counter installs only releases
+    signed by one of them. A build without any accepts no update, and says so."""
+    target = folder / "_internal" / "resources" / "release-keys"
+    if keys is not None:
+        sys.path.insert(0, str(ROOT))  # this checkout's counter_app, whatever the virtualenv installed
+        from counter_app.core.releases import load_public_key
+
+        found = sorted(keys.glob("*.pub"))
+        if not found:
+            raise SystemExit(f"no *.pub release key in {keys}")
+        target.mkdir(parents=True, exist_ok=True)
+        for key in found:
+            load_public_key(key.read_bytes())  # an Ed25519 public key, or the build stops here
+            shutil.copyfile(key, target / key.name)
+            (target / key.name).chmod(0o644)
+    if not list(target.glob("*.pub")):
+        print("warning: no release public key in this build: it will accept no update "
+              "(--release-keys DIR, or put the province's release.pub in resources/release-keys/)")
 
 
 def folder_size(folder: Path) -> int:
@@ -184,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--out", default=str(DIST), help="where the bundle, package or installer goes (default: dist/)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("bundle", parents=[common], help="PyInstaller one-folder bundle in dist/counter-app/").set_defaults(func=bundle)
+    p = sub.add_parser("bundle", parents=[common], help="PyInstaller one-folder bundle in dist/counter-app/")
+    p.add_argument("--release-keys", help="folder of the province's release public keys (*.pub) to build in")
+    p.set_defaults(func=bundle)
     p = sub.add_parser("deb", parents=[common], help="Debian package from the bundle")
     p.add_argument("--from", dest="source", default=str(BUNDLE), help="bundle folder (default: dist/counter-app)")
     p.add_argument("--compression", choices=("xz", "gzip", "zstd"), default="xz",
