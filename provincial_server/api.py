@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from counter_app.core import protocol
-from provincial_server import __version__, releases, validation
+from provincial_server import __version__, release_download, releases, validation
 from provincial_server.attachments import AttachmentStore
 from provincial_server.db import ServerDatabase
 from provincial_server.service import ProvincialService, ServerError
@@ -128,12 +128,17 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
 
     @app.middleware("http")
     async def _version_gate(request: Request, call_next):
-        if request.url.path.startswith(protocol.API_PREFIX) and request.url.path != f"{protocol.API_PREFIX}/health":
+        path = request.url.path
+        if (path.startswith(protocol.API_PREFIX) and path != f"{protocol.API_PREFIX}/health"
+                and not release_download.is_download_path(path)):  # the way out from below the floor
             version = validation.header_text(request.headers.get(protocol.CLIENT_VERSION_HEADER, "0"), 40)
             minimum = await run_in_threadpool(service.min_client_version)
             if not protocol.version_at_least(version, minimum):
+                platform = validation.header_text(request.headers.get(protocol.PLATFORM_HEADER), 30)
+                offer = (await run_in_threadpool(releases.offer, db, platform, version)) if platform else None
                 return _error(f"Phiên bản phần mềm quầy {version} đã cũ; cần cập nhật lên {minimum} trở lên. "
-                              "Hồ sơ chờ gửi vẫn được giữ nguyên.", 426, "client too old", min_version=minimum)
+                              "Hồ sơ chờ gửi vẫn được giữ nguyên.", 426, "client too old",
+                              min_version=minimum, release=offer)
         return await call_next(request)
 
     async def scope_of(request: Request):
@@ -216,6 +221,12 @@ def create_app(db: ServerDatabase, blob_dir: Path) -> FastAPI:
         scope = await scope_of(request)
         after, limit = validation.query_int(after, "after", 0), validation.query_int(limit, "limit", 1)
         return _answer(await run_in_threadpool(service.own_events, scope, after, limit))
+
+    @app.get(f"{protocol.API_PREFIX}/releases/{{platform}}/{{version}}/file")
+    async def release_file(request: Request, platform: str, version: str) -> StreamingResponse:
+        await scope_of(request)
+        stored = await run_in_threadpool(releases.stored_file, db, platform, version)
+        return await run_in_threadpool(release_download.file_response, stored, request.headers.get("range"))
 
     @app.get(f"{protocol.API_PREFIX}/attachments/{{sha256}}")
     async def attachment_state(request: Request, sha256: str) -> JSONResponse:

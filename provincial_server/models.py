@@ -237,3 +237,5 @@ class Release(Base):
     published_at: Mapped[str] = mapped_column(String(40))
     envelope: Mapped[dict[str, Any]] = mapped_column(Json)  # {"manifest", "signature", "key_id"}
     added_at: Mapped[datetime] = mapped_column(UtcTime)
+    # absolute path of the stored file; the download reads only this, never a path from the request
+    path: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ def add_release(db: ServerDatabase, file: Path, envelope: Any, keys: list, store
                                              Release.version == manifest.version)) is not None:
             raise ServerError(f"Đã có bản phát hành {manifest.version} cho {manifest.platform}.", 2,
                               "duplicate")
-    target = store / manifest.platform / manifest.version / manifest.file_name
+    # absolute, so the download finds it whatever directory the server is started from
+    target = Path(store).resolve() / manifest.platform / manifest.version / manifest.file_name
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     shutil.copyfile(file, partial)
@@ -75,7 +77,7 @@ def add_release(db: ServerDatabase, file: Path, envelope: Any, keys: list, store
             s.add(Release(version=manifest.version, platform=manifest.platform, file_name=manifest.file_name,
                           size=manifest.size, sha256=manifest.sha256, min_from=manifest.min_from,
                           notes=manifest.notes, published_at=manifest.published_at, envelope=envelope,
-                          added_at=datetime.now(timezone.utc)))
+                          added_at=datetime.now(timezone.utc), path=str(target)))
     except Exception:
         target.unlink(missing_ok=True)
         raise
@@ -108,3 +110,27 @@ def offer(db: ServerDatabase, platform: str, version: str) -> dict[str, Any] | N
                 and (best is None or releases.compare_versions(row.version, best.version) > 0)):
             best = row
     return best.envelope if best else None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    size: int
+    sha256: str
+
+
+def stored_file(db: ServerDatabase, platform: str, version: str) -> StoredFile | None:
+    """The file of one stored release, from its row alone; None for an unknown platform or version,
+    a row without a path (added before the server recorded paths) or a file gone from the disk."""
+    if platform not in releases.PLATFORMS:
+        return None
+    try:
+        releases.check_version(version)
+    except ValidationError:
+        return None
+    with db.read() as s:
+        row = s.execute(select(Release.path, Release.size, Release.sha256)
+                        .where(Release.platform == platform, Release.version == version)).first()
+    if row is None or not row.path or not Path(row.path).is_file():
+        return None
+    return StoredFile(Path(row.path), row.size, row.sha256)

@@ -77,7 +77,8 @@ bodies = st.one_of(
 )
 ENDPOINTS = [("GET", "/health"), ("POST", "/enroll"), ("POST", "/sync/push"), ("GET", "/sync/pull"),
              ("POST", "/sync/reconcile"), ("GET", "/sync/reconcile/{}"), ("GET", "/attachments/{}"),
-             ("PUT", "/attachments/{}")]
+             ("PUT", "/attachments/{}"), ("GET", "/releases/linux-amd64/{}/file"),
+             ("GET", "/releases/{}/1.0/file")]
 param_values = st.one_of(st.integers().map(str), st.integers(-(2 ** 80), 2 ** 80).map(str),
                          st.text(max_size=20))
 param_names = st.sampled_from(["cursor", "limit", "offset", "size"]) | st.text(min_size=1, max_size=8)

@@ -67,3 +67,55 @@ def test_upgrading_gives_existing_devices_slots_in_the_agencies_they_serve(backe
         assert [a["code"] for a in changes[0][2]["serves"]] == ["A", "B"]
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_releases_stored_before_paths_were_recorded_are_kept_without_one(backend, tmp_path, request):
+    """A release added at 0009 survives the upgrade with an empty path (its download answers 404
+    until it is added again), and the way back down keeps it too."""
+    import json
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from provincial_server.db import MIGRATIONS, ServerDatabase
+
+    url = (request.getfixturevalue("postgres").new_database() if backend == "postgresql"
+           else f"sqlite:///{tmp_path / 'server.sqlite'}")
+    db = ServerDatabase(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+
+    def migrate(step, target):
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+
+    def rows(conn):
+        return conn.execute(text("SELECT version, platform, sha256, envelope FROM release "
+                                 "ORDER BY version")).all()
+
+    try:
+        migrate(command.upgrade, "0009")
+        envelope = {"manifest": {"version": "1.0.0"}, "signature": "c2ln", "key_id": "k"}
+        with db.engine.begin() as conn:
+            for version in ("1.0.0", "1.1.0"):
+                conn.execute(text("INSERT INTO release (version, platform, file_name, size, sha256, "
+                                  "min_from, notes, published_at, envelope, added_at) VALUES (:v, "
+                                  "'linux-amd64', 'f.bin', 10, :h, '0', 'Bản sửa lỗi', "
+                                  "'2026-12-02T01:00:00+00:00', :e, :t)"),
+                             {"v": version, "h": "a" * 64, "e": json.dumps(envelope),
+                              "t": datetime.now(timezone.utc)})
+            before = rows(conn)
+        db.upgrade()
+        with db.engine.connect() as conn:
+            assert rows(conn) == before
+            assert conn.execute(text("SELECT path FROM release")).scalars().all() == [None, None]
+        migrate(command.downgrade, "0009")
+        with db.engine.connect() as conn:
+            assert rows(conn) == before
+    finally:
+        db.dispose()
