@@ -44,22 +44,23 @@ class InstallPlan:
     # Windows: the installer must outlive this process (it replaces the running .exe) and starts the
     # new version itself. Linux: the counter waits for the installer, then starts the new version.
     detached: bool
-    relaunch: list[str]
+    relaunch: list[str]  # what starts the new version once the store is shut; empty: nothing (at close)
     backup: Path
     pending: int  # outbox events still waiting for the server; they stay in the store
 
 
-def platform_command(file: Path, platform: str, template: str = "") -> tuple[list[str], bool]:
+def platform_command(file: Path, platform: str, template: str = "", relaunch: bool = False) -> tuple[list[str], bool]:
     """The installer command for ``file``: the administrator's ``update_install_command`` (with
-    ``{file}``) when set, else the platform's own installer."""
+    ``{file}``) when set, else the platform's own installer. ``relaunch``: the Windows installer
+    starts the new version itself when done (on Linux the counter does, after waiting)."""
     if template.strip():
         parts = shlex.split(template)
         if not any("{file}" in p for p in parts):
             raise ValidationError("Lệnh cài bản cập nhật phải có {file} (đường dẫn tệp cài đặt).",
                                   "update_install_command without {file}")
         return [p.replace("{file}", str(file)) for p in parts], platform.startswith("windows")
-    if platform.startswith("windows"):  # NSIS, silent; /UPDATE waits for us to exit, then restarts the app
-        return [str(file), "/S", "/UPDATE"], True
+    if platform.startswith("windows"):  # NSIS, silent; /UPDATE waits for this process to exit
+        return [str(file), "/S", "/UPDATE", *(["/RELAUNCH"] if relaunch else [])], True
     dpkg = ["dpkg", "-i", str(file)]
     return (dpkg if hasattr(os, "geteuid") and os.geteuid() == 0 else ["pkexec", *dpkg]), False
 

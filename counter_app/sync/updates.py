@@ -76,8 +76,9 @@ class UpdateService:
             engine.close()
 
     # -- install -------------------------------------------------------------------------------
-    def prepare_install(self) -> install.InstallPlan:
-        """Everything before the installer runs; a ValidationError leaves the counter as it was."""
+    def prepare_install(self, relaunch: bool = False) -> install.InstallPlan:
+        """Everything before the installer runs; a ValidationError leaves the counter as it was.
+        ``relaunch``: the new version is started after the install ("Cài ngay"), not at day's end."""
         envelope = self._envelope()
         if self.offer() is None:
             raise ValidationError("Chưa có bản cập nhật nào để cài.", "no offer")
@@ -91,11 +92,11 @@ class UpdateService:
         backup = self.data_dir / "backups" / f"counter-before-{manifest.version}-{stamp}.sqlite"
         self._backup(backup)
         command, detached = install.platform_command(state.path, self.verifier.platform,
-                                                     self._settings().update_install_command)
+                                                     self._settings().update_install_command, relaunch)
         with self._read_uow() as uow:
             pending = sum(uow.outbox.counts()[k] for k in ("pending", "sending"))
-        plan = install.InstallPlan(manifest.version, state.path, command, detached, install.running_program(),
-                                   backup, pending)
+        plan = install.InstallPlan(manifest.version, state.path, command, detached,
+                                   install.running_program() if relaunch else [], backup, pending)
         previous = install.preserve_running_version(self.data_dir, __version__)
         install.write_record(self.data_dir, __version__, plan, previous)
         log.info("update %s -> %s prepared (%d events pending)", __version__, manifest.version, pending)

@@ -144,7 +144,7 @@ def run(data_dir: str | None = None) -> int:
     code = app.exec()
     window = state.get("window")
     plan = window.update_notice.plan if window is not None else None
-    if plan is not None and not plan.detached:  # the installer has run: the new version, on a closed store
+    if plan is not None and plan.relaunch and not plan.detached:  # installed: the new version, on a shut store
         from counter_app.startup import start_program
 
         state["core"].close()

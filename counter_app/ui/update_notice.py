@@ -33,8 +33,9 @@ class UpdateDialog(QDialog):
         where = ("Đã tải về và kiểm tra chữ ký của tỉnh." if ready else
                  f"Đang tải về: {state.percent if state else 0}% của {_mb(offer.size)}.")
         self.summary = QLabel(f"Phiên bản đang dùng: <b>{__version__}</b>. Bản mới: <b>{offer.version}</b> "
-                              f"({_mb(offer.size)}). {where}<br>Khi cài, phần mềm đóng lại, sao lưu dữ liệu rồi tự "
-                              "mở bản mới; hồ sơ chờ gửi vẫn được giữ nguyên.")
+                              f"({_mb(offer.size)}). {where}<br><i>Cài ngay</i>: phần mềm đóng lại, sao lưu dữ liệu, cài "
+                              "rồi tự mở bản mới. <i>Cài khi đóng chương trình</i>: cài lúc đóng phần mềm cuối buổi. "
+                              "Hồ sơ chờ gửi luôn được giữ nguyên.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("Nội dung bản cập nhật:"))
@@ -64,6 +65,7 @@ class UpdateNotice(QObject):
         self.window = window
         self.updates = window.core.updates
         self.install_at_close = False
+        self.relaunch = False  # "Cài ngay": the new version opens after the install
         self.plan = None  # set once the installer ran: app_main starts the new version after the close
         self.button = QPushButton()
         self.button.setFlat(True)
@@ -98,12 +100,18 @@ class UpdateNotice(QObject):
         offer = self.updates.offer()
         if offer is None:
             if self.min_version:
-                QMessageBox.information(self.window, "Cần cập nhật phần mềm", self.how_to_update())
+                self._tell("Cần cập nhật phần mềm", self.how_to_update())
             return None
         self.dialog = dialog = UpdateDialog(offer, self.updates.status(), self.window)
         dialog.finished.connect(self._chosen)
         dialog.open()
         return dialog
+
+    def _tell(self, title: str, text: str) -> QMessageBox:
+        """Window-modal, without a nested event loop: the counter's timers and sync reports go on."""
+        self.message = box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, self.window)
+        box.open()
+        return box
 
     def how_to_update(self) -> str:
         return (f"Phần mềm quầy đang ở phiên bản {__version__}, thấp hơn phiên bản tối thiểu {self.min_version} "
@@ -117,11 +125,10 @@ class UpdateNotice(QObject):
         if choice == UpdateDialog.AT_CLOSE:
             self.install_at_close = True
         elif choice == UpdateDialog.NOW:
-            self.install_at_close = True
+            self.install_at_close = self.relaunch = True
             if self.window.drafts():
-                QMessageBox.information(self.window, "Cài bản cập nhật",
-                                        "Đang nhập dở hồ sơ nên chưa cài ngay. Bản cập nhật sẽ được cài khi "
-                                        "đóng chương trình.")
+                self._tell("Cài bản cập nhật", "Đang nhập dở hồ sơ nên chưa cài ngay. Bản cập nhật sẽ được cài khi "
+                                               "đóng chương trình.")
             else:
                 self.install_requested.emit()
         self.refresh()
@@ -131,7 +138,7 @@ class UpdateNotice(QObject):
         window finishes closing). On failure the window stays open on the running version and
         ``failed_then()`` (the sync restarts)."""
         def work():
-            plan = self.updates.prepare_install()
+            plan = self.updates.prepare_install(relaunch=self.relaunch)
             self.updates.run_installer(plan)
             return plan
 

@@ -112,6 +112,14 @@ Section "Install"
   WriteRegStr HKLM "${REGKEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
   WriteRegDWORD HKLM "${REGKEY}" "NoModify" 1
   WriteRegDWORD HKLM "${REGKEY}" "NoRepair" 1
+
+  ; "Cài ngay" at the counter: start the new version as the signed-in officer, not as the
+  ; administrator this installer runs as (explorer.exe starts it un-elevated, in the officer's
+  ; profile, so it opens the officer's data folder).
+  ClearErrors
+  ${GetOptions} $R0 "/RELAUNCH" $R1
+  IfErrors +2 0
+    Exec '"$WINDIR\explorer.exe" "$INSTDIR\${EXE}"'
 SectionEnd
 
 Section "Uninstall"

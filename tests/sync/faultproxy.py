@@ -18,6 +18,7 @@ OK = "ok"
 DROP_BEFORE = "drop_before_request"
 DROP_AFTER = "drop_after_request"  # the server processed it; the answer is lost
 DROP_MID = "drop_mid_response"
+CUT_BODY = "cut_after_bytes"  # a long answer (a release file) cut once ``cut_after`` bytes went back
 DELAY = "delay"
 HTTP_500 = "http_500"
 HTTP_503 = "http_503"
@@ -32,12 +33,13 @@ def _canned(status: str) -> bytes:
 
 class FaultProxy:
     def __init__(self, target_port: int, *, schedule: list[str] | None = None, fault_rate: float = 0.0,
-                 seed: int = 1, delay: float = 0.3) -> None:
+                 seed: int = 1, delay: float = 0.3, cut_after: int = 200_000) -> None:
         self.target_port = target_port
         self.schedule = list(schedule or [])
         self.fault_rate = fault_rate
         self.rng = random.Random(seed)
         self.delay = delay
+        self.cut_after = cut_after
         self.log: list[str] = []
         self._lock = threading.Lock()
         self._sock = socket.socket()
@@ -112,6 +114,9 @@ class FaultProxy:
                         return
                     if fault == DROP_MID:
                         client.sendall(data[: max(1, len(data) // 2)])
+                        return
+                    if fault == CUT_BODY and sent_back + len(data) >= self.cut_after:
+                        client.sendall(data[: self.cut_after - sent_back])
                         return
                     client.sendall(data)
                     sent_back += len(data)

@@ -52,6 +52,7 @@ def test_install_backs_up_keeps_the_queue_and_hands_the_verified_file_over(provi
 
     plan = updates.prepare_install()
     assert plan.version == newer_than_running() and not plan.detached and plan.pending == 2
+    assert plan.relaunch == []  # the command line installs; it does not start the window
     record = read_record(counter.app.data_dir)
     assert record["from_version"] == __version__ and record["to_version"] == plan.version
     assert record["previous_command"] is None  # a source install is not overwritten by an installer
@@ -124,3 +125,15 @@ def test_refused_versions_are_read_back(tmp_path):
     assert install.refused_versions(data) == {"2.0.0": "migration failed"}
     (data / "updates" / "refused-versions.json").write_text("not json", "utf-8")
     assert install.refused_versions(data) == {}
+
+
+def test_the_platform_installers_and_an_administrators_command(tmp_path):
+    setup = tmp_path / "counter-app-0.9.0-setup.exe"
+    assert install.platform_command(setup, "windows-x64") == ([str(setup), "/S", "/UPDATE"], True)
+    assert install.platform_command(setup, "windows-x64", relaunch=True)[0][-1] == "/RELAUNCH"
+    deb = tmp_path / "counter-app_0.9.0_amd64.deb"
+    command, detached = install.platform_command(deb, "linux-amd64")
+    assert command[-3:] == ["dpkg", "-i", str(deb)] and not detached
+    assert command[0] == ("dpkg" if os.geteuid() == 0 else "pkexec")
+    mine = install.platform_command(deb, "linux-amd64", 'sudo -n apt-get install -y "{file}"')
+    assert mine == (["sudo", "-n", "apt-get", "install", "-y", str(deb)], False)

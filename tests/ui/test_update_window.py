@@ -112,3 +112,28 @@ def test_a_failed_install_keeps_the_window_and_the_running_version(qtbot, offere
     assert window.sync.scheduler is not None  # syncing again
     window.closing_confirmed = True
     window.close()
+
+
+def test_a_counter_below_the_floor_says_how_to_update_and_goes_on(qtbot, core, province, memory_keyring,  # noqa: F811
+                                                                  dialogs):
+    """The 426 gate with no release for this machine: the counter keeps working and tells the
+    officer what to do, in the status bar and in a box."""
+    core.enrollment.enroll(province.url, province.code())
+    floor = newer_than_running()
+    province.service.set_min_client_version(floor)
+    window = _window(qtbot, core)
+    notice = window.update_notice
+    qtbot.waitUntil(lambda: notice.button.isVisible(), timeout=30_000)
+    assert notice.button.text() == f"⚠ Cần cập nhật lên {floor}"
+    assert window.sync_label.text().startswith("Cần cập nhật phần mềm")
+    seen = {}
+    dialogs.expect(lambda box: seen.setdefault("text", box.text()) and box.accept())
+    notice.button.click()
+    qtbot.waitUntil(lambda: "text" in seen, timeout=10_000)
+    assert f"tối thiểu {floor}" in seen["text"] and "giữ nguyên" in seen["text"]
+    assert "bộ phận công nghệ thông tin" in seen["text"]
+    code = core.intake.receive(request()).code  # intakes go on, offline
+    assert core.queries.get(code) is not None and core.outbox.status().pending == 1
+    dialogs.stop()
+    window.closing_confirmed = True
+    window.close()

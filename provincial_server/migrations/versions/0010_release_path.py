@@ -3,7 +3,7 @@
 The download answers only from this column, never from the request's path. Rows added before this
 revision have no path and answer 404 until the release is added again.
 
-Revision ID: srvdl17
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'srvdl17'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
