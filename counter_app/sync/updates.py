@@ -21,6 +21,7 @@ from counter_app.core.errors import ValidationError
 from counter_app.sync import install
 from counter_app.sync.download import STEP_BUDGET_S, DownloadState, ReleaseDownloader
 from counter_app.sync.releases import OFFER, ReleaseVerifier, stored_offer
+from counter_app.sync.transport import SyncFailure
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class UpdateService:
                                   "not enrolled")
         try:
             return self.downloader(engine.client).step(self._envelope(), cancel, budget_s, progress)
+        except SyncFailure as failure:  # 401/403/404: not a passing fault; the part on disk stays
+            raise ValidationError(f"Không tải được bản cập nhật: {failure.message}",
+                                  f"HTTP {failure.status}: {failure.detail}") from None
         finally:
             engine.close()
 

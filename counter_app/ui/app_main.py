@@ -80,15 +80,19 @@ def run(data_dir: str | None = None) -> int:
     crash.install(folder)
     state: dict = {}
 
-    def load_core() -> None:  # runs once the login dialog is on screen
-        if "core" not in state:
+    def load_core(after_login: bool = False) -> None:  # first while the login dialog is on screen
+        if "core" not in state and "failed" not in state:
             import importlib
 
             from counter_app.app import CounterApp
 
             importlib.import_module("counter_app.ui.main_window")  # pay for it now, not after login
-
-            state["core"] = CounterApp.open(folder)
+            try:
+                state["core"] = CounterApp.open(folder)
+            except Exception as exc:  # kept for after the login: a failed update's way back is said once
+                state["failed"] = exc
+        if after_login and "failed" in state:
+            raise state["failed"]
 
     def start() -> None:
         from counter_app.core.errors import KeyMissing
@@ -107,7 +111,7 @@ def run(data_dir: str | None = None) -> int:
                     app.exit(0)
                     return
                 officer = dialog.officer
-                load_core()
+                load_core(after_login=True)
             else:
                 core = open_core(folder)
                 if core is None:

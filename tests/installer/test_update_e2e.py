@@ -102,6 +102,7 @@ def test_an_installed_counter_is_offered_verifies_and_installs_a_signed_release(
                                           f"keyring-path={ROOT / 'tests'}\n", "utf-8")
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "TEST_KEYRING_FILE": str(tmp_path / "keyring.json")}
     data = tmp_path / "home" / "counter_app"
+    data.parent.mkdir()
 
     def counter(*args: str, ok: bool = True) -> dict:
         done = run_frozen(exe, *args, "--json", data=data, env=env, timeout=600)
@@ -126,13 +127,11 @@ def test_an_installed_counter_is_offered_verifies_and_installs_a_signed_release(
                        f"{new_deb}.manifest.json", "--keys", str(release_keys / "public"),
                        "--store", str(tmp_path / "releases")]) == 0
 
-        province.process.stop()  # offline: the intake waits in the queue
-        dossier = counter("intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn")
-        province.process.start()
-        counter("sync", "--once", ok=False)  # the offer comes with the pull; the download starts
+        counter("sync", "--once")  # the offer comes with the pull; the download starts
         fetched = counter("update", "download")
         assert fetched["state"] == "ready" and fetched["version"] == NEW
-        province.process.stop()  # the install does not need the server; the queue stays put
+        province.process.stop()  # offline at close: the intake waits in the queue through the update
+        dossier = counter("intake", "--procedure", "1.001612", "--name", "Nguyễn Văn Ấn")
         plan = counter("update", "install")
         assert plan["version"] == NEW and plan["pending"] >= 1 and Path(plan["backup"]).exists()
 
@@ -144,7 +143,7 @@ def test_an_installed_counter_is_offered_verifies_and_installs_a_signed_release(
         province.process.start()
         sent = counter("sync", "--once")
         assert sent["pending"] == 0 and sent["error"] is None
-        assert dossier["code"] in {e["dossier_code"] for e in province.events()}
+        assert dossier["code"] in {e["dossier"] for e in province.events()}
         assert counter("update", "status")["offer"] is None  # the new version is the newest
     finally:
         province.close()
