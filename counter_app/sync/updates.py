@@ -91,12 +91,12 @@ class UpdateService:
             raise ValidationError(f"Bản cập nhật {state.version} chưa tải xong ({state.percent}%).",
                                   f"state {state.state}")
         manifest = self.verifier.check_download(envelope, state.path)  # the file as it is now, on this disk
+        command, detached = install.platform_command(state.path, self.verifier.platform,
+                                                     self._settings().update_install_command, relaunch)
         self._send_queue()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = self.data_dir / "backups" / f"counter-before-{manifest.version}-{stamp}.sqlite"
         self._backup(backup)
-        command, detached = install.platform_command(state.path, self.verifier.platform,
-                                                     self._settings().update_install_command, relaunch)
         with self._read_uow() as uow:
             pending = sum(uow.outbox.counts()[k] for k in ("pending", "sending"))
         plan = install.InstallPlan(manifest.version, state.path, command, detached,
@@ -138,10 +138,11 @@ class UpdateService:
 
 def start_detached(command: list[str], args: list[str] | None = None) -> None:
     """Start ``command`` so that it outlives this process (the installer, or a program version)."""
-    kwargs: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
-                              "stderr": subprocess.DEVNULL, "close_fds": True}
+    command = [*command, *(args or [])]
     if sys.platform.startswith("win"):
-        kwargs["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
-    else:
-        kwargs["start_new_session"] = True
-    subprocess.Popen([*command, *(args or [])], env=os.environ.copy(), **kwargs)
+        # ShellExecute, not CreateProcess: the NSIS installer asks for an administrator (UAC), which
+        # CreateProcess refuses with "elevation required".
+        os.startfile(command[0], "open", subprocess.list2cmdline(command[1:]))
+        return
+    subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     close_fds=True, start_new_session=True)

@@ -98,6 +98,8 @@ def test_an_install_command_without_the_file_is_refused(province, make_counter, 
     _installer_setting(counter.app, tmp_path, "dpkg -i")
     with pytest.raises(ValidationError, match="{file}"):
         counter.app.updates.prepare_install()
+    assert read_record(counter.app.data_dir) is None  # refused before anything was written
+    assert not list((counter.app.data_dir / "backups").glob("counter-before-*"))
 
 
 def test_a_frozen_build_is_copied_aside_so_it_can_start_again(tmp_path, monkeypatch):
