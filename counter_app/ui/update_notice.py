@@ -9,12 +9,16 @@ after the window has closed and the store is shut, ``app_main`` starts the new v
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from counter_app import __version__
 from counter_app.ui.operations import op, report_error
+
+log = logging.getLogger(__name__)
 
 
 def _mb(n: int) -> str:
@@ -83,7 +87,8 @@ class UpdateNotice(QObject):
                 return  # this run said nothing about releases: what is shown stays right
         try:
             offer, state = self.updates.offer(), self.updates.status()
-        except Exception:  # a notice must never take the window down
+        except Exception:  # a notice must never take the window down; support finds it in the log
+            log.warning("update notice could not read the offer", exc_info=True)
             offer, state = None, None
         if offer is None or state is None or state.state == "refused":
             self.button.setText(f"⚠ Cần cập nhật lên {self.min_version}" if self.min_version else "")
