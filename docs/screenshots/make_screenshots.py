@@ -128,6 +128,21 @@ def main() -> None:
         dialog.grab().save(str(HERE / "06-chi-tiet-ho-so.png"))
         print("docs/screenshots/06-chi-tiet-ho-so.png")
         dialog.close()
+        # "Có bản cập nhật": the box an officer sees once a signed release has come down.
+        from counter_app.core.releases import ReleaseManifest
+        from counter_app.sync.download import DownloadState
+        from counter_app.ui.update_notice import UpdateDialog
+
+        offer = ReleaseManifest("0.9.0", "linux-amd64", "counter-app_0.9.0_amd64.deb", 104_000_000, "0" * 64, "0.1.0",
+                                "Bản 0.9.0:\n– Mẫu Giấy tiếp nhận và hẹn trả kết quả theo Thông tư 03/2025.\n"
+                                "– Sửa lỗi in phiếu hẹn khổ A5.\n– Biểu phí chứng thực mới của tỉnh.",
+                                "2026-12-02T01:00:00+00:00")
+        box = UpdateDialog(offer, DownloadState("ready", "0.9.0", offer.size, offer.size, HERE), window)
+        box.show()
+        app.processEvents()
+        box.grab().save(str(HERE / "11-cap-nhat.png"))
+        print("docs/screenshots/11-cap-nhat.png")
+        box.close()
         window.closing_confirmed = True  # the intake screen holds the example draft
         window.clock.stop()
         window.close()
