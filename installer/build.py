@@ -23,14 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DIST, BUILD = ROOT / "dist", ROOT / "build"
 BUNDLE = DIST / "counter-app"
 ICON_PNG = ROOT / "resources" / "icons" / "counter-app.png"
-DISPLAY_NAME = "Phần mềm quầy Một cửa"
 INSTALL_DIR = "/opt/counter-app"
 
 
-def version() -> str:
-    """``counter_app.__version__``, read without importing the package (no Qt, no SQLAlchemy)."""
+def _package_constant(name: str) -> str:
+    """A constant of ``counter_app/__init__.py``, read without importing the package (no Qt, no SQLAlchemy)."""
     text = (ROOT / "counter_app" / "__init__.py").read_text(encoding="utf-8")
-    return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
+    return re.search(rf'^{name} = "([^"]+)"', text, re.M).group(1)
+
+
+def version() -> str:
+    return _package_constant("__version__")
+
+
+DISPLAY_NAME = _package_constant("PRODUCT_NAME")
 
 
 def windows_version_tuple(v: str) -> tuple[int, int, int, int]:
@@ -191,7 +197,8 @@ def nsis(args) -> Path:
     out = Path(args.out).resolve() / f"counter-app-{v}-setup.exe"
     out.parent.mkdir(parents=True, exist_ok=True)
     defines = {"VERSION": v, "VIVERSION": ".".join(map(str, windows_version_tuple(v))), "SOURCE": str(source),
-               "EXE": exe.name, "ICON": str(ROOT / "resources" / "icons" / "counter-app.ico"), "OUTFILE": str(out)}
+               "EXE": exe.name, "ICON": str(ROOT / "resources" / "icons" / "counter-app.ico"), "OUTFILE": str(out),
+               "APPNAME": DISPLAY_NAME}
     if args.no_compress:  # a check that the script compiles: packing ~300 MB with LZMA takes minutes
         defines["NOCOMPRESS"] = "1"
     # -D, not /D: makensis on Windows takes both, elsewhere only the dash.

@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from counter_app import __version__, paths
+from counter_app import PRODUCT_NAME, __version__, paths
 
 ICON = ("resources", "icons", "counter-app.png")
-PRODUCT_NAME = "Phần mềm quầy Một cửa"
 
 
 def application_icon() -> QIcon:

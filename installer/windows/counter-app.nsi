@@ -1,9 +1,9 @@
 ; Windows installer for the counter (NSIS 3, Unicode). Compiled by
 ;     python installer/build.py nsis --from dist\counter-app
 ; which defines VERSION, VIVERSION (four numbers), SOURCE (the PyInstaller bundle folder), EXE,
-; ICON and OUTFILE. Per-machine: Program Files and the all-users Start menu, so it needs an
-; administrator once; the officers' data (%LOCALAPPDATA%\counter_app) is never touched, also not
-; by the uninstaller.
+; ICON, OUTFILE and APPNAME (counter_app.PRODUCT_NAME). Per-machine: Program Files and the
+; all-users Start menu, so it needs an administrator once; the officers' data
+; (%LOCALAPPDATA%\counter_app) is never touched, also not by the uninstaller.
 
 Unicode true
 ManifestDPIAware true
@@ -16,8 +16,10 @@ ManifestDPIAware true
 !ifndef VERSION
   !error "VERSION not defined: compile through installer/build.py nsis"
 !endif
+!ifndef APPNAME
+  !error "APPNAME not defined: compile through installer/build.py nsis"
+!endif
 
-!define APPNAME "Phần mềm quầy Một cửa"
 !define REGKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\counter-app"
 
 Name "${APPNAME} ${VERSION}"
