@@ -68,7 +68,7 @@ def cmd_install(args) -> int:
     data = {"version": plan.version, "file": str(plan.file), "command": plan.command, "backup": str(plan.backup),
             "pending": plan.pending, "detached": plan.detached}
     kept = f" {plan.pending} sự kiện chờ gửi vẫn nằm nguyên trong hàng đợi." if plan.pending else ""
-    started = "Trình cài đặt đang chạy và sẽ mở lại chương trình." if plan.detached else "Đã cài xong."
+    started = "Trình cài đặt đang chạy (chờ chương trình đóng rồi cài)." if plan.detached else "Đã cài xong."
     emit(args, data, f"Bản {plan.version}: {started} Sao lưu trước khi cập nhật: {plan.backup}.{kept}")
     return 0
 
