@@ -40,18 +40,12 @@ def cmd_serve(args, db: ServerDatabase) -> int:
 
     from provincial_server.api import create_app
 
-    blob_dir = Path(args.blob_dir) if args.blob_dir else _default_blob_dir(db.url)
+    blob_dir = Path(args.blob_dir) if args.blob_dir else db.folder_beside("attachments")
     if args.min_client_version:
         ProvincialService(db).set_min_client_version(args.min_client_version)
     app = create_app(db, blob_dir)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
-
-
-def _default_blob_dir(url: str) -> Path:
-    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).resolve().parent / "attachments"
-    return Path("attachments").resolve()
 
 
 def cmd_agency_add(args, db) -> int:

@@ -80,5 +80,13 @@ class ServerDatabase:
         if not self.is_sqlite:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_FEED_LOCK})
 
+    def folder_beside(self, name: str) -> Path:
+        """The default home of the server's files (attachments, releases): beside a SQLite
+        database, else in the working directory."""
+        prefix = "sqlite:///"
+        if self.url.startswith(prefix) and len(self.url) > len(prefix):
+            return Path(self.url[len(prefix):]).resolve().parent / name
+        return Path(name).resolve()
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -77,17 +77,11 @@ def cmd_add(args, db) -> int:
         envelope = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ServerError(f"Không đọc được bản kê {args.manifest}.", 2, str(exc)) from None
-    store = Path(args.store) if args.store else _default_store(db.url)
+    store = Path(args.store) if args.store else db.folder_beside("releases")
     out = add_release(db, Path(args.file), envelope, trusted_keys(args.keys), store)
     print(f"Đã lưu bản phát hành {out['version']} cho {out['platform']}: "
           "các quầy được báo ở lần đồng bộ tới.")
     return 0
-
-
-def _default_store(url: str) -> Path:
-    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).resolve().parent / "releases"
-    return Path("releases").resolve()
 
 
 def cmd_list(args, db) -> int:

@@ -85,7 +85,9 @@ class ReleaseDownloader:
 
     def status(self, envelope: Any) -> DownloadState:
         """How far the download of ``envelope`` got, without touching the network."""
-        manifest = self.verifier.check_offer(envelope)
+        return self._status(self.verifier.check_offer(envelope))
+
+    def _status(self, manifest: releases.ReleaseManifest) -> DownloadState:
         if self._refused_mark(manifest).exists():
             return self._state("refused", manifest, 0, message=self._refused_mark(manifest).read_text("utf-8"))
         ready = self.ready_path(manifest)
@@ -104,7 +106,7 @@ class ReleaseDownloader:
         """Fetch more of the release for at most ``budget_s`` seconds; resume where the last step
         stopped. Raises SyncFailure for what is not a passing network fault (401, 426, 404…)."""
         manifest = self.verifier.check_offer(envelope)
-        known = self.status(envelope)
+        known = self._status(manifest)
         if known.state != "partial":  # a ready file is checked again by whatever installs it
             return known
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -86,18 +86,18 @@ class UpdateNotice(QObject):
             if report.release_download is None and report.release_offer is None and not report.min_version:
                 return  # this run said nothing about releases: what is shown stays right
         try:
-            offer, state = self.updates.offer(), self.updates.status()
+            state = self.updates.status()  # None without a valid offer
         except Exception:  # a notice must never take the window down; support finds it in the log
             log.warning("update notice could not read the offer", exc_info=True)
-            offer, state = None, None
-        if offer is None or state is None or state.state == "refused":
+            state = None
+        if state is None or state.state == "refused":
             self.button.setText(f"⚠ Cần cập nhật lên {self.min_version}" if self.min_version else "")
             self.button.setVisible(bool(self.min_version))
             return
         if state.state == "ready":
-            text = f"Có bản cập nhật {offer.version}" + (" – sẽ cài khi đóng" if self.install_at_close else "")
+            text = f"Có bản cập nhật {state.version}" + (" – sẽ cài khi đóng" if self.install_at_close else "")
         else:
-            text = f"Đang tải bản cập nhật {offer.version} ({state.percent}%)"
+            text = f"Đang tải bản cập nhật {state.version} ({state.percent}%)"
         self.button.setText(text)
         self.button.show()
 
